@@ -1,0 +1,453 @@
+//! The [`Auditor`]: the one door for embedders (the extension's wasm facade
+//! and the CLI). Observations go in; verdicts, page reports, the graph and
+//! exports come out.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::classify::{classify, Evidence, Verdict};
+use crate::graph::{Hit, TrackerGraph};
+use crate::learn::Learner;
+use crate::observe::{Observation, ObserveError, RawEvent, ResourceType, Signal, TabId, WebUrl};
+use crate::rules::{Category, PackError, RuleIndex, RulePack, DEFAULT_PACK, DEFAULT_PACK_NAME};
+use crate::site::Site;
+
+/// Redirect targets remembered while their next hop is awaited.
+const MAX_PENDING_REDIRECTS: usize = 1024;
+/// Scripts remembered per page for probe signals.
+const MAX_SCRIPTS_PER_PAGE: usize = 256;
+/// Pages remembered for probe signals.
+const MAX_SIGNAL_PAGES: usize = 10_000;
+
+/// One third party on a page, as the popup and the CLI show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThirdParty {
+    pub site: Site,
+    pub entity: Option<String>,
+    pub company: Option<String>,
+    pub tracker: bool,
+    pub categories: BTreeSet<Category>,
+    pub requests: u64,
+    pub blocked: u64,
+}
+
+/// The third parties of one page (a tab's current page, or a HAR page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageReport {
+    pub page: String,
+    pub site: Site,
+    pub third_parties: BTreeMap<Site, ThirdParty>,
+}
+
+impl PageReport {
+    fn new(page: &WebUrl) -> PageReport {
+        PageReport { page: page.url.to_string(), site: page.site.clone(), third_parties: BTreeMap::new() }
+    }
+
+    /// Trackers on the page (the badge count).
+    pub fn tracker_count(&self) -> usize {
+        self.third_parties.values().filter(|t| t.tracker).count()
+    }
+}
+
+/// Counts of what came in, including what could not be used (never silently dropped).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub events: u64,
+    pub requests: u64,
+    pub third_party_requests: u64,
+    /// data:, blob:, about:, file:, extension URLs.
+    pub not_network: u64,
+    pub bad_urls: u64,
+    pub malformed_cookies: u64,
+    /// Requests with no known page (no tab page and no top URL).
+    pub without_page: u64,
+}
+
+/// Probe signals: page site → script (URL without query, or "(inline)") → signal → count.
+pub type SignalStore = BTreeMap<Site, BTreeMap<String, BTreeMap<String, u64>>>;
+
+#[derive(Debug, Clone)]
+struct Tab {
+    page: WebUrl,
+    report: PageReport,
+}
+
+/// The auditor: rules, learner, graph, and the state of open tabs.
+#[derive(Debug, Clone)]
+pub struct Auditor {
+    rules: RuleIndex,
+    packs: Vec<RulePack>,
+    pub(crate) learner: Learner,
+    pub(crate) graph: TrackerGraph,
+    pub(crate) signals: SignalStore,
+    pub(crate) stats: Stats,
+    tabs: HashMap<TabId, Tab>,
+    redirects: VecDeque<(String, Site)>,
+}
+
+impl Default for Auditor {
+    fn default() -> Self {
+        Auditor::new()
+    }
+}
+
+impl Auditor {
+    /// An auditor with no rule packs.
+    pub fn new() -> Auditor {
+        Auditor {
+            rules: RuleIndex::new(),
+            packs: Vec::new(),
+            learner: Learner::default(),
+            graph: TrackerGraph::new(),
+            signals: SignalStore::new(),
+            stats: Stats::default(),
+            tabs: HashMap::new(),
+            redirects: VecDeque::new(),
+        }
+    }
+
+    /// An auditor with the default pack loaded.
+    pub fn with_default_pack() -> Auditor {
+        let mut a = Auditor::new();
+        a.load_pack(DEFAULT_PACK_NAME, DEFAULT_PACK).expect("the default pack is checked by the test suite");
+        a
+    }
+
+    /// Loads a pack; on error nothing changes.
+    pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&RulePack, PackError> {
+        let pack = RulePack::parse(file, text)?;
+        self.rules.add(&pack);
+        self.packs.push(pack);
+        Ok(self.packs.last().expect("just pushed"))
+    }
+
+    pub fn packs(&self) -> &[RulePack] {
+        &self.packs
+    }
+
+    pub fn rules(&self) -> &RuleIndex {
+        &self.rules
+    }
+
+    pub fn graph(&self) -> &TrackerGraph {
+        &self.graph
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    pub fn signals(&self) -> &SignalStore {
+        &self.signals
+    }
+
+    /// Normalises and observes a raw event. Unusable events are counted in
+    /// [`Stats`] and their error returned.
+    pub fn observe_raw(&mut self, raw: &RawEvent) -> Result<Option<Verdict>, ObserveError> {
+        self.stats.events += 1;
+        match Observation::from_raw(raw) {
+            Ok(obs) => Ok(self.observe(obs)),
+            Err(e) => {
+                match e {
+                    ObserveError::NotNetwork { .. } => self.stats.not_network += 1,
+                    ObserveError::BadUrl { .. } => self.stats.bad_urls += 1,
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Observes one event. Requests return their verdict.
+    pub fn observe(&mut self, obs: Observation) -> Option<Verdict> {
+        match obs {
+            Observation::Navigation(n) => {
+                self.navigate(n.tab, n.url, n.time);
+                None
+            }
+            Observation::TabClosed(tab) => {
+                self.tabs.remove(&tab);
+                None
+            }
+            Observation::Request(r) => {
+                self.stats.requests += 1;
+                if r.resource_type == ResourceType::MainFrame {
+                    self.navigate(r.tab, r.url.clone(), r.time);
+                }
+                let page = r.top.clone().or_else(|| self.tabs.get(&r.tab).map(|t| t.page.clone()));
+                let Some(page) = page else {
+                    self.stats.without_page += 1;
+                    return Some(classify(&self.rules, &self.learner, &r.url, None));
+                };
+                let redirected_from = self.take_redirect(r.url.url.as_str());
+                let verdict = classify(&self.rules, &self.learner, &r.url, Some(&page));
+                if !verdict.third_party {
+                    return Some(verdict);
+                }
+                self.stats.third_party_requests += 1;
+                // Who loaded it: a redirecting third party, else a third-party frame, else the page.
+                let from = redirected_from
+                    .clone()
+                    .filter(|s| *s != r.url.site)
+                    .or_else(|| r.frame.as_ref().map(|f| f.site.clone()).filter(|s| *s != page.site && *s != r.url.site))
+                    .unwrap_or_else(|| page.site.clone());
+                self.graph.visit(&page.site, r.time);
+                self.graph.record_request(&Hit {
+                    from: &from,
+                    to: &r.url.site,
+                    page: &page.site,
+                    time: r.time,
+                    resource_type: Some(r.resource_type.as_str()),
+                    redirect: redirected_from.is_some(),
+                });
+                self.apply_verdict(&verdict);
+                if !r.cookies_sent.is_empty() {
+                    self.cookies(&page.site, &r.url.site, &r.cookies_sent, true, r.time);
+                }
+                let tab_report = self.tabs.get_mut(&r.tab).filter(|t| t.page.site == page.site).map(|t| &mut t.report);
+                if let Some(report) = tab_report {
+                    let tp = report.third_parties.entry(verdict.site.clone()).or_insert_with(|| ThirdParty {
+                        site: verdict.site.clone(),
+                        entity: verdict.entity.clone(),
+                        company: verdict.company.clone(),
+                        tracker: false,
+                        categories: BTreeSet::new(),
+                        requests: 0,
+                        blocked: 0,
+                    });
+                    tp.requests += 1;
+                    tp.tracker |= verdict.tracker;
+                    tp.categories.extend(verdict.categories.iter().copied());
+                }
+                Some(verdict)
+            }
+            Observation::SentCookies(s) => {
+                if let Some(page) = s.top.clone().or_else(|| self.tabs.get(&s.tab).map(|t| t.page.clone())) {
+                    if page.site != s.url.site {
+                        self.cookies(&page.site, &s.url.site, &s.names, true, s.time);
+                    }
+                }
+                None
+            }
+            Observation::Response(resp) => {
+                self.stats.malformed_cookies += resp.malformed_cookies as u64;
+                if let Some(target) = &resp.redirect_to {
+                    if self.redirects.len() >= MAX_PENDING_REDIRECTS {
+                        self.redirects.pop_front();
+                    }
+                    self.redirects.push_back((target.url.to_string(), resp.url.site.clone()));
+                }
+                let page = resp.top.clone().or_else(|| self.tabs.get(&resp.tab).map(|t| t.page.clone()));
+                if let Some(page) = page {
+                    if page.site != resp.url.site && !resp.cookies.is_empty() {
+                        let names: Vec<String> = resp.cookies.iter().map(|c| c.name.clone()).collect();
+                        self.cookies(&page.site, &resp.url.site, &names, false, resp.time);
+                    }
+                }
+                None
+            }
+            Observation::Failure(f) => {
+                if f.blocked {
+                    if let Some(page) = f.top.clone().or_else(|| self.tabs.get(&f.tab).map(|t| t.page.clone())) {
+                        if page.site != f.url.site {
+                            self.graph.record_blocked(&page.site, &f.url.site, f.time);
+                            if let Some(tp) = self.tabs.get_mut(&f.tab).and_then(|t| t.report.third_parties.get_mut(&f.url.site)) {
+                                tp.blocked += 1;
+                            }
+                        }
+                    }
+                }
+                None
+            }
+            Observation::ScriptSignal(s) => {
+                if self.signals.len() >= MAX_SIGNAL_PAGES && !self.signals.contains_key(&s.page.site) {
+                    return None;
+                }
+                let scripts = self.signals.entry(s.page.site.clone()).or_default();
+                let key = match &s.script {
+                    Some(u) => format!("{}{}", u.host, u.url.path()).chars().take(300).collect(),
+                    None => "(inline)".to_owned(),
+                };
+                if scripts.len() >= MAX_SCRIPTS_PER_PAGE && !scripts.contains_key(&key) {
+                    return None;
+                }
+                *scripts.entry(key).or_default().entry(signal_key(&s.signal)).or_default() += u64::from(s.count);
+                None
+            }
+        }
+    }
+
+    fn navigate(&mut self, tab: TabId, url: WebUrl, time: f64) {
+        self.graph.visit(&url.site, time);
+        let report = PageReport::new(&url);
+        self.tabs.insert(tab, Tab { page: url, report });
+    }
+
+    fn take_redirect(&mut self, url: &str) -> Option<Site> {
+        let i = self.redirects.iter().rposition(|(u, _)| u == url)?;
+        self.redirects.remove(i).map(|(_, s)| s)
+    }
+
+    fn cookies(&mut self, page: &Site, third: &Site, names: &[String], sent: bool, time: f64) {
+        self.graph.record_cookies(page, third, names, sent, time);
+        if self.learner.saw_cookie(third, page) {
+            let sites = self.learner.cross_site_cookie_sites(third).map(|s| s.len()).unwrap_or(0);
+            let line = format!("heuristic cross-site-cookies: set or received cookies on {sites} of your sites");
+            self.graph.classify(third, None, None, &[Category::CrossSiteCookies], true, &[line]);
+            for tab in self.tabs.values_mut() {
+                if let Some(tp) = tab.report.third_parties.get_mut(third) {
+                    tp.categories.insert(Category::CrossSiteCookies);
+                    tp.tracker = true;
+                }
+            }
+        }
+    }
+
+    fn apply_verdict(&mut self, v: &Verdict) {
+        let lines: Vec<String> = v.evidence.iter().map(evidence_line).collect();
+        self.graph.classify(&v.site, v.entity.as_deref(), v.company.as_deref(), &v.categories, v.tracker, &lines);
+    }
+
+    /// The report for a tab's current page.
+    pub fn tab_report(&self, tab: TabId) -> Option<&PageReport> {
+        self.tabs.get(&tab).map(|t| &t.report)
+    }
+
+    /// Forgets everything last seen before `cutoff` (ms since epoch).
+    pub fn forget_before(&mut self, cutoff: f64) {
+        let before: BTreeSet<Site> = self.graph.nodes().filter(|n| n.first_party).map(|n| n.site.clone()).collect();
+        self.graph.forget_before(cutoff);
+        for site in before.iter().filter(|s| self.graph.node(s).is_none()) {
+            self.learner.forget_first_party(site);
+            self.signals.remove(site);
+        }
+    }
+}
+
+/// A one-line form of a piece of evidence, as the graph keeps it.
+pub fn evidence_line(e: &Evidence) -> String {
+    match e {
+        Evidence::Rule { pack, rule, source, .. } => format!("{pack}: {rule} ({source})"),
+        Evidence::SameOwner { company } => format!("owned by {company}, like the page"),
+        Evidence::Heuristic { name, detail, .. } => format!("heuristic {name}: {detail}"),
+    }
+}
+
+fn signal_key(s: &Signal) -> String {
+    match s {
+        Signal::Listener { event } => format!("listener:{event}"),
+        Signal::MutationObserver => "mutation_observer".into(),
+        Signal::InputRead => "input_read".into(),
+        Signal::CanvasText => "canvas_text".into(),
+        Signal::CanvasRead => "canvas_read".into(),
+        Signal::Beacon { .. } => "beacon".into(),
+        Signal::Unknown => "unknown".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::{RawNavigation, RawRequest, RawResponse, RawScriptSignal};
+
+    fn req(tab: TabId, url: &str, t: f64) -> RawEvent {
+        RawEvent::Request(RawRequest { url: url.into(), resource_type: "script".into(), tab, time: t, ..Default::default() })
+    }
+
+    fn nav(tab: TabId, url: &str, t: f64) -> RawEvent {
+        RawEvent::Navigation(RawNavigation { url: url.into(), tab, time: t })
+    }
+
+    fn set_cookie(tab: TabId, url: &str, cookie: &str) -> RawEvent {
+        RawEvent::Response(RawResponse { url: url.into(), tab, status: 200, set_cookie: vec![cookie.into()], ..Default::default() })
+    }
+
+    #[test]
+    fn a_browsing_session_builds_reports_graph_and_cross_site_flag() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        let v = a.observe_raw(&req(1, "https://static.hotjar.com/c/hotjar-1.js", 2.0)).unwrap().unwrap();
+        assert!(v.tracker && v.categories.contains(&Category::SessionReplay));
+        a.observe_raw(&req(1, "https://news.example/app.js", 2.5)).unwrap();
+        a.observe_raw(&req(1, "https://px.cookie-tracker.example/p.gif", 3.0)).unwrap();
+        a.observe_raw(&set_cookie(1, "https://px.cookie-tracker.example/p.gif", "uid=1; SameSite=None; Secure")).unwrap();
+
+        let r = a.tab_report(1).unwrap();
+        assert_eq!(r.third_parties.len(), 2);
+        assert_eq!(r.tracker_count(), 1);
+
+        a.observe_raw(&nav(2, "https://shop.example/", 4.0)).unwrap();
+        a.observe_raw(&req(2, "https://px.cookie-tracker.example/p.gif", 5.0)).unwrap();
+        a.observe_raw(&set_cookie(2, "https://px.cookie-tracker.example/p.gif", "uid=1")).unwrap();
+
+        let t = Site::of("cookie-tracker.example").unwrap();
+        let node = a.graph().node(&t).unwrap();
+        assert!(node.tracker && node.categories.contains(&Category::CrossSiteCookies));
+        assert_eq!(node.reach(), 2);
+        assert_eq!(node.cookies["uid"], 2);
+        assert_eq!(a.tab_report(2).unwrap().tracker_count(), 1);
+        assert_eq!(a.tab_report(1).unwrap().tracker_count(), 2, "the flag reaches open tabs too");
+        assert_eq!(a.stats().third_party_requests, 3);
+    }
+
+    #[test]
+    fn redirect_chains_make_third_to_third_edges() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        a.observe_raw(&req(1, "https://ads.one.example/r?x=1", 2.0)).unwrap();
+        a.observe_raw(&RawEvent::Response(RawResponse {
+            url: "https://ads.one.example/r?x=1".into(),
+            tab: 1,
+            status: 302,
+            redirect_url: Some("https://sync.two.example/s".into()),
+            ..Default::default()
+        }))
+        .unwrap();
+        a.observe_raw(&req(1, "https://sync.two.example/s", 3.0)).unwrap();
+        let one = Site::of("one.example").unwrap();
+        let two = Site::of("two.example").unwrap();
+        let e = a.graph().edge(&one, &two).expect("redirect edge");
+        assert_eq!((e.requests, e.redirects), (1, 1));
+        assert!(a.graph().edge(&Site::of("news.example").unwrap(), &two).is_none());
+        assert_eq!(a.graph().reach(&two), 1);
+    }
+
+    #[test]
+    fn hostile_events_are_counted_not_fatal() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        for url in ["data:image/png;base64,AAAA", "blob:https://news.example/x", "about:blank", "file:///x", "chrome-extension://abc/x.js"] {
+            assert!(a.observe_raw(&req(1, url, 2.0)).is_err());
+        }
+        assert!(a.observe_raw(&req(1, "http://<script>alert(1)</script>/", 2.0)).is_err());
+        let giant = format!("https://t.example/?{}", "x".repeat(100_000));
+        assert!(a.observe_raw(&req(1, &giant, 2.0)).unwrap().unwrap().third_party);
+        a.observe_raw(&set_cookie(1, "https://t.example/", "=bad\n<b>=1; Domain=..")).unwrap();
+        assert_eq!(a.stats().not_network, 5);
+        assert_eq!(a.stats().bad_urls, 1);
+        assert_eq!(a.stats().malformed_cookies, 1);
+        a.observe_raw(&req(99, "http://192.168.0.1/x", 3.0)).unwrap();
+        assert_eq!(a.stats().without_page, 1);
+    }
+
+    #[test]
+    fn probe_signals_are_stored_with_their_page() {
+        let mut a = Auditor::with_default_pack();
+        for (sig, n) in [(Signal::Listener { event: "mousemove".into() }, 3), (Signal::MutationObserver, 1), (Signal::Listener { event: "mousemove".into() }, 2)] {
+            a.observe_raw(&RawEvent::ScriptSignal(RawScriptSignal {
+                tab: 1,
+                time: 1.0,
+                page_url: "https://news.example/a".into(),
+                script_url: "https://rec.example/recorder.js?v=2".into(),
+                signal: sig,
+                count: n,
+            }))
+            .unwrap();
+        }
+        let page = &a.signals()[&Site::of("news.example").unwrap()];
+        let script = &page["rec.example/recorder.js"];
+        assert_eq!(script["listener:mousemove"], 5);
+        assert_eq!(script["mutation_observer"], 1);
+    }
+}

@@ -1,0 +1,149 @@
+//! Classification: a request's URL and page, the rules and what the learner
+//! knows go in; a [`Verdict`] with its evidence comes out.
+
+use serde::{Deserialize, Serialize};
+
+use crate::learn::Learner;
+use crate::observe::WebUrl;
+use crate::rules::{Category, RuleIndex};
+use crate::site::Site;
+
+/// Why a verdict says what it says.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "kebab-case")]
+pub enum Evidence {
+    /// A rule pack named the host or URL.
+    Rule { pack: String, entity: String, rule: String, source: String },
+    /// The page's site belongs to the same company, so this third party is not a tracker by that fact alone.
+    SameOwner { company: String },
+    /// A heuristic decided, from what was observed.
+    Heuristic { name: String, detail: String, sites: Vec<Site> },
+}
+
+/// What Telltale concludes about one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The request's site (registrable domain).
+    pub site: Site,
+    /// The top-level page's site, when known.
+    pub page_site: Option<Site>,
+    pub third_party: bool,
+    pub tracker: bool,
+    pub entity: Option<String>,
+    pub company: Option<String>,
+    pub categories: Vec<Category>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Classifies a request to `url` made by a page on `page` (if known).
+pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option<&WebUrl>) -> Verdict {
+    let third_party = page.is_some_and(|p| p.site != url.site);
+    let mut v = Verdict {
+        site: url.site.clone(),
+        page_site: page.map(|p| p.site.clone()),
+        third_party,
+        tracker: false,
+        entity: None,
+        company: None,
+        categories: Vec::new(),
+        evidence: Vec::new(),
+    };
+    if let Some(m) = rules.lookup(&url.host, url.path()) {
+        let e = rules.entity(m.entity);
+        v.entity = Some(e.name.clone());
+        v.company = Some(e.company.clone());
+        v.categories = m.categories;
+        v.evidence.push(Evidence::Rule { pack: e.pack.clone(), entity: e.name.clone(), rule: m.rule, source: e.source.name.clone() });
+    }
+    if let Some(sites) = learner.cross_site_cookie_sites(&url.site) {
+        v.categories.push(Category::CrossSiteCookies);
+        v.categories.sort();
+        v.categories.dedup();
+        v.evidence.push(Evidence::Heuristic {
+            name: "cross-site-cookies".into(),
+            detail: format!("set or received cookies on {} of your sites", sites.len()),
+            sites: sites.iter().cloned().collect(),
+        });
+    }
+    if !third_party {
+        return v;
+    }
+    // A third party owned by the page's own company is not a tracker by that fact alone.
+    let same_owner = match (&v.company, page.and_then(|p| rules.entity_of_host(&p.host))) {
+        (Some(company), Some(page_entity)) => rules.entity(page_entity).company == *company,
+        _ => false,
+    };
+    if same_owner {
+        v.evidence.push(Evidence::SameOwner { company: v.company.clone().unwrap_or_default() });
+        // Learned cross-site behaviour still counts: it is evidence beyond ownership.
+        v.tracker = v.categories.contains(&Category::CrossSiteCookies);
+    } else {
+        v.tracker = v.categories.iter().any(|c| c.is_tracking());
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{RulePack, DEFAULT_PACK, DEFAULT_PACK_NAME};
+
+    fn ix() -> RuleIndex {
+        let mut ix = RuleIndex::new();
+        ix.add(&RulePack::parse(DEFAULT_PACK_NAME, DEFAULT_PACK).unwrap());
+        ix
+    }
+
+    fn v(ix: &RuleIndex, l: &Learner, url: &str, page: &str) -> Verdict {
+        classify(ix, l, &WebUrl::parse(url).unwrap(), Some(&WebUrl::parse(page).unwrap()))
+    }
+
+    #[test]
+    fn known_tracker_on_a_news_site() {
+        let (ix, l) = (ix(), Learner::default());
+        let verdict = v(&ix, &l, "https://www.google-analytics.com/collect?v=1", "https://www.aftonbladet.se/");
+        assert!(verdict.third_party && verdict.tracker);
+        assert_eq!(verdict.entity.as_deref(), Some("Google Analytics"));
+        assert_eq!(verdict.categories, [Category::Analytics]);
+        assert!(matches!(&verdict.evidence[0], Evidence::Rule { rule, .. } if rule == "domain google-analytics.com"));
+    }
+
+    #[test]
+    fn first_party_requests_are_not_trackers() {
+        let (ix, l) = (ix(), Learner::default());
+        let verdict = v(&ix, &l, "https://www.google-analytics.com/analytics.js", "https://google-analytics.com/");
+        assert!(!verdict.third_party && !verdict.tracker);
+    }
+
+    #[test]
+    fn same_company_is_third_party_but_not_a_tracker() {
+        let (ix, l) = (ix(), Learner::default());
+        // Both are Google's in third-party-web.
+        let verdict = v(&ix, &l, "https://securepubads.g.doubleclick.net/gpt.js", "https://news.google.com/home");
+        assert!(verdict.third_party);
+        assert!(!verdict.tracker, "{verdict:?}");
+        assert!(verdict.evidence.iter().any(|e| matches!(e, Evidence::SameOwner { company } if company == "Google")));
+    }
+
+    #[test]
+    fn cdn_is_third_party_not_tracker() {
+        let (ix, l) = (ix(), Learner::default());
+        let verdict = v(&ix, &l, "https://cdnjs.cloudflare.com/ajax/libs/x.js", "https://news.example/");
+        assert!(verdict.third_party && !verdict.tracker, "{verdict:?}");
+        assert!(verdict.categories.iter().all(|c| !c.is_tracking()));
+    }
+
+    #[test]
+    fn unknown_third_party_is_not_a_tracker_until_learned() {
+        let (ix, mut l) = (ix(), Learner::default());
+        let url = "https://px.unknown-tracker.example/p.gif";
+        assert!(!v(&ix, &l, url, "https://a.example/").tracker);
+        let t = Site::of("unknown-tracker.example").unwrap();
+        l.saw_cookie(&t, &Site::of("a.example").unwrap());
+        l.saw_cookie(&t, &Site::of("b.example").unwrap());
+        let verdict = v(&ix, &l, url, "https://c.example/");
+        assert!(verdict.tracker);
+        assert_eq!(verdict.categories, [Category::CrossSiteCookies]);
+        assert!(matches!(&verdict.evidence[0], Evidence::Heuristic { sites, .. } if sites.len() == 2));
+    }
+}

@@ -1,0 +1,113 @@
+//! Exports of the tracker graph, one module per format. Every format carries
+//! the same attributes: entity, company, categories, reach and counts.
+
+pub mod csv;
+pub mod dot;
+pub mod gexf;
+pub mod graphml;
+pub mod json;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::graph::{Node, TrackerGraph};
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Telltale JSON: versioned and re-importable.
+    Json,
+    /// GEXF 1.3, for Gephi.
+    Gexf,
+    /// GraphML, for networkx, yEd, Cytoscape.
+    Graphml,
+    /// Graphviz DOT.
+    Dot,
+    /// nodes.csv and edges.csv, for spreadsheets.
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [Format::Json, Format::Gexf, Format::Graphml, Format::Dot, Format::Csv];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Gexf => "gexf",
+            Format::Graphml => "graphml",
+            Format::Dot => "dot",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Gexf | Format::Graphml => "application/xml",
+            Format::Dot => "text/vnd.graphviz",
+            Format::Csv => "text/csv",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown format {s:?}: expected one of json, gexf, graphml, dot, csv"))
+    }
+}
+
+/// The files an export makes: (file name, contents). CSV makes two.
+pub fn export(g: &TrackerGraph, format: Format) -> Vec<(String, String)> {
+    match format {
+        Format::Json => vec![("telltale-graph.json".into(), json::write(g))],
+        Format::Gexf => vec![("telltale-graph.gexf".into(), gexf::write(g))],
+        Format::Graphml => vec![("telltale-graph.graphml".into(), graphml::write(g))],
+        Format::Dot => vec![("telltale-graph.dot".into(), dot::write(g))],
+        Format::Csv => {
+            let (nodes, edges) = csv::write(g);
+            vec![("nodes.csv".into(), nodes), ("edges.csv".into(), edges)]
+        }
+    }
+}
+
+/// Nodes in a stable order (by site), so exports of equal graphs are equal text.
+pub(crate) fn sorted_nodes(g: &TrackerGraph) -> Vec<&Node> {
+    let mut v: Vec<&Node> = g.nodes().collect();
+    v.sort_by(|a, b| a.site.cmp(&b.site));
+    v
+}
+
+/// Edges in a stable order.
+pub(crate) fn sorted_edges(g: &TrackerGraph) -> Vec<(&crate::site::Site, &crate::site::Site, &crate::graph::Edge)> {
+    let mut v: Vec<_> = g.edges().collect();
+    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    v
+}
+
+/// `a;b;c`: categories as one cell for flat formats.
+pub(crate) fn categories_cell(n: &Node) -> String {
+    n.categories.iter().map(|c| c.id()).collect::<Vec<_>>().join(";")
+}
+
+pub(crate) fn map_cell(m: &std::collections::BTreeMap<String, u64>) -> String {
+    m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+}
+
+pub(crate) fn sites_cell(s: &std::collections::BTreeSet<crate::site::Site>) -> String {
+    s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(";")
+}
+
+/// The primary category (the first by Telltale's order), for colouring.
+pub(crate) fn primary_category(n: &Node) -> &'static str {
+    n.categories.iter().next().map(|c| c.id()).unwrap_or(if n.first_party && !n.third_party { "first-party" } else { "unknown" })
+}

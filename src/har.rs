@@ -1,0 +1,366 @@
+//! HAR 1.2 reading as a stream: entries are handed over one at a time as the
+//! parser reaches them, so a 500 MB capture needs memory for one entry, not
+//! for the file. Cookie values are read only to be reduced to names.
+
+use std::fmt;
+use std::io::Read;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::audit::Auditor;
+use crate::observe::{RawEvent, RawRequest, RawResponse, ResourceType, TabId};
+
+/// A HAR page: id and, when the capture tool recorded it, its URL.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarPage {
+    pub id: String,
+    #[serde(default, rename = "_URL")]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarHeader {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarCookie {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarRequest {
+    #[serde(default)]
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub headers: Vec<HarHeader>,
+    #[serde(default)]
+    pub cookies: Vec<HarCookie>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HarContent {
+    #[serde(default, rename = "mimeType")]
+    pub mime_type: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarResponse {
+    #[serde(default)]
+    pub status: i64,
+    #[serde(default, rename = "redirectURL")]
+    pub redirect_url: String,
+    #[serde(default)]
+    pub headers: Vec<HarHeader>,
+    #[serde(default)]
+    pub content: HarContent,
+}
+
+/// One request/response pair.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HarEntry {
+    #[serde(default)]
+    pub pageref: Option<String>,
+    #[serde(default, rename = "startedDateTime")]
+    pub started: String,
+    pub request: HarRequest,
+    pub response: HarResponse,
+    /// Chrome DevTools' resource type, when recorded.
+    #[serde(default, rename = "_resourceType")]
+    pub resource_type: Option<String>,
+}
+
+impl HarEntry {
+    /// Milliseconds since the epoch of `startedDateTime`, or 0 when absent or unreadable.
+    pub fn time_ms(&self) -> f64 {
+        time::OffsetDateTime::parse(&self.started, &time::format_description::well_known::Rfc3339)
+            .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64)
+            .unwrap_or(0.0)
+    }
+
+    /// The request's Cookie header, or one rebuilt from the HAR cookie list (names only).
+    pub fn cookie_header(&self) -> Option<String> {
+        let h: Vec<&str> = self.request.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("cookie")).map(|h| h.value.as_str()).collect();
+        if !h.is_empty() {
+            return Some(h.join("; "));
+        }
+        if !self.request.cookies.is_empty() {
+            return Some(self.request.cookies.iter().map(|c| format!("{}=", c.name)).collect::<Vec<_>>().join("; "));
+        }
+        None
+    }
+
+    /// Every Set-Cookie response header line.
+    pub fn set_cookie_lines(&self) -> Vec<String> {
+        self.response.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("set-cookie")).map(|h| h.value.clone()).collect()
+    }
+}
+
+/// A located error reading a HAR file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarError {
+    pub file: String,
+    /// 1-based; 0 when the error has no position (a missing file).
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for HarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        }
+    }
+}
+
+impl std::error::Error for HarError {}
+
+/// What the reader hands to the caller, in file order.
+pub enum HarItem<'a> {
+    Page(&'a HarPage),
+    Entry(&'a HarEntry),
+}
+
+/// Reads a HAR from `reader`, calling `each` for every page and entry as it is parsed.
+/// Returns the number of entries. `file` names the input in errors.
+pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -> Result<usize, HarError> {
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let mut count = 0usize;
+    let mut saw_log = false;
+    let result = de.deserialize_map(TopVisitor { each: &mut each, count: &mut count, saw_log: &mut saw_log }).and_then(|_| de.end());
+    let locate = |e: serde_json::Error| {
+        let msg = e.to_string();
+        let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_owned()).unwrap_or(msg);
+        let message = match e.classify() {
+            serde_json::error::Category::Eof => format!("unexpected end of file (truncated?): {msg}"),
+            serde_json::error::Category::Syntax => format!("not valid JSON: {msg}"),
+            serde_json::error::Category::Io => format!("read error: {msg}"),
+            serde_json::error::Category::Data => format!("not a HAR 1.2 file: {msg}"),
+        };
+        HarError { file: file.to_owned(), line: e.line(), column: e.column(), message }
+    };
+    result.map_err(locate)?;
+    if !saw_log {
+        return Err(HarError { file: file.to_owned(), line: 1, column: 1, message: "not a HAR 1.2 file: expected a top-level \"log\" object".into() });
+    }
+    if count == 0 {
+        return Err(HarError { file: file.to_owned(), line: 1, column: 1, message: "the HAR log has no entries: nothing to audit".into() });
+    }
+    Ok(count)
+}
+
+struct TopVisitor<'a, F> {
+    each: &'a mut F,
+    count: &'a mut usize,
+    saw_log: &'a mut bool,
+}
+
+impl<'de, F: FnMut(HarItem)> Visitor<'de> for TopVisitor<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a HAR object with a \"log\" member")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            if key == "log" {
+                *self.saw_log = true;
+                map.next_value_seed(LogSeed { each: &mut *self.each, count: &mut *self.count })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct LogSeed<'a, F> {
+    each: &'a mut F,
+    count: &'a mut usize,
+}
+
+impl<'de, F: FnMut(HarItem)> DeserializeSeed<'de> for LogSeed<'_, F> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(HarItem)> Visitor<'de> for LogSeed<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the HAR \"log\" object with \"entries\"")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut saw_entries = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            match key.as_ref() {
+                "pages" => {
+                    let pages: Vec<HarPage> = map.next_value()?;
+                    for p in &pages {
+                        (self.each)(HarItem::Page(p));
+                    }
+                }
+                "entries" => {
+                    saw_entries = true;
+                    map.next_value_seed(EntriesSeed { each: &mut *self.each, count: &mut *self.count })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !saw_entries {
+            return Err(serde::de::Error::custom("the \"log\" object has no \"entries\" array"));
+        }
+        Ok(())
+    }
+}
+
+struct EntriesSeed<'a, F> {
+    each: &'a mut F,
+    count: &'a mut usize,
+}
+
+impl<'de, F: FnMut(HarItem)> DeserializeSeed<'de> for EntriesSeed<'_, F> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(HarItem)> Visitor<'de> for EntriesSeed<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of HAR entries")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(entry) = seq.next_element::<HarEntry>()? {
+            *self.count += 1;
+            (self.each)(HarItem::Entry(&entry));
+        }
+        Ok(())
+    }
+}
+
+/// Feeds a HAR capture to `auditor`: each HAR page becomes a tab (numbered
+/// from `first_tab`) whose first entry is its main-frame document; every
+/// entry then gives a request and a response. Returns the tabs in page order.
+pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_tab: TabId) -> Result<Vec<TabId>, HarError> {
+    let mut tabs: Vec<(String, TabId)> = Vec::new();
+    read_har(file, reader, |item| {
+        let HarItem::Entry(e) = item else { return };
+        let pageref = e.pageref.clone().unwrap_or_default();
+        let time = e.time_ms();
+        let (tab, first) = match tabs.iter().find(|(p, _)| *p == pageref) {
+            Some(&(_, t)) => (t, false),
+            None => {
+                let t = first_tab + tabs.len() as TabId;
+                tabs.push((pageref, t));
+                (t, true)
+            }
+        };
+        let named = e.resource_type.as_deref().map(ResourceType::from_browser_name);
+        let resource_type = match named.unwrap_or_else(|| ResourceType::from_mime(&e.response.content.mime_type)) {
+            _ if first => ResourceType::MainFrame,
+            // Only a page's first document is its main frame; later documents are frames.
+            ResourceType::MainFrame => ResourceType::SubFrame,
+            t => t,
+        };
+        let _ = auditor.observe_raw(&RawEvent::Request(RawRequest {
+            url: e.request.url.clone(),
+            resource_type: resource_type.as_str().into(),
+            method: e.request.method.clone(),
+            time,
+            tab,
+            cookie_header: e.cookie_header(),
+            ..Default::default()
+        }));
+        let _ = auditor.observe_raw(&RawEvent::Response(RawResponse {
+            url: e.request.url.clone(),
+            tab,
+            time,
+            status: u16::try_from(e.response.status).unwrap_or(0),
+            redirect_url: Some(e.response.redirect_url.clone()).filter(|r| !r.is_empty()),
+            set_cookie: e.set_cookie_lines(),
+            ..Default::default()
+        }));
+    })?;
+    Ok(tabs.into_iter().map(|(_, t)| t).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<usize, HarError> {
+        read_har("t.har", text.as_bytes(), |_| {})
+    }
+
+    #[test]
+    fn real_hars_stream_every_entry() {
+        for (f, n, pages) in [("aftonbladet.se-2015.har", 175, 1), ("en.wikipedia.org-2015.har", 102, 6), ("mytoys.de-2017.har", 50, 1)] {
+            let file = std::fs::File::open(format!("../shared/data/har/{f}")).unwrap();
+            let (mut e, mut p) = (0, 0);
+            let count = read_har(f, file, |item| match item {
+                HarItem::Page(_) => p += 1,
+                HarItem::Entry(_) => e += 1,
+            })
+            .unwrap();
+            assert_eq!((count, e, p), (n, n, pages), "{f}");
+        }
+    }
+
+    #[test]
+    fn entry_fields() {
+        let file = std::fs::File::open("../shared/data/har/mytoys.de-2017.har").unwrap();
+        let mut first = None;
+        read_har("m", file, |item| {
+            if let (HarItem::Entry(e), None) = (item, &first) {
+                first = Some(e.clone());
+            }
+        })
+        .unwrap();
+        let e = first.unwrap();
+        assert_eq!(e.request.url, "https://checkout.mytoys.de/checkout/registration");
+        assert!(e.response.redirect_url.starts_with("https://sso.mytoys-group.de/"));
+        assert_eq!(e.time_ms(), 1513979929425.0);
+        assert!(e.set_cookie_lines().iter().any(|l| l.starts_with("JSESSIONID=")));
+    }
+
+    #[test]
+    fn bad_input_is_located() {
+        let e = read("this is not json").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.starts_with("not valid JSON"), "{e}");
+
+        let e = read("{\"log\": {\"entries\": [{\"request\": {\"url\": \"https://a.example/\"},\n \"response\": {\"status\": 200}}, {\"req").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("truncated"), "{e}");
+
+        let e = read("{\"foo\": 1}").unwrap_err();
+        assert!(e.message.contains("top-level \"log\""), "{e}");
+
+        let e = read("[1, 2]").unwrap_err();
+        assert!(e.message.starts_with("not a HAR"), "{e}");
+
+        let e = read("{\"log\": {\"version\": \"1.2\", \"entries\": []}}").unwrap_err();
+        assert!(e.message.contains("no entries"), "{e}");
+
+        let e = read("{\"log\": {\"version\": \"1.2\"}}").unwrap_err();
+        assert!(e.message.contains("no \"entries\""), "{e}");
+
+        let e = read("{\"log\": {\"entries\": [{\"request\": {}, \"response\": {}}]}}").unwrap_err();
+        assert!(e.message.contains("missing field `url`"), "{e}");
+        assert_eq!(e.to_string().split(':').take(3).collect::<Vec<_>>(), ["t.har", "1", "35"]);
+
+        assert!(read("").unwrap_err().message.contains("end of file"));
+    }
+}

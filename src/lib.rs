@@ -1,0 +1,39 @@
+//! Telltale: a tracker auditor. This crate is the whole brain: the browser
+//! extension runs it as WebAssembly, the `telltale` CLI runs it natively.
+//!
+//! Where things are:
+//! - [`site`]: hostname → registrable domain (Public Suffix List); first vs third party.
+//! - [`observe`]: browser events, normalised once at the boundary.
+//! - [`rules`]: rule packs (format v1), located load errors, the compiled index, the default-pack generator.
+//! - [`classify`]: an observation + rules + learned state → [`Verdict`] with evidence.
+//! - [`learn`]: heuristics that find trackers no list names.
+//! - [`graph`]: the petgraph tracker graph and its queries.
+//! - [`export`]: one writer per format (Telltale JSON, GEXF, GraphML, DOT, CSV).
+//! - [`audit`]: the [`Auditor`], the one door for embedders.
+//! - [`report`]: per-page and cross-site summaries for people.
+//! - [`har`]: HAR files read as a stream and fed to an auditor.
+//! - [`store`]: versioned snapshots of learned state.
+//! - `wasm` (wasm32 only): the wasm-bindgen facade.
+
+pub mod audit;
+pub mod classify;
+pub mod export;
+pub mod graph;
+pub mod har;
+pub mod learn;
+pub mod observe;
+pub mod report;
+pub mod rules;
+pub mod site;
+pub mod store;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use audit::{Auditor, PageReport, ThirdParty};
+pub use classify::{Evidence, Verdict};
+pub use export::Format;
+pub use graph::TrackerGraph;
+pub use observe::{Observation, RawEvent};
+pub use rules::{Category, PackError, RulePack};
+pub use site::{Host, Site};

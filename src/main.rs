@@ -1,0 +1,191 @@
+//! `telltale`: the command-line auditor for HAR captures and rule packs.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::fs;
+    use std::io::{self, Write};
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    use clap::{Args, Parser, Subcommand};
+    use telltale::export::{export, Format};
+    use telltale::rules::build::{build_default_pack, to_json_lines, Inputs};
+    use telltale::{har, report, Auditor, RulePack};
+
+    #[derive(Parser)]
+    #[command(name = "telltale", version, about = "Audit web pages for trackers: who saw you, where, and how.")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Audit HAR captures: third parties per page, grouped by company, and who saw you across sites.
+        Audit(AuditArgs),
+        /// Rule packs: check or build.
+        Rules {
+            #[command(subcommand)]
+            command: RulesCommand,
+        },
+    }
+
+    #[derive(Args)]
+    struct AuditArgs {
+        /// HAR files (`-` reads standard input).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Extra rule packs, loaded after the default pack (later packs win for a shared domain).
+        #[arg(long = "rules", value_name = "PACK")]
+        rules: Vec<PathBuf>,
+        /// Leave out the default pack.
+        #[arg(long)]
+        no_default_rules: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Write the tracker graph here (a directory for csv).
+        #[arg(long, value_name = "PATH", requires = "format")]
+        export: Option<PathBuf>,
+        /// Export format: json, gexf, graphml, dot or csv.
+        #[arg(long, value_name = "FORMAT", requires = "export")]
+        format: Option<Format>,
+    }
+
+    #[derive(Subcommand)]
+    enum RulesCommand {
+        /// Check rule packs; errors give file, line and column.
+        Check {
+            #[arg(required = true)]
+            packs: Vec<PathBuf>,
+        },
+        /// Build the default pack from its public sources.
+        Build {
+            /// third-party-web's dist/entities.json.
+            #[arg(long, value_name = "FILE")]
+            third_party_web: PathBuf,
+            /// third-party-web's version.
+            #[arg(long, value_name = "VERSION")]
+            third_party_web_version: String,
+            /// Blacklight's session-recorder list.
+            #[arg(long, value_name = "FILE")]
+            session_recorders: PathBuf,
+            /// Directory of curated layers (*.json).
+            #[arg(long, value_name = "DIR")]
+            curated: PathBuf,
+            /// The pack's version.
+            #[arg(long, value_name = "VERSION")]
+            version: String,
+            /// Where to write the pack.
+            #[arg(short, long, value_name = "FILE")]
+            output: PathBuf,
+        },
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Audit(a) => audit(a),
+            Command::Rules { command: RulesCommand::Check { packs } } => check(&packs),
+            Command::Rules { command: RulesCommand::Build { third_party_web, third_party_web_version, session_recorders, curated, version, output } } => {
+                build(&third_party_web, &third_party_web_version, &session_recorders, &curated, &version, &output)
+            }
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "telltale: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn read(path: &Path) -> Result<String, String> {
+        fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn audit(a: AuditArgs) -> Result<(), String> {
+        let mut auditor = if a.no_default_rules { Auditor::new() } else { Auditor::with_default_pack() };
+        for p in &a.rules {
+            let name = p.display().to_string();
+            auditor.load_pack(&name, &read(p)?).map_err(|e| e.to_string())?;
+        }
+        let mut tabs = Vec::new();
+        for f in &a.files {
+            let name = f.display().to_string();
+            let next = tabs.len() as i64 + 1;
+            let t = if name == "-" {
+                har::audit_har(&mut auditor, "<stdin>", io::stdin().lock(), next)
+            } else {
+                let file = fs::File::open(f).map_err(|e| format!("{name}: {e}"))?;
+                har::audit_har(&mut auditor, &name, file, next)
+            }
+            .map_err(|e| e.to_string())?;
+            tabs.extend(t);
+        }
+        let reports: Vec<_> = tabs.iter().filter_map(|&t| auditor.tab_report(t)).collect();
+        let out = report::audit(&auditor, &reports);
+        let mut stdout = io::stdout().lock();
+        let text = if a.json { serde_json::to_string_pretty(&out).map_err(|e| e.to_string())? + "\n" } else { report::to_text(&out) };
+        let _ = stdout.write_all(text.as_bytes());
+        if let (Some(path), Some(format)) = (a.export, a.format) {
+            let files = export(auditor.graph(), format);
+            if format == Format::Csv {
+                fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                for (name, body) in files {
+                    let p = path.join(name);
+                    fs::write(&p, body).map_err(|e| format!("{}: {e}", p.display()))?;
+                }
+            } else {
+                let body = &files[0].1;
+                fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            let _ = writeln!(io::stderr(), "telltale: wrote the {format} export to {}", path.display());
+        }
+        Ok(())
+    }
+
+    fn check(packs: &[PathBuf]) -> Result<(), String> {
+        for p in packs {
+            let name = p.display().to_string();
+            let pack = RulePack::parse(&name, &read(p)?).map_err(|e| e.to_string())?;
+            let domains: usize = pack.entities.iter().map(|e| e.domains.len()).sum();
+            let patterns: usize = pack.entities.iter().map(|e| e.patterns.len()).sum();
+            println!("{name}: ok: {} {} with {} entities, {domains} domains, {patterns} patterns, {} sources", pack.name, pack.version, pack.entities.len(), pack.sources.len());
+        }
+        Ok(())
+    }
+
+    fn build(tpw: &Path, tpw_version: &str, recorders: &Path, curated: &Path, version: &str, output: &Path) -> Result<(), String> {
+        let mut layers = Vec::new();
+        let dir = fs::read_dir(curated).map_err(|e| format!("{}: {e}", curated.display()))?;
+        for entry in dir {
+            let p = entry.map_err(|e| e.to_string())?.path();
+            if p.extension().is_some_and(|x| x == "json") {
+                layers.push((p.display().to_string(), read(&p)?));
+            }
+        }
+        layers.sort();
+        let pack = build_default_pack(&Inputs {
+            third_party_web: &read(tpw)?,
+            third_party_web_version: tpw_version,
+            session_recorders: &read(recorders)?,
+            curated: layers,
+            version,
+        })?;
+        let text = to_json_lines(&pack);
+        // The result must load: check it as any pack is checked.
+        RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;
+        fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))?;
+        println!("{}: {} entities from {} sources", output.display(), pack.entities.len(), pack.sources.len());
+        Ok(())
+    }
+}

@@ -1,0 +1,663 @@
+//! Observations: one normalised type per browser event, built once at the
+//! boundary from the plain objects the extension (or a HAR reader) hands in.
+//!
+//! Raw forms ([`RawEvent`]) are what JavaScript and HAR files speak: strings.
+//! [`Observation`] is what the core works on: parsed URLs, [`Host`]s and
+//! [`Site`]s. No cookie value ever passes the boundary; only names and
+//! attributes do.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::site::{Host, Site};
+
+/// Browser tab id; `-1` for requests that belong to no tab (service workers, prefetch).
+pub type TabId = i64;
+
+/// URLs longer than this are cut before parsing: hostile pages send 100 KB
+/// URLs, and nothing Telltale decides depends on bytes that far in.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// The kind of resource, by the browser's own names (webRequest `type`,
+/// with the DevTools/HAR `_resourceType` names mapped onto them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceType {
+    MainFrame,
+    SubFrame,
+    Stylesheet,
+    Script,
+    Image,
+    Font,
+    Object,
+    Xmlhttprequest,
+    Ping,
+    CspReport,
+    Media,
+    Websocket,
+    Other,
+}
+
+impl ResourceType {
+    /// Maps a browser's name for a resource type. Unknown names become `Other`.
+    pub fn from_browser_name(name: &str) -> ResourceType {
+        use ResourceType::*;
+        match name.to_ascii_lowercase().as_str() {
+            "main_frame" | "document" => MainFrame,
+            "sub_frame" | "iframe" => SubFrame,
+            "stylesheet" | "css" => Stylesheet,
+            "script" | "js" => Script,
+            "image" | "imageset" | "img" => Image,
+            "font" => Font,
+            "object" | "object_subrequest" => Object,
+            "xmlhttprequest" | "xhr" | "fetch" | "eventsource" => Xmlhttprequest,
+            "ping" | "beacon" => Ping,
+            "csp_report" => CspReport,
+            "media" | "video" | "audio" => Media,
+            "websocket" => Websocket,
+            _ => Other,
+        }
+    }
+
+    /// Guesses the type from a MIME type, for HAR files that do not record one.
+    pub fn from_mime(mime: &str) -> ResourceType {
+        let m = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match m.as_str() {
+            "text/html" | "application/xhtml+xml" => ResourceType::MainFrame,
+            "text/css" => ResourceType::Stylesheet,
+            "application/javascript" | "text/javascript" | "application/x-javascript" | "application/ecmascript" => {
+                ResourceType::Script
+            }
+            "application/json" | "text/plain" | "application/xml" | "text/xml" => ResourceType::Xmlhttprequest,
+            _ if m.starts_with("image/") => ResourceType::Image,
+            _ if m.starts_with("font/") || m.contains("font") => ResourceType::Font,
+            _ if m.starts_with("video/") || m.starts_with("audio/") => ResourceType::Media,
+            _ => ResourceType::Other,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use ResourceType::*;
+        match self {
+            MainFrame => "main_frame",
+            SubFrame => "sub_frame",
+            Stylesheet => "stylesheet",
+            Script => "script",
+            Image => "image",
+            Font => "font",
+            Object => "object",
+            Xmlhttprequest => "xmlhttprequest",
+            Ping => "ping",
+            CspReport => "csp_report",
+            Media => "media",
+            Websocket => "websocket",
+            Other => "other",
+        }
+    }
+}
+
+/// A browser event as plain strings, the way the extension and the HAR reader hand it in.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RawEvent {
+    /// webRequest.onBeforeRequest.
+    Request(RawRequest),
+    /// webRequest.onSendHeaders: the request's Cookie header (names are kept, values dropped).
+    SendHeaders(RawSendHeaders),
+    /// webRequest.onHeadersReceived / onBeforeRedirect / onCompleted.
+    Response(RawResponse),
+    /// webRequest.onErrorOccurred.
+    Error(RawError),
+    /// webNavigation.onCommitted for a top-level frame.
+    Navigation(RawNavigation),
+    /// tabs.onRemoved.
+    TabClosed { tab: TabId },
+    /// A content-script probe signal.
+    ScriptSignal(RawScriptSignal),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RawRequest {
+    pub url: String,
+    /// URL of the top-level document, when the event carries it.
+    pub top_url: Option<String>,
+    /// URL (or origin) of the frame or document that made the request.
+    pub frame_url: Option<String>,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub method: String,
+    /// Milliseconds since the Unix epoch.
+    pub time: f64,
+    pub tab: TabId,
+    pub request_id: Option<String>,
+    /// The raw Cookie request header, when known at this point (HAR files).
+    pub cookie_header: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RawSendHeaders {
+    pub url: String,
+    pub top_url: Option<String>,
+    pub tab: TabId,
+    pub time: f64,
+    pub request_id: Option<String>,
+    pub cookie_header: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RawResponse {
+    pub url: String,
+    pub top_url: Option<String>,
+    pub tab: TabId,
+    pub time: f64,
+    pub request_id: Option<String>,
+    pub status: u16,
+    /// Where a redirect goes; may be relative to `url`.
+    pub redirect_url: Option<String>,
+    /// Each Set-Cookie header line (a line may hold several cookies separated by newlines).
+    pub set_cookie: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RawError {
+    pub url: String,
+    pub top_url: Option<String>,
+    pub tab: TabId,
+    pub time: f64,
+    pub request_id: Option<String>,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RawNavigation {
+    pub url: String,
+    pub tab: TabId,
+    pub time: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RawScriptSignal {
+    pub tab: TabId,
+    pub time: f64,
+    /// The page the probe ran in (top-level document).
+    pub page_url: String,
+    /// The script whose code made the call, from the probe's stack inspection; empty for inline code.
+    pub script_url: String,
+    pub signal: Signal,
+    /// How many times it happened since the last report.
+    pub count: u32,
+}
+
+/// What a page script did that the MAIN-world probe saw.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, Default)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Signal {
+    /// addEventListener for a mouse, keyboard, input, scroll or visibility event.
+    Listener { event: String },
+    /// A MutationObserver observing the document.
+    MutationObserver,
+    /// A read of an input's value.
+    InputRead,
+    /// Text drawn on a canvas.
+    CanvasText,
+    /// Canvas pixels read back (toDataURL, getImageData).
+    CanvasRead,
+    /// navigator.sendBeacon to a URL.
+    Beacon { url: String },
+    #[default]
+    Unknown,
+}
+
+/// Why a raw event did not become an observation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObserveError {
+    /// The URL could not be parsed.
+    BadUrl { url: String, reason: String },
+    /// A scheme Telltale does not audit (data:, blob:, about:, file:, extension pages).
+    NotNetwork { scheme: String },
+}
+
+impl fmt::Display for ObserveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObserveError::BadUrl { url, reason } => write!(f, "bad URL {url:?}: {reason}"),
+            ObserveError::NotNetwork { scheme } => write!(f, "{scheme}: URLs are not network requests"),
+        }
+    }
+}
+
+impl std::error::Error for ObserveError {}
+
+/// A URL that was parsed and has a host on the web (http, https, ws, wss).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebUrl {
+    pub url: Url,
+    pub host: Host,
+    pub site: Site,
+}
+
+impl WebUrl {
+    /// Parses `raw` (cut to [`MAX_URL_BYTES`]) and keeps it only if it is a web URL with a host.
+    pub fn parse(raw: &str) -> Result<WebUrl, ObserveError> {
+        let cut = cut_url(raw);
+        let url = Url::parse(cut).map_err(|e| ObserveError::BadUrl { url: shorten(raw), reason: e.to_string() })?;
+        Self::from_url(url)
+    }
+
+    /// Resolves `raw` against `base` (for relative redirect targets).
+    pub fn join(base: &Url, raw: &str) -> Result<WebUrl, ObserveError> {
+        let url = base
+            .join(cut_url(raw))
+            .map_err(|e| ObserveError::BadUrl { url: shorten(raw), reason: e.to_string() })?;
+        Self::from_url(url)
+    }
+
+    fn from_url(url: Url) -> Result<WebUrl, ObserveError> {
+        match url.scheme() {
+            "http" | "https" | "ws" | "wss" => {}
+            other => return Err(ObserveError::NotNetwork { scheme: other.to_owned() }),
+        }
+        let host = Host::of_url(&url).ok_or_else(|| ObserveError::BadUrl {
+            url: shorten(url.as_str()),
+            reason: "no usable host".into(),
+        })?;
+        let site = host.site();
+        Ok(WebUrl { url, host, site })
+    }
+
+    /// Host and path without the leading slash's host separator, as rule patterns match it: `host/path`.
+    pub fn path(&self) -> &str {
+        self.url.path()
+    }
+}
+
+fn cut_url(raw: &str) -> &str {
+    if raw.len() <= MAX_URL_BYTES {
+        return raw;
+    }
+    let mut end = MAX_URL_BYTES;
+    while !raw.is_char_boundary(end) {
+        end -= 1;
+    }
+    &raw[..end]
+}
+
+pub(crate) fn shorten(s: &str) -> String {
+    let cut = if s.len() > 120 {
+        let mut end = 120;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    } else {
+        s.to_owned()
+    };
+    cut
+}
+
+fn optional_web_url(raw: &Option<String>) -> Option<WebUrl> {
+    raw.as_deref().filter(|s| !s.is_empty()).and_then(|s| WebUrl::parse(s).ok())
+}
+
+/// A request, normalised.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub url: WebUrl,
+    /// The top-level page, when the event said; otherwise the auditor uses the tab's page.
+    pub top: Option<WebUrl>,
+    /// The frame or document that made the request, when known.
+    pub frame: Option<WebUrl>,
+    pub resource_type: ResourceType,
+    pub method: String,
+    pub time: f64,
+    pub tab: TabId,
+    pub request_id: Option<String>,
+    /// Names of cookies sent with it (values are dropped here).
+    pub cookies_sent: Vec<String>,
+}
+
+impl Request {
+    pub fn new(raw: &RawRequest) -> Result<Request, ObserveError> {
+        Ok(Request {
+            url: WebUrl::parse(&raw.url)?,
+            top: optional_web_url(&raw.top_url),
+            frame: optional_web_url(&raw.frame_url),
+            resource_type: ResourceType::from_browser_name(&raw.resource_type),
+            method: if raw.method.is_empty() { "GET".into() } else { raw.method.to_ascii_uppercase() },
+            time: raw.time,
+            tab: raw.tab,
+            request_id: raw.request_id.clone(),
+            cookies_sent: raw.cookie_header.as_deref().map(cookie_names).unwrap_or_default(),
+        })
+    }
+}
+
+/// Cookie names sent with a request (from onSendHeaders).
+#[derive(Debug, Clone)]
+pub struct SentCookies {
+    pub url: WebUrl,
+    pub top: Option<WebUrl>,
+    pub tab: TabId,
+    pub time: f64,
+    pub names: Vec<String>,
+}
+
+impl SentCookies {
+    pub fn new(raw: &RawSendHeaders) -> Result<SentCookies, ObserveError> {
+        Ok(SentCookies {
+            url: WebUrl::parse(&raw.url)?,
+            top: optional_web_url(&raw.top_url),
+            tab: raw.tab,
+            time: raw.time,
+            names: raw.cookie_header.as_deref().map(cookie_names).unwrap_or_default(),
+        })
+    }
+}
+
+/// Cookie names in a Cookie request header, in order, without values.
+pub fn cookie_names(header: &str) -> Vec<String> {
+    cookie::Cookie::split_parse(header.to_owned())
+        .filter_map(Result::ok)
+        .map(|c| clean_name(c.name()))
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+fn clean_name(n: &str) -> String {
+    // Names are shown to people; keep them short and printable. Markup is escaped by renderers.
+    n.chars().filter(|c| !c.is_control()).take(128).collect()
+}
+
+/// The SameSite attribute of a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SameSite {
+    Strict,
+    Lax,
+    None,
+    Unset,
+}
+
+/// A cookie that a response set: metadata only, never the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetCookie {
+    pub name: String,
+    /// The Domain attribute, lower-cased, without a leading dot.
+    pub domain: Option<String>,
+    /// Lifetime in seconds from Max-Age, when given.
+    pub max_age: Option<i64>,
+    /// Expiry (Unix seconds) from Expires, when given.
+    pub expires: Option<i64>,
+    pub same_site: SameSite,
+    pub secure: bool,
+    pub http_only: bool,
+}
+
+impl SetCookie {
+    /// Parses every cookie in Set-Cookie header lines. Malformed cookies are
+    /// counted in the second value, not silently skipped.
+    pub fn parse_headers(lines: &[String]) -> (Vec<SetCookie>, usize) {
+        let mut out = Vec::new();
+        let mut bad = 0;
+        for line in lines.iter().flat_map(|l| l.split('\n')) {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            match cookie::Cookie::parse(line) {
+                Ok(c) if !c.name().trim().is_empty() => out.push(SetCookie {
+                    name: clean_name(c.name()),
+                    domain: c.domain().map(|d| d.trim_start_matches('.').to_ascii_lowercase()),
+                    max_age: c.max_age().map(|d| d.whole_seconds()),
+                    expires: c.expires_datetime().map(|t| t.unix_timestamp()),
+                    same_site: match c.same_site() {
+                        Some(cookie::SameSite::Strict) => SameSite::Strict,
+                        Some(cookie::SameSite::Lax) => SameSite::Lax,
+                        Some(cookie::SameSite::None) => SameSite::None,
+                        None => SameSite::Unset,
+                    },
+                    secure: c.secure().unwrap_or(false),
+                    http_only: c.http_only().unwrap_or(false),
+                }),
+                _ => bad += 1,
+            }
+        }
+        (out, bad)
+    }
+}
+
+/// A response, normalised.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub url: WebUrl,
+    pub top: Option<WebUrl>,
+    pub tab: TabId,
+    pub time: f64,
+    pub request_id: Option<String>,
+    pub status: u16,
+    pub redirect_to: Option<WebUrl>,
+    pub cookies: Vec<SetCookie>,
+    /// Set-Cookie entries that could not be parsed.
+    pub malformed_cookies: usize,
+}
+
+impl Response {
+    pub fn new(raw: &RawResponse) -> Result<Response, ObserveError> {
+        let url = WebUrl::parse(&raw.url)?;
+        let redirect_to = raw
+            .redirect_url
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .and_then(|r| WebUrl::join(&url.url, r).ok());
+        let (cookies, malformed_cookies) = SetCookie::parse_headers(&raw.set_cookie);
+        Ok(Response {
+            top: optional_web_url(&raw.top_url),
+            tab: raw.tab,
+            time: raw.time,
+            request_id: raw.request_id.clone(),
+            status: raw.status,
+            redirect_to,
+            cookies,
+            malformed_cookies,
+            url,
+        })
+    }
+}
+
+/// A request that failed; `blocked` when the failure was a content blocker's.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub url: WebUrl,
+    pub top: Option<WebUrl>,
+    pub tab: TabId,
+    pub time: f64,
+    pub blocked: bool,
+}
+
+impl Failure {
+    pub fn new(raw: &RawError) -> Result<Failure, ObserveError> {
+        Ok(Failure {
+            url: WebUrl::parse(&raw.url)?,
+            top: optional_web_url(&raw.top_url),
+            tab: raw.tab,
+            time: raw.time,
+            blocked: raw.error.contains("BLOCKED_BY_CLIENT"),
+        })
+    }
+}
+
+/// A top-level navigation in a tab.
+#[derive(Debug, Clone)]
+pub struct Navigation {
+    pub url: WebUrl,
+    pub tab: TabId,
+    pub time: f64,
+}
+
+/// A script signal, normalised.
+#[derive(Debug, Clone)]
+pub struct ScriptSignal {
+    pub tab: TabId,
+    pub time: f64,
+    pub page: WebUrl,
+    /// `None` for inline scripts or when the probe could not tell.
+    pub script: Option<WebUrl>,
+    pub signal: Signal,
+    pub count: u32,
+}
+
+/// One normalised browser event.
+#[derive(Debug, Clone)]
+pub enum Observation {
+    Request(Request),
+    SentCookies(SentCookies),
+    Response(Response),
+    Failure(Failure),
+    Navigation(Navigation),
+    TabClosed(TabId),
+    ScriptSignal(ScriptSignal),
+}
+
+impl Observation {
+    /// Normalises a raw event. This is the one place strings become typed values.
+    pub fn from_raw(raw: &RawEvent) -> Result<Observation, ObserveError> {
+        Ok(match raw {
+            RawEvent::Request(r) => Observation::Request(Request::new(r)?),
+            RawEvent::SendHeaders(s) => Observation::SentCookies(SentCookies::new(s)?),
+            RawEvent::Response(r) => Observation::Response(Response::new(r)?),
+            RawEvent::Error(e) => Observation::Failure(Failure::new(e)?),
+            RawEvent::Navigation(n) => {
+                Observation::Navigation(Navigation { url: WebUrl::parse(&n.url)?, tab: n.tab, time: n.time })
+            }
+            RawEvent::TabClosed { tab } => Observation::TabClosed(*tab),
+            RawEvent::ScriptSignal(s) => Observation::ScriptSignal(ScriptSignal {
+                tab: s.tab,
+                time: s.time,
+                page: WebUrl::parse(&s.page_url)?,
+                script: (!s.script_url.is_empty()).then(|| WebUrl::parse(&s.script_url).ok()).flatten(),
+                signal: match &s.signal {
+                    Signal::Beacon { url } => Signal::Beacon { url: shorten(url) },
+                    Signal::Listener { event } => Signal::Listener { event: event.chars().take(32).collect() },
+                    other => other.clone(),
+                },
+                count: s.count.max(1),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_is_normalised_once() {
+        let r = Request::new(&RawRequest {
+            url: "HTTPS://Static.Hotjar.COM:443/c/hotjar-1.js?sv=6".into(),
+            top_url: Some("https://www.example.co.uk/news".into()),
+            resource_type: "script".into(),
+            tab: 4,
+            cookie_header: Some("_hjid=secret-value; other=1".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(r.url.host.as_str(), "static.hotjar.com");
+        assert_eq!(r.url.site.as_str(), "hotjar.com");
+        assert_eq!(r.top.unwrap().site.as_str(), "example.co.uk");
+        assert_eq!(r.resource_type, ResourceType::Script);
+        assert_eq!(r.method, "GET");
+        assert_eq!(r.cookies_sent, ["_hjid", "other"]);
+        assert!(!format!("{:?}", r.cookies_sent).contains("secret"));
+    }
+
+    #[test]
+    fn odd_schemes_are_not_network_requests() {
+        for url in ["data:text/html,<b>x</b>", "blob:https://a.com/1234", "about:blank", "file:///etc/passwd", "chrome-extension://abcdef/popup.html"] {
+            let err = WebUrl::parse(url).unwrap_err();
+            assert!(matches!(err, ObserveError::NotNetwork { .. }), "{url}: {err:?}");
+        }
+        assert!(matches!(WebUrl::parse("not a url"), Err(ObserveError::BadUrl { .. })));
+    }
+
+    #[test]
+    fn giant_url_is_cut_not_rejected() {
+        let url = format!("https://t.example.com/p?{}", "a".repeat(100_000));
+        let w = WebUrl::parse(&url).unwrap();
+        assert!(w.url.as_str().len() <= MAX_URL_BYTES);
+        assert_eq!(w.site.as_str(), "example.com");
+    }
+
+    #[test]
+    fn ip_hosts_work() {
+        let w = WebUrl::parse("http://192.168.1.10:8080/x").unwrap();
+        assert_eq!(w.site.as_str(), "192.168.1.10");
+        let w = WebUrl::parse("http://[2001:db8::1]/x").unwrap();
+        assert_eq!(w.site.as_str(), "2001:db8::1");
+    }
+
+    #[test]
+    fn set_cookie_keeps_metadata_and_counts_malformed() {
+        let lines = vec![
+            "uid=abc123; Domain=.Tracker.example; Max-Age=31536000; SameSite=None; Secure".to_string(),
+            "JSESSIONID=5C1; Path=/\nMS_TEST=myTest; Expires=Sat, 23-Dec-2017 21:58:49 GMT".to_string(),
+            "=novalue".to_string(),
+            "<img src=x onerror=alert(1)>=1".to_string(),
+        ];
+        let (cookies, bad) = SetCookie::parse_headers(&lines);
+        let names: Vec<_> = cookies.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["uid", "JSESSIONID", "MS_TEST", "<img src"]);
+        assert_eq!(cookies[0].domain.as_deref(), Some("tracker.example"));
+        assert_eq!(cookies[0].max_age, Some(31_536_000));
+        assert_eq!(cookies[0].same_site, SameSite::None);
+        assert!(cookies[0].secure);
+        assert!(cookies[2].expires.is_some());
+        assert_eq!(bad, 1);
+        assert!(!format!("{cookies:?}").contains("abc123"));
+    }
+
+    #[test]
+    fn relative_redirects_resolve() {
+        let r = Response::new(&RawResponse {
+            url: "https://uip.semasio.net/otto/1/info?sType=sync".into(),
+            redirect_url: Some("/otto/1/info2?x=1".into()),
+            status: 302,
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(r.redirect_to.unwrap().url.as_str(), "https://uip.semasio.net/otto/1/info2?x=1");
+    }
+
+    #[test]
+    fn resource_type_names() {
+        assert_eq!(ResourceType::from_browser_name("xmlhttprequest"), ResourceType::Xmlhttprequest);
+        assert_eq!(ResourceType::from_browser_name("fetch"), ResourceType::Xmlhttprequest);
+        assert_eq!(ResourceType::from_browser_name("beacon"), ResourceType::Ping);
+        assert_eq!(ResourceType::from_browser_name("Document"), ResourceType::MainFrame);
+        assert_eq!(ResourceType::from_browser_name("weird"), ResourceType::Other);
+        assert_eq!(ResourceType::from_mime("image/gif"), ResourceType::Image);
+        assert_eq!(ResourceType::from_mime("text/javascript; charset=utf-8"), ResourceType::Script);
+    }
+
+    #[test]
+    fn raw_events_deserialise_from_plain_objects() {
+        let raw: RawEvent = serde_json::from_str(
+            r#"{"kind":"script_signal","tab":3,"time":1,"page_url":"https://news.example/","script_url":"https://rec.example/r.js","signal":{"type":"listener","event":"mousemove"},"count":2}"#,
+        )
+        .unwrap();
+        match Observation::from_raw(&raw).unwrap() {
+            Observation::ScriptSignal(s) => {
+                assert_eq!(s.script.unwrap().site.as_str(), "rec.example");
+                assert_eq!(s.signal, Signal::Listener { event: "mousemove".into() });
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

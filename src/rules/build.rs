@@ -1,0 +1,329 @@
+//! The generator of the default pack: third-party-web's entities as the base,
+//! Blacklight's session-recorder list and curated layers on top. Run by
+//! `telltale rules build`; rules/README.md gives the exact command.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{Category, CategoryDef, DomainName, Entity, RulePack, Source, UrlPattern, FORMAT_V1};
+use crate::site::Host;
+
+/// One entity of third-party-web's `entities.json`.
+#[derive(Debug, Deserialize)]
+struct TpwEntity {
+    name: String,
+    #[serde(default)]
+    company: Option<String>,
+    #[serde(default)]
+    homepage: Option<String>,
+    category: String,
+    domains: Vec<String>,
+}
+
+/// One entry of a curated layer (`rules/curated/*.json`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CuratedEntry {
+    /// The entity to refine, by third-party-web name; a new entity is made when none has it.
+    pub entity: String,
+    #[serde(default)]
+    pub company: Option<String>,
+    /// `host` or `host/path-prefix`.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub categories: Vec<Category>,
+    /// What the source says, briefly.
+    pub evidence: String,
+    pub source: Source,
+}
+
+/// Maps third-party-web's category names onto Telltale's.
+pub fn map_tpw_category(c: &str) -> Option<Category> {
+    Some(match c {
+        "ad" => Category::Advertising,
+        "analytics" => Category::Analytics,
+        "social" => Category::Social,
+        "tag-manager" => Category::TagManager,
+        "consent-provider" => Category::Consent,
+        "cdn" => Category::Cdn,
+        "content" | "video" | "hosting" => Category::Content,
+        "marketing" | "customer-success" | "utility" | "other" => Category::Other,
+        _ => return None,
+    })
+}
+
+pub fn category_definitions() -> Vec<CategoryDef> {
+    let d = |id, name: &str, description: &str| CategoryDef { id, name: name.into(), description: description.into() };
+    vec![
+        d(Category::SessionReplay, "Session replay", "Scripts that record mouse movements, keystrokes, form input and page changes so a visit can be replayed."),
+        d(Category::Retargeting, "Retargeting", "Ad endpoints that mark you as a visitor so you can be shown ads for this site elsewhere."),
+        d(Category::Advertising, "Advertising", "Ad serving, ad exchanges and ad measurement."),
+        d(Category::Analytics, "Analytics", "Audience measurement and behaviour analytics."),
+        d(Category::Social, "Social", "Social networks' widgets, pixels and logins, which tell the network where you go."),
+        d(Category::Fingerprinting, "Fingerprinting", "Scripts that identify your browser by its characteristics rather than cookies."),
+        d(Category::CrossSiteCookies, "Cross-site cookies", "A third party that set or received cookies on two or more of the sites you visited."),
+        d(Category::TagManager, "Tag manager", "Loaders that inject other third-party scripts."),
+        d(Category::Consent, "Consent", "Consent-management platforms."),
+        d(Category::Content, "Content", "Embedded content, video and hosting platforms."),
+        d(Category::Cdn, "CDN", "Content delivery networks serving files for the site."),
+        d(Category::Other, "Other", "Other third-party services (support chat, payments, utilities, marketing tools)."),
+    ]
+}
+
+/// Everything the generator reads.
+pub struct Inputs<'a> {
+    /// third-party-web `entities.json` text and its version.
+    pub third_party_web: &'a str,
+    pub third_party_web_version: &'a str,
+    /// Blacklight's session-recorder list (one URL substring per line, `#` comments).
+    pub session_recorders: &'a str,
+    /// Curated layers: (file name, text).
+    pub curated: Vec<(String, String)>,
+    /// The pack's version string.
+    pub version: &'a str,
+}
+
+/// Builds the default pack. Errors name the input and what was wrong.
+pub fn build_default_pack(inp: &Inputs) -> Result<RulePack, String> {
+    let tpw: Vec<TpwEntity> =
+        serde_json::from_str(inp.third_party_web).map_err(|e| format!("third-party-web entities: {e}"))?;
+    let mut sources = BTreeMap::new();
+    sources.insert(
+        "third-party-web".to_owned(),
+        Source {
+            name: format!("third-party-web {} (dist/entities.json)", inp.third_party_web_version),
+            url: Some("https://github.com/patrickhulce/third-party-web".into()),
+            license: Some("MIT".into()),
+        },
+    );
+    sources.insert(
+        "blacklight".to_owned(),
+        Source {
+            name: "The Markup, Blacklight session-recorder list (SESSION_RECORDERS_LIST)".into(),
+            url: Some("https://github.com/the-markup/blacklight-collector/blob/fe046f914ba87b131b86dc1f8029fffa0b70de44/src/helpers/statics.ts".into()),
+            license: Some("GPL-3.0".into()),
+        },
+    );
+
+    let mut entities: Vec<Entity> = Vec::with_capacity(tpw.len() + 32);
+    let mut seen = std::collections::HashSet::new();
+    for t in &tpw {
+        let category = map_tpw_category(&t.category)
+            .ok_or_else(|| format!("third-party-web entity {:?}: unknown category {:?}", t.name, t.category))?;
+        let mut domains = Vec::new();
+        for d in &t.domains {
+            let bare = d.trim_start_matches("*.");
+            let host = Host::parse(bare).map_err(|e| format!("third-party-web entity {:?}: {e}", t.name))?;
+            // A domain named twice keeps its first owner, as third-party-web's own matcher does.
+            if seen.insert(host.as_str().to_owned()) {
+                domains.push(DomainName(host.as_str().to_owned()));
+            }
+        }
+        if domains.is_empty() {
+            continue;
+        }
+        entities.push(Entity {
+            name: t.name.clone(),
+            company: t.company.clone().filter(|c| c != &t.name),
+            homepage: t.homepage.clone(),
+            domains,
+            categories: vec![category],
+            patterns: vec![],
+            opt_outs: vec![],
+            source: "third-party-web".into(),
+        });
+    }
+
+    // Session replay: each Blacklight substring becomes a pattern on the entity owning its host.
+    for line in inp.session_recorders.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        attach(
+            &mut entities,
+            &mut seen,
+            line,
+            None,
+            None,
+            UrlPattern {
+                pattern: line.to_owned(),
+                categories: vec![Category::SessionReplay],
+                source: Some("blacklight".into()),
+                evidence: Some("listed as a session-recording script by Blacklight".into()),
+            },
+            "blacklight",
+        )?;
+    }
+
+    for (file, text) in &inp.curated {
+        let entries: Vec<CuratedEntry> = serde_json::from_str(text)
+            .map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), e))?;
+        for c in entries {
+            let id = source_id(&c.source);
+            sources.entry(id.clone()).or_insert_with(|| c.source.clone());
+            attach(
+                &mut entities,
+                &mut seen,
+                &c.pattern,
+                Some(&c.entity),
+                c.company.as_deref(),
+                UrlPattern { pattern: c.pattern.clone(), categories: c.categories.clone(), source: Some(id.clone()), evidence: Some(c.evidence.clone()) },
+                &id,
+            )
+            .map_err(|e| format!("{file}: {e}"))?;
+        }
+    }
+
+    Ok(RulePack {
+        format: FORMAT_V1.into(),
+        name: "telltale-default".into(),
+        version: inp.version.into(),
+        license: "MIT AND GPL-3.0".into(),
+        sources,
+        categories: category_definitions(),
+        entities,
+    })
+}
+
+/// A stable source id from its URL or name: `github.com/x/y`, lower case.
+fn source_id(s: &Source) -> String {
+    let base = s.url.as_deref().unwrap_or(&s.name);
+    let base = base.trim_start_matches("https://").trim_start_matches("http://").trim_start_matches("www.");
+    base.chars().take(80).collect()
+}
+
+/// Attaches `pattern` to the entity that owns its host (by name when given,
+/// else by domain), or makes a new entity named after the host.
+fn attach(
+    entities: &mut Vec<Entity>,
+    seen: &mut std::collections::HashSet<String>,
+    line: &str,
+    by_name: Option<&str>,
+    company: Option<&str>,
+    pattern: UrlPattern,
+    source: &str,
+) -> Result<(), String> {
+    let (host, path) = pattern.parts()?;
+    let host = Host::parse(&host).map_err(|e| e.to_string())?;
+    let owner = match by_name {
+        Some(n) => entities.iter().position(|e| e.name == n),
+        None => None,
+    }
+    .or_else(|| {
+        host.ancestors().find_map(|a| entities.iter().position(|e| e.domains.iter().any(|d| d.as_str() == a)))
+    });
+    match owner {
+        Some(i) => entities[i].patterns.push(pattern),
+        None => {
+            // No entity owns this host: the source names only the host, so the
+            // entity is named after it and claims it only when the whole host matches.
+            let whole_host = path == "/";
+            let name = by_name.map(str::to_owned).unwrap_or_else(|| host.as_str().to_owned());
+            let mut e = Entity {
+                name,
+                company: company.map(str::to_owned),
+                homepage: None,
+                domains: vec![],
+                categories: pattern.categories.clone(),
+                patterns: vec![],
+                opt_outs: vec![],
+                source: source.to_owned(),
+            };
+            if whole_host && seen.insert(host.as_str().to_owned()) {
+                e.domains.push(DomainName(host.as_str().to_owned()));
+            } else {
+                e.categories.clear();
+                e.patterns.push(pattern);
+            }
+            if e.categories.is_empty() && e.patterns.is_empty() {
+                return Err(format!("{line}: nothing to attach"));
+            }
+            if e.categories.is_empty() {
+                e.categories = e.patterns[0].categories.clone();
+            }
+            entities.push(e);
+        }
+    }
+    Ok(())
+}
+
+/// Serialises a pack one entity per line, so diffs of the generated file stay readable.
+pub fn to_json_lines(pack: &RulePack) -> String {
+    let mut out = String::from("{\n");
+    let field = |k: &str, v: String| format!("  \"{k}\": {v},\n");
+    out += &field("format", serde_json::to_string(&pack.format).unwrap());
+    out += &field("name", serde_json::to_string(&pack.name).unwrap());
+    out += &field("version", serde_json::to_string(&pack.version).unwrap());
+    out += &field("license", serde_json::to_string(&pack.license).unwrap());
+    out += "  \"sources\": {\n";
+    let n = pack.sources.len();
+    for (i, (k, v)) in pack.sources.iter().enumerate() {
+        out += &format!("    {}: {}{}\n", serde_json::to_string(k).unwrap(), serde_json::to_string(v).unwrap(), if i + 1 < n { "," } else { "" });
+    }
+    out += "  },\n  \"categories\": [\n";
+    let n = pack.categories.len();
+    for (i, c) in pack.categories.iter().enumerate() {
+        out += &format!("    {}{}\n", serde_json::to_string(c).unwrap(), if i + 1 < n { "," } else { "" });
+    }
+    out += "  ],\n  \"entities\": [\n";
+    let n = pack.entities.len();
+    for (i, e) in pack.entities.iter().enumerate() {
+        out += &format!("    {}{}\n", serde_json::to_string(e).unwrap(), if i + 1 < n { "," } else { "" });
+    }
+    out += "  ]\n}\n";
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::DEFAULT_PACK;
+
+    fn shared(path: &str) -> String {
+        std::fs::read_to_string(format!("../shared/data/{path}")).unwrap()
+    }
+
+    fn curated() -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = std::fs::read_dir("rules/curated")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn shipped_default_pack_is_exactly_what_the_generator_makes() {
+        let shipped = RulePack::parse("rules/default.json", DEFAULT_PACK).unwrap();
+        let built = build_default_pack(&Inputs {
+            third_party_web: &shared("third-party-web/entities-0.30.0.json"),
+            third_party_web_version: "0.30.0",
+            session_recorders: &shared("session-replay/blacklight-session-recorders.txt"),
+            curated: curated(),
+            version: &shipped.version,
+        })
+        .unwrap();
+        assert_eq!(to_json_lines(&built), DEFAULT_PACK, "rules/default.json is stale: rebuild it (rules/README.md)");
+    }
+
+    #[test]
+    fn every_blacklight_recorder_is_in_the_pack() {
+        let pack = RulePack::parse("rules/default.json", DEFAULT_PACK).unwrap();
+        let lines = shared("session-replay/blacklight-session-recorders.txt");
+        for l in lines.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let found = pack.entities.iter().any(|e| {
+                e.patterns.iter().any(|p| p.pattern == l && p.categories.contains(&Category::SessionReplay))
+                    || (e.domains.iter().any(|d| d.as_str() == l) && e.categories.contains(&Category::SessionReplay))
+            });
+            assert!(found, "{l} missing");
+        }
+    }
+
+    #[test]
+    fn third_party_web_categories_all_map() {
+        let tpw: Vec<TpwEntity> = serde_json::from_str(&shared("third-party-web/entities-0.30.0.json")).unwrap();
+        for t in &tpw {
+            assert!(map_tpw_category(&t.category).is_some(), "{}", t.category);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The compiled index over loaded packs: host → entity by walking up the
+//! labels (longest domain wins), then URL patterns for finer categories.
+
+use std::collections::HashMap;
+
+use super::{Category, OptOut, RulePack, Source};
+use crate::site::Host;
+
+/// An entity as the classifier sees it.
+#[derive(Debug, Clone)]
+pub struct IndexedEntity {
+    pub name: String,
+    pub company: String,
+    pub homepage: Option<String>,
+    pub categories: Vec<Category>,
+    pub opt_outs: Vec<OptOut>,
+    pub pack: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    path_prefix: String,
+    categories: Vec<Category>,
+    entity: u32,
+    text: String,
+}
+
+/// What the rules say about one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub entity: u32,
+    /// The entity's categories plus any from a matching URL pattern.
+    pub categories: Vec<Category>,
+    /// Which rule decided: `domain hotjar.com` or `pattern static.hotjar.com/`.
+    pub rule: String,
+}
+
+/// Every loaded pack, compiled for lookups. Packs loaded later take
+/// precedence for a domain that an earlier pack also names.
+#[derive(Debug, Clone, Default)]
+pub struct RuleIndex {
+    packs: Vec<(String, String)>,
+    entities: Vec<IndexedEntity>,
+    domains: HashMap<String, u32>,
+    patterns: HashMap<String, Vec<Pattern>>,
+}
+
+impl RuleIndex {
+    pub fn new() -> RuleIndex {
+        RuleIndex::default()
+    }
+
+    /// Adds a validated pack.
+    pub fn add(&mut self, pack: &RulePack) {
+        self.packs.push((pack.name.clone(), pack.version.clone()));
+        for e in &pack.entities {
+            let id = self.entities.len() as u32;
+            let mut categories = e.categories.clone();
+            categories.sort();
+            categories.dedup();
+            self.entities.push(IndexedEntity {
+                name: e.name.clone(),
+                company: e.company().to_owned(),
+                homepage: e.homepage.clone(),
+                categories,
+                opt_outs: e.opt_outs.clone(),
+                pack: pack.name.clone(),
+                source: pack.sources[&e.source].clone(),
+            });
+            for d in &e.domains {
+                self.domains.insert(d.as_str().to_owned(), id);
+            }
+            for p in &e.patterns {
+                // Validated by RulePack::parse.
+                let Ok((host, path_prefix)) = p.parts() else { continue };
+                let list = self.patterns.entry(host).or_default();
+                list.push(Pattern { path_prefix, categories: p.categories.clone(), entity: id, text: p.pattern.clone() });
+                // Longest prefix first, so the most specific pattern decides.
+                list.sort_by(|a, b| b.path_prefix.len().cmp(&a.path_prefix.len()));
+            }
+        }
+    }
+
+    /// Names and versions of the loaded packs, in load order.
+    pub fn packs(&self) -> &[(String, String)] {
+        &self.packs
+    }
+
+    pub fn entity(&self, id: u32) -> &IndexedEntity {
+        &self.entities[id as usize]
+    }
+
+    pub fn entities(&self) -> &[IndexedEntity] {
+        &self.entities
+    }
+
+    /// The entity owning `host` by domain alone.
+    pub fn entity_of_host(&self, host: &Host) -> Option<u32> {
+        host.ancestors().find_map(|a| self.domains.get(a).copied())
+    }
+
+    /// Looks up a request's host and path.
+    pub fn lookup(&self, host: &Host, path: &str) -> Option<Match> {
+        let mut found: Option<Match> = None;
+        for a in host.ancestors() {
+            if found.is_none() {
+                if let Some(&id) = self.domains.get(a) {
+                    found = Some(Match { entity: id, categories: self.entities[id as usize].categories.clone(), rule: format!("domain {a}") });
+                }
+            }
+            if let Some(list) = self.patterns.get(a) {
+                if let Some(p) = list.iter().find(|p| path_matches(path, &p.path_prefix)) {
+                    let m = found.get_or_insert_with(|| Match {
+                        entity: p.entity,
+                        categories: self.entities[p.entity as usize].categories.clone(),
+                        rule: String::new(),
+                    });
+                    // A pattern refines the entity it belongs to; it does not
+                    // graft its categories onto another company's domain.
+                    if m.entity == p.entity || self.entities[m.entity as usize].company == self.entities[p.entity as usize].company {
+                        m.categories.extend_from_slice(&p.categories);
+                        m.categories.sort();
+                        m.categories.dedup();
+                        m.rule = if m.rule.is_empty() { format!("pattern {}", p.text) } else { format!("{}, pattern {}", m.rule, p.text) };
+                    }
+                    return found;
+                }
+            }
+        }
+        found
+    }
+}
+
+/// `prefix` matches `path` at a segment boundary: `/tr` matches `/tr` and
+/// `/tr/x` but not `/track`; a prefix ending in `/` matches anything under it.
+fn path_matches(path: &str, prefix: &str) -> bool {
+    match path.strip_prefix(prefix) {
+        Some(rest) => rest.is_empty() || prefix.ends_with('/') || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{DEFAULT_PACK, DEFAULT_PACK_NAME};
+
+    fn default_index() -> RuleIndex {
+        let mut ix = RuleIndex::new();
+        ix.add(&RulePack::parse(DEFAULT_PACK_NAME, DEFAULT_PACK).unwrap());
+        ix
+    }
+
+    fn cats(ix: &RuleIndex, url: &str) -> (String, Vec<&'static str>) {
+        let u = url::Url::parse(url).unwrap();
+        let h = Host::of_url(&u).unwrap();
+        let m = ix.lookup(&h, u.path()).unwrap_or_else(|| panic!("{url} not found"));
+        (ix.entity(m.entity).name.clone(), m.categories.iter().map(|c| c.id()).collect())
+    }
+
+    #[test]
+    fn longest_domain_wins() {
+        let ix = default_index();
+        assert_eq!(cats(&ix, "https://maps.google.com/x").0, "Google Maps");
+        assert_eq!(cats(&ix, "https://securepubads.g.doubleclick.net/tag/js/gpt.js").0, "Google/Doubleclick Ads");
+    }
+
+    #[test]
+    fn session_replay_patterns_refine_their_entity() {
+        let ix = default_index();
+        let (name, c) = cats(&ix, "https://static.hotjar.com/c/hotjar-123.js?sv=6");
+        assert_eq!(name, "Hotjar");
+        assert!(c.contains(&"session-replay") && c.contains(&"analytics"), "{c:?}");
+        // Yandex Metrica's tag.js is a recorder; other Yandex endpoints are not.
+        let (_, c) = cats(&ix, "https://mc.yandex.ru/metrika/tag.js");
+        assert!(c.contains(&"session-replay"), "{c:?}");
+        let (_, c) = cats(&ix, "https://mc.yandex.ru/watch/12345");
+        assert!(!c.contains(&"session-replay"), "{c:?}");
+        let (_, c) = cats(&ix, "https://edge.fullstory.com/s/fs.js");
+        assert!(c.contains(&"session-replay"), "{c:?}");
+    }
+
+    #[test]
+    fn patterns_match_at_segment_boundaries() {
+        assert!(path_matches("/tr", "/tr"));
+        assert!(path_matches("/tr/", "/tr"));
+        assert!(!path_matches("/track", "/tr"));
+        assert!(path_matches("/webvisor/x", "/webvisor/"));
+        assert!(path_matches("/anything", "/"));
+    }
+
+    #[test]
+    fn retargeting_layer_refines_ad_companies() {
+        let ix = default_index();
+        let (name, c) = cats(&ix, "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/?label=x");
+        assert_eq!(name, "Google/Doubleclick Ads");
+        assert_eq!(c, ["retargeting", "advertising"]);
+        let (_, c) = cats(&ix, "https://googleads.g.doubleclick.net/pagead/ads");
+        assert_eq!(c, ["advertising"]);
+        let (name, c) = cats(&ix, "https://dis.criteo.com/dis/usersync.aspx");
+        assert_eq!((name.as_str(), c), ("Criteo", vec!["retargeting", "advertising"]));
+        let (_, c) = cats(&ix, "https://www.facebook.com/tr?id=1&ev=PageView");
+        assert!(c.contains(&"retargeting") && c.contains(&"social"), "{c:?}");
+    }
+
+    #[test]
+    fn unknown_hosts_do_not_match() {
+        let ix = default_index();
+        let h = Host::parse("my-own-blog.example").unwrap();
+        assert!(ix.lookup(&h, "/").is_none());
+    }
+}

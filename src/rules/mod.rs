@@ -1,0 +1,461 @@
+//! Rule packs: the v1 JSON format, loading with located errors, and the
+//! compiled index the classifier queries.
+//!
+//! A pack is data. Every entity names a source declared in the pack's
+//! `sources`; nothing in a pack is a fact without one. The schema is
+//! `rules/telltale-rules-v1.schema.json`.
+
+pub mod build;
+mod index;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use index::{Match, RuleIndex};
+
+/// The format tag every v1 pack carries in `"format"`.
+pub const FORMAT_V1: &str = "telltale-rules/1";
+
+/// The default pack, built from public data by `telltale rules build` (see rules/README.md).
+pub const DEFAULT_PACK: &str = include_str!("../../rules/default.json");
+pub const DEFAULT_PACK_NAME: &str = "rules/default.json";
+
+/// Telltale's categories. The ids are stable: exports and packs rely on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    SessionReplay,
+    Retargeting,
+    Advertising,
+    Analytics,
+    Social,
+    Fingerprinting,
+    CrossSiteCookies,
+    TagManager,
+    Consent,
+    Content,
+    Cdn,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 12] = [
+        Category::SessionReplay,
+        Category::Retargeting,
+        Category::Advertising,
+        Category::Analytics,
+        Category::Social,
+        Category::Fingerprinting,
+        Category::CrossSiteCookies,
+        Category::TagManager,
+        Category::Consent,
+        Category::Content,
+        Category::Cdn,
+        Category::Other,
+    ];
+
+    /// The stable id, as in packs and exports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::SessionReplay => "session-replay",
+            Category::Retargeting => "retargeting",
+            Category::Advertising => "advertising",
+            Category::Analytics => "analytics",
+            Category::Social => "social",
+            Category::Fingerprinting => "fingerprinting",
+            Category::CrossSiteCookies => "cross-site-cookies",
+            Category::TagManager => "tag-manager",
+            Category::Consent => "consent",
+            Category::Content => "content",
+            Category::Cdn => "cdn",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// Whether a third party in this category follows people: these make it a tracker.
+    pub fn is_tracking(self) -> bool {
+        matches!(
+            self,
+            Category::SessionReplay
+                | Category::Retargeting
+                | Category::Advertising
+                | Category::Analytics
+                | Category::Social
+                | Category::Fingerprinting
+                | Category::CrossSiteCookies
+        )
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Where a pack's data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+}
+
+/// How a pack describes a category (display name and meaning).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    pub id: Category,
+    pub name: String,
+    pub description: String,
+}
+
+/// A domain name as packs write it: lower-case, no scheme, no wildcard
+/// (a domain always covers its subdomains).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct DomainName(String);
+
+impl DomainName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for DomainName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        match crate::site::Host::parse(&s) {
+            Ok(h) if h.as_str() == s.as_ref() => Ok(DomainName(s.into_owned())),
+            Ok(h) => Err(serde::de::Error::custom(format!(
+                "domain {s:?} is not in normal form: expected {:?} (lower case, no port, no trailing dot)",
+                h.as_str()
+            ))),
+            Err(e) => Err(serde::de::Error::custom(format!("expected a domain name such as \"tracker.example\": {e}"))),
+        }
+    }
+}
+
+/// A URL pattern: `host/path-prefix`. It matches a request whose host is
+/// `host` or a subdomain of it and whose path starts with the prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlPattern {
+    /// `host` or `host/path-prefix`.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub categories: Vec<Category>,
+    /// The id of a source in the pack's `sources`, when it differs from the entity's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the source says, briefly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+impl UrlPattern {
+    /// Splits into (host, path prefix starting with '/').
+    pub fn parts(&self) -> Result<(String, String), String> {
+        let (host, path) = match self.pattern.find('/') {
+            Some(i) => (&self.pattern[..i], &self.pattern[i..]),
+            None => (self.pattern.as_str(), "/"),
+        };
+        let h = crate::site::Host::parse(host).map_err(|e| format!("pattern {:?}: {e}", self.pattern))?;
+        Ok((h.as_str().to_owned(), path.to_owned()))
+    }
+}
+
+/// A vendor's own opt-out, or a standard signal it honours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "kebab-case")]
+pub enum OptOut {
+    /// A page the user visits to opt out.
+    Page { url: String, source: String },
+    /// A cookie the vendor reads as an opt-out.
+    Cookie { domain: String, name: String, value: String, source: String },
+    /// The vendor says it honours Global Privacy Control.
+    Gpc { source: String },
+}
+
+/// One company or product and what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    pub name: String,
+    /// The owning company, for the roll-up; defaults to `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+    pub domains: Vec<DomainName>,
+    pub categories: Vec<Category>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<UrlPattern>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opt_outs: Vec<OptOut>,
+    /// The id of a source in the pack's `sources`.
+    pub source: String,
+}
+
+impl Entity {
+    pub fn company(&self) -> &str {
+        self.company.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A rule pack, format v1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulePack {
+    pub format: String,
+    pub name: String,
+    pub version: String,
+    pub license: String,
+    /// Sources by id; entities and patterns refer to them.
+    pub sources: BTreeMap<String, Source>,
+    #[serde(default)]
+    pub categories: Vec<CategoryDef>,
+    pub entities: Vec<Entity>,
+}
+
+/// A located error in a pack: file, line, column, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for PackError {}
+
+impl RulePack {
+    /// Parses and validates a pack. `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<RulePack, PackError> {
+        let pack: RulePack = serde_json::from_str(text).map_err(|e| PackError {
+            file: file.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: describe_json_error(&e),
+        })?;
+        pack.validate(file, text)?;
+        Ok(pack)
+    }
+
+    /// Checks what serde cannot: the format tag, source references,
+    /// duplicate domains, pattern syntax. Errors point at the offending text.
+    fn validate(&self, file: &str, text: &str) -> Result<(), PackError> {
+        let err = |needle: &str, after: usize, message: String| {
+            let (line, column) = locate(text, needle, after);
+            PackError { file: file.to_owned(), line, column, message }
+        };
+        if self.format != FORMAT_V1 {
+            return Err(err(
+                &format!("\"{}\"", self.format),
+                0,
+                format!("unsupported format {:?}: expected \"{FORMAT_V1}\"", self.format),
+            ));
+        }
+        let mut seen_domains: BTreeMap<&str, &str> = BTreeMap::new();
+        // Byte offset of the current entity, so located errors point inside it.
+        let mut cursor = text.find("\"entities\"").unwrap_or(0);
+        for entity in &self.entities {
+            cursor = find_from(text, &format!("\"{}\"", json_escape(&entity.name)), cursor).unwrap_or(cursor);
+            if entity.name.trim().is_empty() {
+                return Err(err("\"name\"", cursor, "entity name is empty: expected a company or product name".into()));
+            }
+            if !self.sources.contains_key(&entity.source) {
+                return Err(err(
+                    &format!("\"{}\"", json_escape(&entity.source)),
+                    cursor,
+                    format!(
+                        "entity {:?} names source {:?}, which is not in \"sources\": expected one of {:?}",
+                        entity.name,
+                        entity.source,
+                        self.sources.keys().collect::<Vec<_>>()
+                    ),
+                ));
+            }
+            if entity.domains.is_empty() && entity.patterns.is_empty() {
+                return Err(err(
+                    "\"domains\"",
+                    cursor,
+                    format!("entity {:?} has no domains and no patterns: expected at least one", entity.name),
+                ));
+            }
+            for d in &entity.domains {
+                if let Some(other) = seen_domains.insert(d.as_str(), &entity.name) {
+                    return Err(err(
+                        &format!("\"{}\"", d.as_str()),
+                        cursor,
+                        format!("domain {:?} is claimed by both {:?} and {:?}: expected each domain once per pack", d.as_str(), other, entity.name),
+                    ));
+                }
+            }
+            for p in &entity.patterns {
+                if let Err(m) = p.parts() {
+                    return Err(err(&format!("\"{}\"", json_escape(&p.pattern)), cursor, format!("{m}: expected host or host/path")));
+                }
+                if p.categories.is_empty() {
+                    return Err(err(&format!("\"{}\"", json_escape(&p.pattern)), cursor, "pattern has no categories: expected at least one".into()));
+                }
+                if let Some(s) = &p.source {
+                    if !self.sources.contains_key(s) {
+                        return Err(err(&format!("\"{}\"", json_escape(s)), cursor, format!("pattern names source {s:?}, which is not in \"sources\"")));
+                    }
+                }
+            }
+            for o in &entity.opt_outs {
+                let s = match o {
+                    OptOut::Page { source, .. } | OptOut::Cookie { source, .. } | OptOut::Gpc { source } => source,
+                };
+                if !self.sources.contains_key(s) {
+                    return Err(err(&format!("\"{}\"", json_escape(s)), cursor, format!("opt-out names source {s:?}, which is not in \"sources\"")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The display definition of a category, if the pack gives one.
+    pub fn category_def(&self, c: Category) -> Option<&CategoryDef> {
+        self.categories.iter().find(|d| d.id == c)
+    }
+}
+
+fn json_escape(s: &str) -> String {
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+fn find_from(text: &str, needle: &str, from: usize) -> Option<usize> {
+    text.get(from..)?.find(needle).map(|i| i + from)
+}
+
+/// 1-based line and column of the first `needle` at or after byte `after`.
+fn locate(text: &str, needle: &str, after: usize) -> (usize, usize) {
+    let at = find_from(text, needle, after).or_else(|| text.find(needle)).unwrap_or(0);
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category as C;
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; the location is reported separately.
+    let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_owned()).unwrap_or(msg);
+    match e.classify() {
+        C::Eof => format!("unexpected end of file: {msg}"),
+        C::Syntax => format!("invalid JSON: {msg}"),
+        C::Data => msg,
+        C::Io => format!("read error: {msg}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+  "format": "telltale-rules/1",
+  "name": "test",
+  "version": "1",
+  "license": "CC0-1.0",
+  "sources": {"s": {"name": "test source"}},
+  "entities": [
+    {"name": "Rec", "domains": ["rec.example"], "categories": ["session-replay"], "source": "s"}
+  ]
+}"#;
+
+    #[test]
+    fn minimal_pack_loads() {
+        let p = RulePack::parse("t.json", MINIMAL).unwrap();
+        assert_eq!(p.entities[0].categories, [Category::SessionReplay]);
+    }
+
+    #[test]
+    fn default_pack_loads_and_every_entity_has_a_source() {
+        let p = RulePack::parse(DEFAULT_PACK_NAME, DEFAULT_PACK).unwrap();
+        assert!(p.entities.len() > 2000, "{}", p.entities.len());
+        for e in &p.entities {
+            let s = &p.sources[&e.source];
+            assert!(!s.name.is_empty() && s.url.is_some(), "{}: source without a name or url", e.name);
+        }
+        for c in Category::ALL {
+            assert!(p.category_def(c).is_some(), "default pack does not describe {c}");
+        }
+    }
+
+    #[test]
+    fn unknown_category_is_located() {
+        let bad = MINIMAL.replace("\"session-replay\"", "\"sesion-replay\"");
+        let e = RulePack::parse("bad.json", &bad).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("bad.json", 8), "{e}");
+        assert!(e.message.contains("unknown variant `sesion-replay`") && e.message.contains("session-replay"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let bad = MINIMAL.replace("\"version\": \"1\",", "\"version\": \"1\"");
+        let e = RulePack::parse("bad.json", &bad).unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.message.starts_with("invalid JSON"), "{e}");
+        let e = RulePack::parse("cut.json", &MINIMAL[..60]).unwrap_err();
+        assert!(e.message.starts_with("unexpected end of file"), "{e}");
+    }
+
+    #[test]
+    fn unknown_source_duplicate_domain_and_bad_domain_are_located() {
+        let bad = MINIMAL.replace("\"source\": \"s\"}", "\"source\": \"nope\"}");
+        let e = RulePack::parse("b.json", &bad).unwrap_err();
+        assert_eq!((e.line, e.column), (8, 93), "{e}");
+        assert!(e.message.contains("not in \"sources\""), "{e}");
+
+        let dup = MINIMAL.replace(
+            "\"source\": \"s\"}\n",
+            "\"source\": \"s\"},\n    {\"name\": \"Rec2\", \"domains\": [\"rec.example\"], \"categories\": [\"analytics\"], \"source\": \"s\"}\n",
+        );
+        let e = RulePack::parse("d.json", &dup).unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
+        assert!(e.message.contains("claimed by both"), "{e}");
+
+        let upper = MINIMAL.replace("[\"rec.example\"]", "[\"Rec.Example\"]");
+        let e = RulePack::parse("u.json", &upper).unwrap_err();
+        assert_eq!(e.line, 8, "{e}");
+        assert!(e.message.contains("expected \"rec.example\""), "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_and_wrong_format_are_rejected() {
+        let bad = MINIMAL.replace("\"license\"", "\"licence\"");
+        let e = RulePack::parse("f.json", &bad).unwrap_err();
+        assert!(e.message.contains("unknown field `licence`"), "{e}");
+        let v2 = MINIMAL.replace("telltale-rules/1", "telltale-rules/9");
+        let e = RulePack::parse("v.json", &v2).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 13), "{e}");
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        for text in ["", "null", "[]", "{", "\u{feff}{}", "{\"format\": 1}", &"[".repeat(10_000)] {
+            assert!(RulePack::parse("h.json", text).is_err());
+        }
+    }
+}

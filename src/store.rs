@@ -1,0 +1,96 @@
+//! Versioned snapshots of an auditor's learned state (graph, learner, probe
+//! signals, counters), so the extension survives service-worker restarts and
+//! browser restarts. Rule packs are not part of a snapshot: they are reloaded.
+//!
+//! Every snapshot carries `format` and `version`; [`migrate`] brings older
+//! versions up to [`VERSION`] before anything reads them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::audit::{Auditor, SignalStore, Stats};
+use crate::learn::Learner;
+
+pub const FORMAT: &str = "telltale-snapshot";
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct SnapshotV1 {
+    format: String,
+    version: u32,
+    graph: Value,
+    learner: Learner,
+    signals: SignalStore,
+    stats: Stats,
+}
+
+/// Brings a snapshot of any known version to the current one.
+pub fn migrate(mut v: Value) -> Result<Value, String> {
+    let format = v.get("format").and_then(Value::as_str).unwrap_or("");
+    if format != FORMAT {
+        return Err(format!("not a Telltale snapshot: expected \"format\": \"{FORMAT}\""));
+    }
+    let version = v.get("version").and_then(Value::as_u64).ok_or("snapshot has no numeric \"version\"")?;
+    match version {
+        1 => {}
+        n if n > u64::from(VERSION) => {
+            return Err(format!("snapshot version {n} is newer than this Telltale understands ({VERSION})"))
+        }
+        n => return Err(format!("snapshot version {n} is unknown")),
+    }
+    v["version"] = Value::from(VERSION);
+    Ok(v)
+}
+
+impl Auditor {
+    /// The learned state as JSON text.
+    pub fn snapshot(&self) -> String {
+        let s = SnapshotV1 {
+            format: FORMAT.into(),
+            version: VERSION,
+            graph: crate::export::json::to_value(&self.graph),
+            learner: self.learner.clone(),
+            signals: self.signals.clone(),
+            stats: self.stats.clone(),
+        };
+        serde_json::to_string(&s).expect("snapshot values serialise")
+    }
+
+    /// Replaces the learned state with a snapshot's. On error nothing changes.
+    pub fn restore(&mut self, text: &str) -> Result<(), String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
+        let s: SnapshotV1 = serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?;
+        let graph = crate::export::json::from_value("snapshot", s.graph)?;
+        self.graph = graph;
+        self.learner = s.learner;
+        self.signals = s.signals;
+        self.stats = s.stats;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::{RawEvent, RawNavigation, RawRequest, RawResponse};
+
+    #[test]
+    fn snapshot_round_trips_and_bad_ones_change_nothing() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: "https://a.example/".into(), tab: 1, time: 1.0 })).unwrap();
+        a.observe_raw(&RawEvent::Request(RawRequest { url: "https://t.example/x".into(), tab: 1, time: 2.0, ..Default::default() })).unwrap();
+        a.observe_raw(&RawEvent::Response(RawResponse { url: "https://t.example/x".into(), tab: 1, set_cookie: vec!["id=1".into()], ..Default::default() })).unwrap();
+        let snap = a.snapshot();
+        let mut b = Auditor::with_default_pack();
+        b.restore(&snap).unwrap();
+        assert_eq!(b.graph(), a.graph());
+        assert_eq!(b.learner, a.learner);
+        assert_eq!(b.stats(), a.stats());
+        assert_eq!(b.snapshot(), snap);
+
+        for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}"] {
+            assert!(b.restore(bad).is_err(), "{bad}");
+        }
+        assert_eq!(b.graph(), a.graph(), "a failed restore keeps the state");
+    }
+}

@@ -1,0 +1,188 @@
+//! The `telltale` CLI on real captures and on bad input.
+
+mod common;
+
+use common::{har, scratch, telltale};
+use serde_json::Value;
+
+fn audit_json(files: &[&str]) -> Value {
+    let paths: Vec<String> = files.iter().map(|f| har(f).display().to_string()).collect();
+    let mut args = vec!["audit", "--json"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = telltale(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn third_party<'a>(page: &'a Value, site: &str) -> &'a Value {
+    page["third_parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["site"] == site)
+        .unwrap_or_else(|| panic!("{site} not on {}", page["page"]))
+}
+
+fn cats(t: &Value) -> Vec<&str> {
+    t["categories"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect()
+}
+
+#[test]
+fn aftonbladet_trackers_are_found() {
+    let v = audit_json(&["aftonbladet.se-2015.har"]);
+    let page = &v["pages"][0];
+    assert_eq!(page["site"], "aftonbladet.se");
+    assert_eq!(page["page"], "http://aftonbladet.se/");
+    // static.hotjar.com/c/hotjar-*.js is in the capture: a session recorder.
+    let hotjar = third_party(page, "hotjar.com");
+    assert_eq!(hotjar["entity"], "Hotjar");
+    assert_eq!(hotjar["tracker"], true);
+    assert_eq!(cats(hotjar), ["session-replay", "analytics"]);
+    let ga = third_party(page, "google-analytics.com");
+    assert_eq!((ga["entity"].as_str(), ga["requests"].as_u64(), ga["tracker"].as_bool()), (Some("Google Analytics"), Some(3), Some(true)));
+    let adnxs = third_party(page, "adnxs.com");
+    assert_eq!(cats(adnxs), ["advertising"]);
+    assert_eq!(third_party(page, "mixpanel.com")["entity"], "Mixpanel");
+    // The site's own CDN is a third party by domain, but no pack calls it a tracker.
+    let cdn = third_party(page, "aftonbladet-cdn.se");
+    assert_eq!((cdn["tracker"].as_bool(), cdn["entity"].is_null(), cdn["requests"].as_u64()), (Some(false), true, Some(92)));
+    // Every third-party request counted: 175 entries, 29 of them to aftonbladet.se hosts.
+    let total: u64 = page["third_parties"].as_array().unwrap().iter().map(|t| t["requests"].as_u64().unwrap()).sum();
+    assert_eq!(total, 146);
+}
+
+#[test]
+fn mytoys_trackers_and_redirect_hop() {
+    let v = audit_json(&["mytoys.de-2017.har"]);
+    let page = &v["pages"][0];
+    assert_eq!(page["site"], "mytoys.de");
+    let dc = third_party(page, "doubleclick.net");
+    assert_eq!((dc["company"].as_str(), dc["requests"].as_u64()), (Some("Google"), Some(2)));
+    assert_eq!(cats(third_party(page, "facebook.net")), ["social"]);
+    assert_eq!(third_party(page, "webtrendslive.com")["entity"], "Webtrends");
+    assert_eq!(third_party(page, "commander1.com")["tracker"], false, "a tag manager is not a tracker by itself");
+    // The checkout redirects through the group's single-sign-on host.
+    assert_eq!(third_party(page, "mytoys-group.de")["requests"], 1);
+}
+
+#[test]
+fn wikipedia_is_a_clean_control() {
+    let v = audit_json(&["en.wikipedia.org-2015.har"]);
+    let pages = v["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 6);
+    for p in pages {
+        assert_eq!(p["site"], "wikipedia.org");
+        assert_eq!(p["trackers"], 0, "{p}");
+        assert!(p["third_parties"].as_array().unwrap().iter().all(|t| t["site"] == "wikimedia.org"));
+    }
+}
+
+#[test]
+fn cross_site_summary_spans_files() {
+    let v = audit_json(&["aftonbladet.se-2015.har", "mytoys.de-2017.har", "en.wikipedia.org-2015.har"]);
+    assert_eq!(v["sites_visited"], 3);
+    let cross = v["cross_site"].as_array().unwrap();
+    let google = cross.iter().find(|c| c["company"] == "Google").expect("Google on two sites");
+    assert_eq!(google["seen_on"], serde_json::json!(["aftonbladet.se", "mytoys.de"]));
+    assert_eq!(google["reach"], 2);
+    assert_eq!(cross.len(), 1, "only Google is on both: {cross:?}");
+}
+
+#[test]
+fn text_report_groups_by_company() {
+    let out = telltale(&["audit", &har("mytoys.de-2017.har").display().to_string()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains("Webtrends")).unwrap();
+    assert!(line.contains("tracker") && line.contains("webtrends.com webtrendslive.com") && line.contains("4 req"), "{line}");
+}
+
+#[test]
+fn export_writes_each_format() {
+    let dir = scratch("cli-export");
+    for f in ["json", "gexf", "graphml", "dot"] {
+        let path = dir.join(format!("g.{f}"));
+        let out = telltale(&["audit", &har("mytoys.de-2017.har").display().to_string(), "--export", path.to_str().unwrap(), "--format", f]);
+        assert!(out.status.success(), "{f}: {}", String::from_utf8_lossy(&out.stderr));
+        let body = std::fs::read_to_string(&path).unwrap();
+        assert!(body.contains("doubleclick.net"), "{f}");
+    }
+    let csv = dir.join("csv");
+    let out = telltale(&["audit", &har("mytoys.de-2017.har").display().to_string(), "--export", csv.to_str().unwrap(), "--format", "csv"]);
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(csv.join("nodes.csv")).unwrap().starts_with("site,entity,company,categories"));
+    assert!(std::fs::read_to_string(csv.join("edges.csv")).unwrap().contains("mytoys.de,doubleclick.net,2,"));
+    let out = telltale(&["audit", &har("mytoys.de-2017.har").display().to_string(), "--export", "x", "--format", "pdf"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected one of json, gexf, graphml, dot, csv"));
+}
+
+/// Runs `audit FILE` and returns the single stderr line, asserting failure.
+fn audit_error(path: &str) -> String {
+    let out = telltale(&["audit", path]);
+    assert!(!out.status.success(), "{path} was accepted");
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err.trim().to_owned()
+}
+
+#[test]
+fn bad_input_gets_a_located_one_line_error() {
+    let dir = scratch("cli-bad");
+    let write = |name: &str, body: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        p.display().to_string()
+    };
+    let e = audit_error(&write("notjson.har", b"<html>hello</html>"));
+    assert!(e.contains("notjson.har:1:1: not valid JSON"), "{e}");
+
+    let e = audit_error(&write("nothar.har", b"{\n  \"hello\": [1, 2, 3]\n}\n"));
+    assert!(e.contains("nothar.har:1:1: not a HAR 1.2 file"), "{e}");
+
+    let real = std::fs::read(har("mytoys.de-2017.har")).unwrap();
+    let e = audit_error(&write("truncated.har", &real[..real.len() / 2]));
+    assert!(e.contains("truncated.har:") && e.contains("unexpected end of file"), "{e}");
+    let pos: Vec<&str> = e.split(':').skip(2).take(2).collect();
+    assert!(pos[0].parse::<usize>().unwrap() > 100, "line of the cut: {e}");
+
+    let e = audit_error(&write("empty.har", b"{\"log\": {\"version\": \"1.2\", \"pages\": [], \"entries\": []}}"));
+    assert!(e.contains("empty.har:1:1: the HAR log has no entries"), "{e}");
+
+    let e = audit_error(&write("zero.har", b""));
+    assert!(e.contains("zero.har:1:0: unexpected end of file"), "{e}");
+
+    let e = audit_error(dir.join("missing.har").to_str().unwrap());
+    assert!(e.contains("missing.har: No such file or directory"), "{e}");
+
+    let bin = write("binary.har", &[0xff, 0xfe, 0x00, 0x01, 0x80]);
+    let e = audit_error(&bin);
+    assert!(e.contains("binary.har:1:"), "{e}");
+}
+
+#[test]
+fn rules_check_reports_good_and_bad_packs() {
+    let out = telltale(&["rules", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/rules/default.json")]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ok: telltale-default") && text.contains("with 2143 entities"), "{text}");
+
+    let dir = scratch("cli-rules");
+    let p = dir.join("bad.json");
+    std::fs::write(&p, "{\n \"format\": \"telltale-rules/1\", \"name\": \"b\", \"version\": \"1\", \"license\": \"x\",\n \"sources\": {\"s\": {\"name\": \"n\"}},\n \"entities\": [{\"name\": \"A\", \"domains\": [\"a.example\"], \"categories\": [\"trackers\"], \"source\": \"s\"}]\n}\n").unwrap();
+    let out = telltale(&["rules", "check", p.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad.json:4:") && err.contains("unknown variant `trackers`, expected one of"), "{err}");
+
+    // A user's pack loads with --rules and overrides the default for its domain.
+    let mine = dir.join("mine.json");
+    std::fs::write(&mine, "{\"format\": \"telltale-rules/1\", \"name\": \"mine\", \"version\": \"1\", \"license\": \"CC0-1.0\",\n \"sources\": {\"me\": {\"name\": \"my own crawl\"}},\n \"entities\": [{\"name\": \"Aftonbladet CDN\", \"company\": \"Schibsted\", \"domains\": [\"aftonbladet-cdn.se\"], \"categories\": [\"cdn\"], \"source\": \"me\"}]}").unwrap();
+    let out = telltale(&["audit", "--json", "--rules", mine.to_str().unwrap(), &har("aftonbladet.se-2015.har").display().to_string()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cdn = third_party(&v["pages"][0], "aftonbladet-cdn.se");
+    assert_eq!((cdn["entity"].as_str(), cats(cdn)), (Some("Aftonbladet CDN"), vec!["cdn"]));
+}
