@@ -209,12 +209,13 @@ impl TrackerGraph {
         }
     }
 
-    /// Records cookies set (or sent, when `sent`) by `to` on a request from `from`.
-    pub fn record_cookies(&mut self, from: &Site, to: &Site, names: &[String], sent: bool, time: f64) {
+    /// Records cookies set (or sent, when `sent`) by third party `to` on `page`.
+    /// A cookie is proof the third party saw you there, so it counts for reach.
+    pub fn record_cookies(&mut self, page: &Site, to: &Site, names: &[String], sent: bool, time: f64) {
         if names.is_empty() {
             return;
         }
-        let edge = self.edge_mut(from, to, time);
+        let edge = self.edge_mut(page, to, time);
         if sent {
             edge.cookies_sent += names.len() as u64;
         } else {
@@ -222,6 +223,10 @@ impl TrackerGraph {
         }
         let ix = self.index[to];
         let node = &mut self.g[ix];
+        node.third_party = true;
+        if node.seen_on.len() < 100_000 {
+            node.seen_on.insert(page.clone());
+        }
         for n in names {
             if node.cookies.len() < MAX_COOKIE_NAMES || node.cookies.contains_key(n) {
                 *node.cookies.entry(n.clone()).or_default() += 1;

@@ -28,7 +28,7 @@ pub mod site;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use audit::{Auditor, PageReport, ThirdParty};
 pub use classify::{Evidence, Verdict};

@@ -1,0 +1,181 @@
+//! The wasm-bindgen facade: the only Rust that knows JavaScript exists.
+//! Values cross the boundary as JSON text (events in, reports out), so the
+//! JavaScript side stays plain objects and the contract stays in one place.
+
+use wasm_bindgen::prelude::*;
+
+use crate::export::{export, json, Format};
+use crate::observe::RawEvent;
+use crate::site::Host;
+
+/// The auditor as JavaScript sees it.
+#[wasm_bindgen(js_name = Auditor)]
+pub struct WasmAuditor {
+    inner: crate::Auditor,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+}
+
+#[wasm_bindgen(js_class = Auditor)]
+impl WasmAuditor {
+    /// An auditor with the default rule pack loaded and the suffix list parsed.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmAuditor {
+        crate::site::warm_up();
+        WasmAuditor { inner: crate::Auditor::with_default_pack() }
+    }
+
+    /// An auditor with no rule packs.
+    pub fn empty() -> WasmAuditor {
+        WasmAuditor { inner: crate::Auditor::new() }
+    }
+
+    /// Loads a rule pack; returns `{name, version, entities}` or throws a located error.
+    #[wasm_bindgen(js_name = loadPack)]
+    pub fn load_pack(&mut self, file: &str, text: &str) -> Result<String, JsError> {
+        let p = self.inner.load_pack(file, text).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(to_json(&serde_json::json!({"name": p.name, "version": p.version, "entities": p.entities.len()})))
+    }
+
+    /// Observes one event (a plain object as JSON). Returns the verdict JSON for
+    /// requests, `null` otherwise; throws for events that cannot be used (they are counted in stats).
+    pub fn observe(&mut self, event_json: &str) -> Result<String, JsError> {
+        let raw: RawEvent = serde_json::from_str(event_json).map_err(|e| JsError::new(&format!("event: {e}")))?;
+        let v = self.inner.observe_raw(&raw).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(to_json(&v))
+    }
+
+    /// Observes a JSON array of events; returns how many were usable. Unusable ones are counted in stats.
+    #[wasm_bindgen(js_name = observeBatch)]
+    pub fn observe_batch(&mut self, events_json: &str) -> Result<u32, JsError> {
+        let raws: Vec<serde_json::Value> = serde_json::from_str(events_json).map_err(|e| JsError::new(&format!("events: {e}")))?;
+        let mut ok = 0;
+        for r in raws {
+            if let Ok(raw) = serde_json::from_value::<RawEvent>(r) {
+                if self.inner.observe_raw(&raw).is_ok() {
+                    ok += 1;
+                }
+            }
+        }
+        Ok(ok)
+    }
+
+    /// The current page of a tab, its third parties grouped by company (JSON), or `null`.
+    #[wasm_bindgen(js_name = tabReport)]
+    pub fn tab_report(&self, tab: f64) -> String {
+        match self.inner.tab_report(tab as i64) {
+            Some(r) => to_json(&crate::report::page(&self.inner, r)),
+            None => "null".into(),
+        }
+    }
+
+    /// Trackers on a tab's current page (the badge count).
+    #[wasm_bindgen(js_name = trackerCount)]
+    pub fn tracker_count(&self, tab: f64) -> u32 {
+        self.inner.tab_report(tab as i64).map_or(0, |r| crate::report::page(&self.inner, r).trackers as u32)
+    }
+
+    /// Companies rolled up across sites (JSON array).
+    pub fn companies(&self) -> String {
+        to_json(&self.inner.graph().companies())
+    }
+
+    /// The `n` trackers with the largest reach (JSON array of nodes).
+    #[wasm_bindgen(js_name = topTrackers)]
+    pub fn top_trackers(&self, n: u32) -> String {
+        to_json(&self.inner.graph().top_trackers(n as usize))
+    }
+
+    /// Trackers seen on a first-party site (JSON array of nodes).
+    #[wasm_bindgen(js_name = trackersOn)]
+    pub fn trackers_on(&self, site: &str) -> String {
+        match crate::Site::of(site) {
+            Ok(s) => to_json(&self.inner.graph().trackers_on(&s)),
+            Err(_) => "[]".into(),
+        }
+    }
+
+    /// How many of your sites a tracker saw you on.
+    pub fn reach(&self, site: &str) -> u32 {
+        crate::Site::of(site).map_or(0, |s| self.inner.graph().reach(&s) as u32)
+    }
+
+    /// Exports the graph: an array of `[fileName, text]` pairs (CSV gives two).
+    pub fn export(&self, format: &str) -> Result<js_sys::Array, JsError> {
+        let f: Format = format.parse().map_err(|e: String| JsError::new(&e))?;
+        let out = js_sys::Array::new();
+        for (name, body) in export(self.inner.graph(), f) {
+            let pair = js_sys::Array::new();
+            pair.push(&JsValue::from_str(&name));
+            pair.push(&JsValue::from_str(&body));
+            out.push(&pair);
+        }
+        Ok(out)
+    }
+
+    /// Merges nothing: replaces the graph with a Telltale JSON export (for viewing an import).
+    #[wasm_bindgen(js_name = importGraph)]
+    pub fn import_graph(&mut self, file: &str, text: &str) -> Result<(), JsError> {
+        self.inner.graph = json::import(file, text).map_err(|e| JsError::new(&e))?;
+        Ok(())
+    }
+
+    /// The learned state as JSON text.
+    pub fn snapshot(&self) -> String {
+        self.inner.snapshot()
+    }
+
+    /// Restores a snapshot; throws (and changes nothing) when it is corrupt or unknown.
+    pub fn restore(&mut self, text: &str) -> Result<(), JsError> {
+        self.inner.restore(text).map_err(|e| JsError::new(&e))
+    }
+
+    /// Counters of what came in and what could not be used (JSON).
+    pub fn stats(&self) -> String {
+        to_json(self.inner.stats())
+    }
+
+    /// Probe signals by page and script (JSON).
+    pub fn signals(&self) -> String {
+        to_json(self.inner.signals())
+    }
+
+    /// Forgets everything last seen before `cutoff` (ms since epoch).
+    #[wasm_bindgen(js_name = forgetBefore)]
+    pub fn forget_before(&mut self, cutoff: f64) {
+        self.inner.forget_before(cutoff);
+    }
+}
+
+impl Default for WasmAuditor {
+    fn default() -> Self {
+        WasmAuditor::new()
+    }
+}
+
+/// The site (registrable domain) of a hostname, or `undefined` when it is not a hostname.
+#[wasm_bindgen(js_name = siteOf)]
+pub fn site_of(host: &str) -> Option<String> {
+    Host::parse(host).ok().map(|h| h.site().as_str().to_owned())
+}
+
+/// The registrable domain (eTLD+1) of each newline-separated hostname, one per
+/// line, empty where there is none. One call for many hosts keeps the
+/// boundary crossing out of the per-host cost.
+#[wasm_bindgen(js_name = registrableDomains)]
+pub fn registrable_domains(hosts: &str) -> String {
+    let mut out = String::with_capacity(hosts.len());
+    for (i, h) in hosts.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if let Ok(h) = Host::parse(h) {
+            if let Some(d) = h.registrable_domain() {
+                out.push_str(d);
+            }
+        }
+    }
+    out
+}
