@@ -58,6 +58,13 @@ impl Host {
     /// Normalises `raw`, which may carry a port (`example.com:8080`), brackets
     /// (`[::1]:443`), a trailing dot, upper case, or Unicode labels.
     pub fn parse(raw: &str) -> Result<Host, HostError> {
+        match normal_form(raw) {
+            Some(h) => Ok(Host(h.to_owned())),
+            None => Host::parse_slow(raw),
+        }
+    }
+
+    fn parse_slow(raw: &str) -> Result<Host, HostError> {
         let raw = raw.trim();
         if raw.is_empty() {
             return Err(HostError::Empty);
@@ -124,20 +131,14 @@ impl Host {
 
     /// True for IPv4 and IPv6 literals.
     pub fn is_ip(&self) -> bool {
-        self.0.parse::<Ipv4Addr>().is_ok() || self.0.contains(':')
+        is_ip_literal(&self.0)
     }
 
     /// The registrable domain (eTLD+1) of this host, or `None` when it has
     /// none: IP literals, single labels such as `localhost`, and public
     /// suffixes themselves (`co.uk`, `github.io`).
     pub fn registrable_domain(&self) -> Option<&str> {
-        if self.is_ip() || !self.0.contains('.') {
-            return None;
-        }
-        let d = psl().domain(self.0.as_bytes())?;
-        let len = d.as_bytes().len();
-        // `domain` returns a suffix of the input: slice it to avoid a copy.
-        Some(&self.0[self.0.len() - len..])
+        registrable_domain_of_normal(&self.0)
     }
 
     /// The site this host belongs to.
@@ -155,6 +156,66 @@ impl Host {
             }
             cur.find('.').map(|i| &cur[i + 1..])
         })
+    }
+}
+
+/// `raw` itself when it is already a hostname in normal form (lower-case
+/// ASCII letters, digits, `-` and `_`, labels of 1 to 63 bytes, at most 253
+/// bytes, no punycode label), with a trailing dot dropped. This is nearly every
+/// hostname a browser reports, and it needs no allocation and no IDNA work.
+fn normal_form(raw: &str) -> Option<&str> {
+    let s = raw.strip_suffix('.').unwrap_or(raw);
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 253 {
+        return None;
+    }
+    let mut label = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' => label += 1,
+            b'-' => {
+                // `xn--`: punycode labels go through IDNA validation.
+                if label == 3 && &b[i - 3..i] == b"xn-" {
+                    return None;
+                }
+                label += 1;
+            }
+            b'.' if label > 0 => {
+                label = 0;
+                continue;
+            }
+            _ => return None,
+        }
+        if label > 63 {
+            return None;
+        }
+    }
+    (label > 0).then_some(s)
+}
+
+fn is_ip_literal(h: &str) -> bool {
+    // No top-level domain ends in a digit, so only such hosts can be IPv4.
+    h.contains(':') || (h.ends_with(|c: char| c.is_ascii_digit()) && h.parse::<Ipv4Addr>().is_ok())
+}
+
+fn registrable_domain_of_normal(h: &str) -> Option<&str> {
+    if !h.contains('.') || is_ip_literal(h) {
+        return None;
+    }
+    let d = psl().domain(h.as_bytes())?;
+    // `domain` returns a suffix of the input: slice it to avoid a copy.
+    Some(&h[h.len() - d.as_bytes().len()..])
+}
+
+/// The registrable domain of a raw hostname, without allocating when the
+/// hostname is already in normal form. For bulk lookups.
+pub fn with_registrable_domain<R>(raw: &str, f: impl FnOnce(Option<&str>) -> R) -> R {
+    match normal_form(raw) {
+        Some(h) => f(registrable_domain_of_normal(h)),
+        None => match Host::parse_slow(raw) {
+            Ok(h) => f(h.registrable_domain()),
+            Err(_) => f(None),
+        },
     }
 }
 
@@ -342,6 +403,18 @@ mod tests {
         let c = Site::of("nyt.com").unwrap();
         assert!(!is_third_party(&a, &b));
         assert!(is_third_party(&a, &c));
+    }
+
+    #[test]
+    fn fast_and_slow_paths_agree() {
+        for h in ["a.b.example.com", "x_y.example.org", "a-b.co.uk", "1.2.3.4", "a.xn--bcher-kva.de", "A.example.com", "a.example.com.", "a.example.com:80", "a..b", "-", "é.fr"] {
+            let fast = with_registrable_domain(h, |d| d.map(str::to_owned));
+            let slow = Host::parse_slow(h).ok().and_then(|h| h.registrable_domain().map(str::to_owned));
+            assert_eq!(fast, slow, "{h}");
+            assert_eq!(Host::parse(h).ok(), Host::parse_slow(h).ok(), "{h}");
+        }
+        let long_label = format!("{}.com", "a".repeat(64));
+        assert!(normal_form(&long_label).is_none() && Host::parse(&long_label).is_err());
     }
 
     #[test]

@@ -171,11 +171,11 @@ pub fn registrable_domains(hosts: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
-        if let Ok(h) = Host::parse(h) {
-            if let Some(d) = h.registrable_domain() {
+        crate::site::with_registrable_domain(h, |d| {
+            if let Some(d) = d {
                 out.push_str(d);
             }
-        }
+        });
     }
     out
 }

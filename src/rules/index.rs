@@ -77,7 +77,7 @@ impl RuleIndex {
                 let list = self.patterns.entry(host).or_default();
                 list.push(Pattern { path_prefix, categories: p.categories.clone(), entity: id, text: p.pattern.clone() });
                 // Longest prefix first, so the most specific pattern decides.
-                list.sort_by(|a, b| b.path_prefix.len().cmp(&a.path_prefix.len()));
+                list.sort_by_key(|p| std::cmp::Reverse(p.path_prefix.len()));
             }
         }
     }

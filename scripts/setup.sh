@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what Telltale needs on a Debian machine with Rust from rustup,
+# skipping everything already present (a second run takes a second).
+#   scripts/setup.sh          build tools: wasm32 target, wasm-bindgen-cli
+#   scripts/setup.sh --test   also the test clients: Graphviz, networkx, clippy
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+tests=0
+[ "${1:-}" = "--test" ] && tests=1
+
+say() { printf 'setup: %s\n' "$*"; }
+
+# The wasm-bindgen CLI must match the crate's pinned wasm-bindgen exactly.
+wb_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version"
+  cargo install --force wasm-bindgen-cli --version "$wb_version"
+fi
+
+apt_missing=()
+need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
+command -v node >/dev/null 2>&1 || { need_apt nodejs; need_apt npm; }
+
+if [ "$tests" = 1 ]; then
+  need_apt graphviz
+  if ! rustup component list --installed | grep -q '^clippy'; then
+    say "adding clippy"
+    rustup component add clippy
+  fi
+fi
+
+if [ "${#apt_missing[@]}" -gt 0 ]; then
+  say "installing ${apt_missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+if [ "$tests" = 1 ] && ! python3 -c 'import networkx, jsonschema' 2>/dev/null; then
+  say "installing networkx and jsonschema"
+  python3 -m pip install --quiet --disable-pip-version-check networkx jsonschema
+fi
+say "ready"
