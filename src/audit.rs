@@ -309,6 +309,26 @@ impl Auditor {
         self.graph.classify(&v.site, v.entity.as_deref(), v.company.as_deref(), &v.categories, v.tracker, &lines);
     }
 
+    /// Open tabs as (tab, page URL, report), for snapshots.
+    pub(crate) fn tabs_state(&self) -> Vec<(TabId, String, PageReport)> {
+        let mut v: Vec<_> = self.tabs.iter().map(|(&t, tab)| (t, tab.page.url.to_string(), tab.report.clone())).collect();
+        v.sort_by_key(|(t, _, _)| *t);
+        v
+    }
+
+    /// Replaces the open tabs (from a snapshot); tabs whose URL no longer parses are dropped and counted.
+    pub(crate) fn set_tabs_state(&mut self, tabs: Vec<(TabId, String, PageReport)>) {
+        self.tabs.clear();
+        for (t, url, report) in tabs {
+            match WebUrl::parse(&url) {
+                Ok(page) => {
+                    self.tabs.insert(t, Tab { page, report });
+                }
+                Err(_) => self.stats.bad_urls += 1,
+            }
+        }
+    }
+
     /// The report for a tab's current page.
     pub fn tab_report(&self, tab: TabId) -> Option<&PageReport> {
         self.tabs.get(&tab).map(|t| &t.report)

@@ -61,6 +61,17 @@ impl Node {
         }
     }
 
+    /// The category that colours it: the first tracking one, else its first,
+    /// else `first-party` (only visited) or `unknown`.
+    pub fn primary_category(&self) -> &'static str {
+        self.categories
+            .iter()
+            .find(|c| c.is_tracking())
+            .or_else(|| self.categories.iter().next())
+            .map(|c| c.id())
+            .unwrap_or(if self.first_party && !self.third_party { "first-party" } else { "unknown" })
+    }
+
     /// How many of your sites this site saw you on.
     pub fn reach(&self) -> usize {
         self.seen_on.len()

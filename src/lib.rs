@@ -13,6 +13,7 @@
 //! - [`report`]: per-page and cross-site summaries for people.
 //! - [`har`]: HAR files read as a stream and fed to an auditor.
 //! - [`store`]: versioned snapshots of learned state.
+//! - [`view`]: the graph page's filtered, styled graph and details panel.
 //! - `wasm` (wasm32 only): the wasm-bindgen facade.
 
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod report;
 pub mod rules;
 pub mod site;
 pub mod store;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,5 +1,5 @@
 //! Versioned snapshots of an auditor's learned state (graph, learner, probe
-//! signals, counters), so the extension survives service-worker restarts and
+//! signals, counters, open tabs' reports), so the extension survives service-worker restarts and
 //! browser restarts. Rule packs are not part of a snapshot: they are reloaded.
 //!
 //! Every snapshot carries `format` and `version`; [`migrate`] brings older
@@ -8,20 +8,24 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::audit::{Auditor, SignalStore, Stats};
+use crate::audit::{Auditor, PageReport, SignalStore, Stats};
+use crate::observe::TabId;
 use crate::learn::Learner;
 
 pub const FORMAT: &str = "telltale-snapshot";
-pub const VERSION: u32 = 1;
+/// History: 1 had no `tabs`; 2 adds the open tabs' page reports.
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
-struct SnapshotV1 {
+struct Snapshot {
     format: String,
     version: u32,
     graph: Value,
     learner: Learner,
     signals: SignalStore,
     stats: Stats,
+    /// (tab, page URL, report)
+    tabs: Vec<(TabId, String, PageReport)>,
 }
 
 /// Brings a snapshot of any known version to the current one.
@@ -32,7 +36,11 @@ pub fn migrate(mut v: Value) -> Result<Value, String> {
     }
     let version = v.get("version").and_then(Value::as_u64).ok_or("snapshot has no numeric \"version\"")?;
     match version {
-        1 => {}
+        1 => {
+            // Version 1 kept no tabs: restore with none open.
+            v["tabs"] = Value::Array(vec![]);
+        }
+        2 => {}
         n if n > u64::from(VERSION) => {
             return Err(format!("snapshot version {n} is newer than this Telltale understands ({VERSION})"))
         }
@@ -45,13 +53,14 @@ pub fn migrate(mut v: Value) -> Result<Value, String> {
 impl Auditor {
     /// The learned state as JSON text.
     pub fn snapshot(&self) -> String {
-        let s = SnapshotV1 {
+        let s = Snapshot {
             format: FORMAT.into(),
             version: VERSION,
             graph: crate::export::json::to_value(&self.graph),
             learner: self.learner.clone(),
             signals: self.signals.clone(),
             stats: self.stats.clone(),
+            tabs: self.tabs_state(),
         };
         serde_json::to_string(&s).expect("snapshot values serialise")
     }
@@ -59,12 +68,13 @@ impl Auditor {
     /// Replaces the learned state with a snapshot's. On error nothing changes.
     pub fn restore(&mut self, text: &str) -> Result<(), String> {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
-        let s: SnapshotV1 = serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?;
+        let s: Snapshot = serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?;
         let graph = crate::export::json::from_value("snapshot", s.graph)?;
         self.graph = graph;
         self.learner = s.learner;
         self.signals = s.signals;
         self.stats = s.stats;
+        self.set_tabs_state(s.tabs);
         Ok(())
     }
 }
@@ -87,6 +97,16 @@ mod tests {
         assert_eq!(b.learner, a.learner);
         assert_eq!(b.stats(), a.stats());
         assert_eq!(b.snapshot(), snap);
+        assert_eq!(b.tab_report(1), a.tab_report(1), "open tabs survive");
+
+        // A version-1 snapshot (no tabs) still loads.
+        let mut v1: Value = serde_json::from_str(&snap).unwrap();
+        v1["version"] = 1.into();
+        v1.as_object_mut().unwrap().remove("tabs");
+        let mut c = Auditor::with_default_pack();
+        c.restore(&v1.to_string()).unwrap();
+        assert_eq!(c.graph(), a.graph());
+        assert!(c.tab_report(1).is_none());
 
         for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}"] {
             assert!(b.restore(bad).is_err(), "{bad}");

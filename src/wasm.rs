@@ -122,6 +122,34 @@ impl WasmAuditor {
         Ok(())
     }
 
+    /// The graph page's view: filtered (`{categories, since, site, trackers_only}`), styled (JSON).
+    #[wasm_bindgen(js_name = graphView)]
+    pub fn graph_view(&self, filters_json: &str) -> Result<String, JsError> {
+        let f: crate::view::Filters = serde_json::from_str(filters_json).map_err(|e| JsError::new(&format!("filters: {e}")))?;
+        Ok(to_json(&crate::view::graph_view(self.inner.graph(), &f)))
+    }
+
+    /// The details panel of one site (JSON), or `null`.
+    #[wasm_bindgen(js_name = nodeDetails)]
+    pub fn node_details(&self, site: &str) -> String {
+        crate::Site::of(site)
+            .ok()
+            .and_then(|s| crate::view::node_details(self.inner.graph(), self.inner.rules(), &s))
+            .map_or_else(|| "null".into(), |d| to_json(&d))
+    }
+
+    /// The loaded packs: `[{name, version, entities, license}]` (JSON).
+    pub fn packs(&self) -> String {
+        to_json(
+            &self
+                .inner
+                .packs()
+                .iter()
+                .map(|p| serde_json::json!({"name": p.name, "version": p.version, "license": p.license, "entities": p.entities.len()}))
+                .collect::<Vec<_>>(),
+        )
+    }
+
     /// The learned state as JSON text.
     pub fn snapshot(&self) -> String {
         self.inner.snapshot()

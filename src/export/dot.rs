@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{categories_cell, primary_category, sorted_edges, sorted_nodes};
+use super::{categories_cell, sorted_edges, sorted_nodes};
 use crate::graph::TrackerGraph;
 
 /// A DOT double-quoted string: backslashes and quotes escaped, line breaks removed.
@@ -21,25 +21,6 @@ fn q(s: &str) -> String {
     o
 }
 
-/// The colour of a category, the same as the graph page uses.
-pub fn category_colour(category: &str) -> &'static str {
-    match category {
-        "session-replay" => "#d62728",
-        "retargeting" => "#e377c2",
-        "advertising" => "#ff7f0e",
-        "analytics" => "#9467bd",
-        "social" => "#1f77b4",
-        "fingerprinting" => "#8c564b",
-        "cross-site-cookies" => "#bcbd22",
-        "tag-manager" => "#17becf",
-        "consent" => "#7f7f7f",
-        "content" => "#2ca02c",
-        "cdn" => "#98df8a",
-        "first-party" => "#ffffff",
-        _ => "#c7c7c7",
-    }
-}
-
 pub fn write(g: &TrackerGraph) -> String {
     let mut o = String::from("digraph telltale {\n  graph [overlap=false, splines=true, label=\"Telltale tracker graph\"];\n  node [style=filled, fontname=\"Helvetica\"];\n");
     for n in sorted_nodes(g) {
@@ -48,7 +29,7 @@ pub fn write(g: &TrackerGraph) -> String {
             o,
             "  {} [shape={shape}, fillcolor={}, entity={}, company={}, categories={}, tracker={}, reach={}, requests={}];",
             q(n.site.as_str()),
-            q(category_colour(primary_category(n))),
+            q(crate::view::category_colour(n.primary_category())),
             q(n.entity.as_deref().unwrap_or("")),
             q(n.company.as_deref().unwrap_or("")),
             q(&categories_cell(n)),

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use quick_xml::escape::escape;
 
-use super::{categories_cell, map_cell, primary_category, sites_cell, sorted_edges, sorted_nodes};
+use super::{categories_cell, map_cell, sites_cell, sorted_edges, sorted_nodes};
 use crate::graph::TrackerGraph;
 
 pub fn write(g: &TrackerGraph) -> String {
@@ -48,7 +48,7 @@ pub fn write(g: &TrackerGraph) -> String {
             n.entity.clone().unwrap_or_default(),
             n.company.clone().unwrap_or_default(),
             categories_cell(n),
-            primary_category(n).to_owned(),
+            n.primary_category().to_owned(),
             n.tracker.to_string(),
             n.first_party.to_string(),
             n.third_party.to_string(),

@@ -106,8 +106,3 @@ pub(crate) fn map_cell(m: &std::collections::BTreeMap<String, u64>) -> String {
 pub(crate) fn sites_cell(s: &std::collections::BTreeSet<crate::site::Site>) -> String {
     s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(";")
 }
-
-/// The primary category (the first by Telltale's order), for colouring.
-pub(crate) fn primary_category(n: &Node) -> &'static str {
-    n.categories.iter().next().map(|c| c.id()).unwrap_or(if n.first_party && !n.third_party { "first-party" } else { "unknown" })
-}
