@@ -163,7 +163,12 @@ impl Auditor {
     pub fn observe(&mut self, obs: Observation) -> Option<Verdict> {
         match obs {
             Observation::Navigation(n) => {
-                self.navigate(n.tab, n.url, n.time);
+                // The main-frame request already opened this page: keep its report.
+                if self.tabs.get(&n.tab).is_some_and(|t| t.page.url == n.url.url) {
+                    self.graph.visit(&n.url.site, n.time);
+                } else {
+                    self.navigate(n.tab, n.url, n.time);
+                }
                 None
             }
             Observation::TabClosed(tab) => {

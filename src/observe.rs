@@ -216,6 +216,54 @@ pub enum Signal {
     Unknown,
 }
 
+impl RawEvent {
+    /// The event as it may be stored: cookie values removed (names and
+    /// attributes kept, so replaying it gives the same result) and URLs cut to
+    /// [`MAX_URL_BYTES`]. The extension journals only this form.
+    pub fn without_cookie_values(&self) -> RawEvent {
+        let cut = |u: &str| cut_url(u).to_owned();
+        let names_only = |h: &Option<String>| {
+            h.as_deref().map(|h| cookie_names(h).iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join("; "))
+        };
+        match self {
+            RawEvent::Request(r) => RawEvent::Request(RawRequest {
+                url: cut(&r.url),
+                top_url: r.top_url.as_deref().map(cut),
+                frame_url: r.frame_url.as_deref().map(cut),
+                cookie_header: names_only(&r.cookie_header),
+                ..r.clone()
+            }),
+            RawEvent::SendHeaders(h) => RawEvent::SendHeaders(RawSendHeaders {
+                url: cut(&h.url),
+                top_url: h.top_url.as_deref().map(cut),
+                cookie_header: names_only(&h.cookie_header),
+                ..h.clone()
+            }),
+            RawEvent::Response(r) => {
+                let (cookies, bad) = SetCookie::parse_headers(&r.set_cookie);
+                let mut set_cookie: Vec<String> = cookies.iter().map(SetCookie::to_header_without_value).collect();
+                // Malformed lines stay malformed (and counted), without their text.
+                set_cookie.extend(std::iter::repeat_n("=".to_owned(), bad));
+                RawEvent::Response(RawResponse {
+                    url: cut(&r.url),
+                    top_url: r.top_url.as_deref().map(cut),
+                    redirect_url: r.redirect_url.as_deref().map(cut),
+                    set_cookie,
+                    ..r.clone()
+                })
+            }
+            RawEvent::Error(e) => RawEvent::Error(RawError { url: cut(&e.url), top_url: e.top_url.as_deref().map(cut), ..e.clone() }),
+            RawEvent::Navigation(n) => RawEvent::Navigation(RawNavigation { url: cut(&n.url), ..n.clone() }),
+            RawEvent::TabClosed { tab } => RawEvent::TabClosed { tab: *tab },
+            RawEvent::ScriptSignal(s) => RawEvent::ScriptSignal(RawScriptSignal {
+                page_url: cut(&s.page_url),
+                script_url: cut(&s.script_url),
+                ..s.clone()
+            }),
+        }
+    }
+}
+
 /// Why a raw event did not become an observation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObserveError {
@@ -402,6 +450,35 @@ pub struct SetCookie {
 }
 
 impl SetCookie {
+    /// A Set-Cookie line with the same name and attributes and an empty value.
+    pub fn to_header_without_value(&self) -> String {
+        let mut h = format!("{}=", self.name);
+        if let Some(d) = &self.domain {
+            h += &format!("; Domain={d}");
+        }
+        if let Some(m) = self.max_age {
+            h += &format!("; Max-Age={m}");
+        }
+        if let Some(e) = self.expires.and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok()) {
+            if let Ok(t) = e.format(&time::format_description::well_known::Rfc2822) {
+                h += &format!("; Expires={}", t.replace("+0000", "GMT"));
+            }
+        }
+        match self.same_site {
+            SameSite::Strict => h += "; SameSite=Strict",
+            SameSite::Lax => h += "; SameSite=Lax",
+            SameSite::None => h += "; SameSite=None",
+            SameSite::Unset => {}
+        }
+        if self.secure {
+            h += "; Secure";
+        }
+        if self.http_only {
+            h += "; HttpOnly";
+        }
+        h
+    }
+
     /// Parses every cookie in Set-Cookie header lines. Malformed cookies are
     /// counted in the second value, not silently skipped.
     pub fn parse_headers(lines: &[String]) -> (Vec<SetCookie>, usize) {
@@ -621,6 +698,25 @@ mod tests {
         assert!(cookies[2].expires.is_some());
         assert_eq!(bad, 1);
         assert!(!format!("{cookies:?}").contains("abc123"));
+    }
+
+    #[test]
+    fn journal_form_drops_cookie_values_but_replays_the_same() {
+        let raw = RawEvent::Response(RawResponse {
+            url: format!("https://t.example/p?{}", "x".repeat(20_000)),
+            set_cookie: vec!["uid=SECRET1; Domain=.t.example; Max-Age=600; Expires=Wed, 21 Oct 2026 07:28:00 GMT; SameSite=None; Secure; HttpOnly\nb=SECRET2".into(), "=bad".into()],
+            ..Default::default()
+        });
+        let j = raw.without_cookie_values();
+        let text = serde_json::to_string(&j).unwrap();
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(text.len() < MAX_URL_BYTES + 1000);
+        let (Observation::Response(a), Observation::Response(b)) = (Observation::from_raw(&raw).unwrap(), Observation::from_raw(&j).unwrap()) else { panic!() };
+        assert_eq!(a.cookies, b.cookies);
+        assert_eq!(a.malformed_cookies, b.malformed_cookies);
+        let req = RawEvent::SendHeaders(RawSendHeaders { url: "https://t.example/".into(), cookie_header: Some("a=SECRET; b=SECRET".into()), ..Default::default() });
+        let j = serde_json::to_string(&req.without_cookie_values()).unwrap();
+        assert!(!j.contains("SECRET") && j.contains("a=; b="), "{j}");
     }
 
     #[test]

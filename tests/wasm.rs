@@ -39,6 +39,36 @@ fn observes_and_reports_a_tab() {
 }
 
 #[wasm_bindgen_test]
+fn observe_returns_the_verdict_and_a_journal_entry_without_cookie_values() {
+    let mut a = Auditor::new();
+    a.observe(r#"{"kind":"navigation","url":"https://news.example/","tab":1,"time":1}"#).map_err(JsValue::from).unwrap();
+    let out: serde_json::Value = serde_json::from_str(
+        &a.observe(r#"{"kind":"request","url":"https://static.hotjar.com/c/h.js","type":"script","tab":1,"time":2,"cookie_header":"_hjid=SECRET"}"#).map_err(JsValue::from).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(out["verdict"]["tracker"], true);
+    assert_eq!(out["journal"]["cookie_header"], "_hjid=");
+    let mut b = Auditor::new();
+    assert_eq!(b.observe_batch(&format!("[{{\"kind\":\"navigation\",\"url\":\"https://news.example/\",\"tab\":1,\"time\":1}},{}]", out["journal"])).map_err(JsValue::from).unwrap(), 2);
+    assert_eq!(b.tracker_count(1.0), 1, "replaying the journal gives the same state");
+}
+
+#[wasm_bindgen_test]
+fn graph_view_and_details_for_the_graph_page() {
+    let mut a = Auditor::new();
+    browse(&mut a);
+    let v: serde_json::Value = serde_json::from_str(&a.graph_view(r#"{"categories":["session-replay"]}"#).map_err(JsValue::from).unwrap()).unwrap();
+    let ids: Vec<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["hotjar.com", "news.example"]);
+    assert_eq!(v["nodes"][0]["color"], "#d62728");
+    assert!(a.graph_view("{\"categories\":[\"nope\"]}").is_err());
+    let d: serde_json::Value = serde_json::from_str(&a.node_details("cookies.example")).unwrap();
+    assert_eq!(d["seen_on"], serde_json::json!(["news.example", "shop.example"]));
+    assert_eq!(d["cookies"], serde_json::json!([["id", 2]]));
+    assert_eq!(a.node_details("nowhere.example"), "null");
+}
+
+#[wasm_bindgen_test]
 fn bad_events_throw_and_are_counted() {
     let mut a = Auditor::new();
     assert!(a.observe("not json").is_err());
