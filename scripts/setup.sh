@@ -2,7 +2,8 @@
 # Installs what Telltale needs on a Debian machine with Rust from rustup,
 # skipping everything already present (a second run takes a second).
 #   scripts/setup.sh          build tools: wasm32 target, wasm-bindgen-cli
-#   scripts/setup.sh --test   also the test clients: Graphviz, networkx, clippy
+#   scripts/setup.sh --test   also the test clients: Graphviz, networkx, jsonschema,
+#                             clippy, Chromium (driven by playwright-core from npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -28,9 +29,14 @@ fi
 apt_missing=()
 need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 command -v node >/dev/null 2>&1 || { need_apt nodejs; need_apt npm; }
+need_apt zip
 
 if [ "$tests" = 1 ]; then
   need_apt graphviz
+  need_apt chromium
+  need_apt iproute2
+  need_apt util-linux
+  need_apt openssl
   if ! rustup component list --installed | grep -q '^clippy'; then
     say "adding clippy"
     rustup component add clippy

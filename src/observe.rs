@@ -217,6 +217,18 @@ pub enum Signal {
 }
 
 impl RawEvent {
+    /// Whether observing this event can change the auditor's state. Events
+    /// that cannot (a completed response without cookies or redirect, a
+    /// failure that was not a block) need no place in the extension's journal.
+    pub fn changes_state(&self) -> bool {
+        match self {
+            RawEvent::Response(r) => !r.set_cookie.is_empty() || r.redirect_url.as_deref().is_some_and(|u| !u.is_empty()),
+            RawEvent::Error(e) => is_block_error(&e.error),
+            RawEvent::SendHeaders(h) => h.cookie_header.as_deref().is_some_and(|c| !c.is_empty()),
+            _ => true,
+        }
+    }
+
     /// The event as it may be stored: cookie values removed (names and
     /// attributes kept, so replaying it gives the same result) and URLs cut to
     /// [`MAX_URL_BYTES`]. The extension journals only this form.
@@ -549,6 +561,11 @@ impl Response {
     }
 }
 
+/// Whether a webRequest error says a content blocker stopped the request.
+fn is_block_error(error: &str) -> bool {
+    error.contains("BLOCKED_BY_CLIENT")
+}
+
 /// A request that failed; `blocked` when the failure was a content blocker's.
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -566,7 +583,7 @@ impl Failure {
             top: optional_web_url(&raw.top_url),
             tab: raw.tab,
             time: raw.time,
-            blocked: raw.error.contains("BLOCKED_BY_CLIENT"),
+            blocked: is_block_error(&raw.error),
         })
     }
 }

@@ -40,13 +40,14 @@ impl WasmAuditor {
     }
 
     /// Observes one event (a plain object as JSON). Returns
-    /// `{"verdict": Verdict|null, "journal": event}`: the verdict for requests,
-    /// and the event as it may be stored (no cookie values, URLs cut) for the
-    /// extension's journal. Throws for events that cannot be used (they are counted in stats).
+    /// `{"verdict": Verdict|null, "journal": event|null}`: the verdict for
+    /// requests, and the event as it may be stored (no cookie values, URLs cut)
+    /// for the extension's journal, `null` when it changed nothing. Throws for events that cannot be used (they are counted in stats).
     pub fn observe(&mut self, event_json: &str) -> Result<String, JsError> {
         let raw: RawEvent = serde_json::from_str(event_json).map_err(|e| JsError::new(&format!("event: {e}")))?;
         let v = self.inner.observe_raw(&raw).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(to_json(&serde_json::json!({"verdict": v, "journal": raw.without_cookie_values()})))
+        let journal = raw.changes_state().then(|| raw.without_cookie_values());
+        Ok(to_json(&serde_json::json!({"verdict": v, "journal": journal})))
     }
 
     /// Observes a JSON array of events; returns how many were usable. Unusable ones are counted in stats.

@@ -1,0 +1,85 @@
+// The one Auditor (wasm) of this browser: events queue here until it is ready,
+// then each goes in, its journal entry goes to storage and the tab's badge is updated.
+import init, { Auditor } from '../wasm/telltale.js';
+import * as journal from './journal.js';
+import * as badge from './badge.js';
+import * as packs from './packs.js';
+
+const queue = [];
+let auditor = null;
+let markReady;
+
+/** Resolves once the core is loaded and the stored state restored. */
+export const ready = new Promise((resolve) => { markReady = resolve; });
+
+/** What the user should know about this worker's state (shown by the popup and options page). */
+export const status = { ready: false, startedAt: Date.now(), readyInMs: null, storageError: null, corrupt: [], packErrors: [] };
+
+export function submit(event) {
+  if (auditor) observe(event);
+  else queue.push(event);
+}
+
+function observe(event) {
+  let out;
+  try {
+    out = JSON.parse(auditor.observe(JSON.stringify(event)));
+  } catch {
+    return; // unusable (data: URL, bad host...): the core counted it in its stats
+  }
+  if (out.journal) journal.append(out.journal);
+  if (out.verdict && event.tab >= 0) badge.update(event.tab, () => auditor.trackerCount(event.tab));
+}
+
+/** The live auditor; only call after `ready`. */
+export function current() {
+  return auditor;
+}
+
+async function build() {
+  const settings = await packs.settings();
+  const a = settings.defaultPack === false ? Auditor.empty() : new Auditor();
+  status.packErrors = [];
+  for (const p of await packs.userPacks()) {
+    if (!p.enabled) continue;
+    try {
+      a.loadPack(p.name, p.text);
+    } catch (e) {
+      status.packErrors.push({ id: p.id, name: p.name, error: String(e.message || e) });
+    }
+  }
+  return a;
+}
+
+export async function start() {
+  await init({ module_or_path: new URL('../wasm/telltale_bg.wasm', import.meta.url) });
+  const a = await build();
+  await journal.restore(a, status);
+  const settings = await packs.settings();
+  a.forgetBefore(Date.now() - settings.retentionDays * 864e5);
+  auditor = a;
+  for (const e of queue.splice(0)) observe(e);
+  status.ready = true;
+  status.readyInMs = Date.now() - status.startedAt;
+  journal.startCompaction(() => auditor.snapshot(), status);
+  markReady();
+}
+
+/** Rebuilds the auditor after rule packs change, keeping what it learned. */
+export async function reload() {
+  await ready;
+  const snapshot = auditor.snapshot();
+  const a = await build();
+  a.restore(snapshot);
+  auditor = a;
+}
+
+/** Forgets everything: the live state and storage (rule packs and settings stay). */
+export async function clearAll() {
+  await ready;
+  await journal.clear();
+  const a = await build();
+  auditor = a;
+  status.corrupt = [];
+  status.storageError = null;
+}

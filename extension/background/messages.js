@@ -1,0 +1,91 @@
+// Requests from the popup, graph page, options page and content relay.
+// Each answer is something the core computed; this file only routes.
+import { Auditor } from '../wasm/telltale.js';
+import { current, ready, reload, clearAll, status, submit } from './core.js';
+import * as packs from './packs.js';
+import { write } from './journal.js';
+
+const json = (text) => JSON.parse(text);
+
+const handlers = {
+  status: () => ({ ...status, stats: json(current().stats()), packs: json(current().packs()) }),
+  tabReport: ({ tab }) => ({ report: json(current().tabReport(tab)), status: { storageError: status.storageError, corrupt: status.corrupt } }),
+  graphView: ({ filters }) => json(current().graphView(JSON.stringify(filters || {}))),
+  nodeDetails: ({ site }) => json(current().nodeDetails(String(site))),
+  export: ({ format }) => current().export(String(format)),
+  snapshot: () => current().snapshot(),
+  signals: () => json(current().signals()),
+
+  settings: () => packs.settings(),
+  setSettings: async ({ settings }) => {
+    let saved;
+    await write(async () => { saved = await packs.saveSettings(settings || {}); });
+    current().forgetBefore(Date.now() - saved.retentionDays * 864e5);
+    if ('defaultPack' in (settings || {})) await reload();
+    return saved;
+  },
+
+  packs: async () => ({
+    loaded: json(current().packs()),
+    user: (await packs.userPacks()).map(({ id, name, enabled, summary }) => ({ id, name, enabled, summary })),
+    errors: status.packErrors,
+  }),
+  addPack: async ({ name, text }) => {
+    // Checked by the core before it is kept: errors come back with file, line and column.
+    let summary;
+    try {
+      summary = json(Auditor.empty().loadPack(String(name), String(text)));
+    } catch (e) {
+      return { ok: false, error: String(e.message || e) };
+    }
+    await write(async () => {
+      const list = await packs.userPacks();
+      list.push({ id: `${Date.now()}-${list.length}`, name: String(name), text: String(text), enabled: true, summary });
+      await packs.savePacks(list);
+    });
+    await reload();
+    return { ok: true, summary };
+  },
+  setPackEnabled: async ({ id, enabled }) => {
+    await write(async () => {
+      const list = await packs.userPacks();
+      for (const p of list) if (p.id === id) p.enabled = !!enabled;
+      await packs.savePacks(list);
+    });
+    await reload();
+    return true;
+  },
+  removePack: async ({ id }) => {
+    await write(async () => packs.savePacks((await packs.userPacks()).filter((p) => p.id !== id)));
+    await reload();
+    return true;
+  },
+  clearAll: async () => {
+    await clearAll();
+    return true;
+  },
+
+  // From the content relay: probe signals of a page's scripts.
+  signals_report: ({ signals }, sender) => {
+    const tab = sender.tab ? sender.tab.id : -1;
+    const page = (sender.tab && sender.tab.url) || sender.url || '';
+    for (const s of Array.isArray(signals) ? signals.slice(0, 500) : []) {
+      submit({ kind: 'script_signal', tab, time: Date.now(), page_url: page, script_url: String(s.script || ''), signal: s.signal, count: Number(s.count) || 1 });
+    }
+    return true;
+  },
+};
+
+export function handleMessage(message, sender, sendResponse) {
+  const handler = message && Object.hasOwn(handlers, message.type) ? handlers[message.type] : null;
+  if (!handler) return false;
+  // Probe signals are queued like any event, even before the core is ready.
+  if (message.type === 'signals_report') {
+    sendResponse(handler(message, sender));
+    return false;
+  }
+  ready
+    .then(() => handler(message, sender))
+    .then((value) => sendResponse({ ok: true, value }), (e) => sendResponse({ ok: false, error: String(e.message || e) }));
+  return true;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One command for the extension: the wasm core, the UI bundle (npm libraries
+# bundled by esbuild; nothing is loaded from a network at run time), and a
+# folder per browser in dist/ (load unpacked / about:debugging) plus store zips.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if [ ! -x node_modules/.bin/esbuild ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --silent
+fi
+# SKIP_WASM=1 reuses target/wasm (for UI-only changes).
+[ "${SKIP_WASM:-0}" = 1 ] && [ -f target/wasm/telltale_bg.wasm ] || bash scripts/build-wasm.sh
+
+stage=target/extension
+rm -rf "$stage" && mkdir -p "$stage"
+cp -r extension/background.js extension/background extension/content extension/injected \
+      extension/popup extension/options extension/icons "$stage"/
+mkdir -p "$stage/graph" "$stage/wasm"
+cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
+node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \
+  --target=chrome120,firefox128 --log-level=warning --outfile="$stage/graph/graph.js"
+cp target/wasm/telltale.js target/wasm/telltale_bg.wasm "$stage/wasm/"
+
+rm -rf dist && mkdir -p dist
+for browser in chrome firefox; do
+  cp -r "$stage" "dist/$browser"
+  node -e '
+    const fs = require("fs");
+    const [src, dst, browser] = process.argv.slice(1);
+    const m = JSON.parse(fs.readFileSync(src, "utf8"));
+    if (browser === "chrome") {
+      // Chrome reads service_worker and warns about keys it does not know.
+      delete m.background.scripts;
+      delete m.browser_specific_settings;
+    }
+    fs.writeFileSync(dst, JSON.stringify(m, null, 2) + "\n");
+  ' manifest.json "dist/$browser/manifest.json" "$browser"
+  (cd "dist/$browser" && zip -qr -X "../telltale-$browser.zip" .)
+done
+echo "build-extension: dist/chrome, dist/firefox, dist/telltale-chrome.zip, dist/telltale-firefox.zip"
