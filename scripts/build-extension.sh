@@ -15,7 +15,7 @@ fi
 stage=target/extension
 rm -rf "$stage" && mkdir -p "$stage"
 cp -r extension/background.js extension/background extension/content extension/injected \
-      extension/popup extension/options extension/icons "$stage"/
+      extension/popup extension/options extension/icons extension/shared "$stage"/
 mkdir -p "$stage/graph" "$stage/wasm"
 cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
 node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \

@@ -186,6 +186,26 @@ impl Default for WasmAuditor {
     }
 }
 
+/// Every category: `[{id, name, description, color, tracking}]` (JSON), for legends and chips.
+#[wasm_bindgen(js_name = categoryInfo)]
+pub fn category_info() -> String {
+    let defs = crate::rules::build::category_definitions();
+    to_json(
+        &defs
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id.id(),
+                    "name": d.name,
+                    "description": d.description,
+                    "color": crate::view::category_colour(d.id.id()),
+                    "tracking": d.id.is_tracking(),
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// The site (registrable domain) of a hostname, or `undefined` when it is not a hostname.
 #[wasm_bindgen(js_name = siteOf)]
 pub fn site_of(host: &str) -> Option<String> {

@@ -1,6 +1,6 @@
 // Requests from the popup, graph page, options page and content relay.
 // Each answer is something the core computed; this file only routes.
-import { Auditor } from '../wasm/telltale.js';
+import { Auditor, categoryInfo } from '../wasm/telltale.js';
 import { current, ready, reload, clearAll, status, submit } from './core.js';
 import * as packs from './packs.js';
 import { write } from './journal.js';
@@ -15,6 +15,7 @@ const handlers = {
   export: ({ format }) => current().export(String(format)),
   snapshot: () => current().snapshot(),
   signals: () => json(current().signals()),
+  categories: () => json(categoryInfo()),
 
   settings: () => packs.settings(),
   setSettings: async ({ settings }) => {

@@ -1,0 +1,83 @@
+// Settings: rule packs, retention, clearing and exporting data, what is stored.
+import { ask, el } from '../shared/api.js';
+
+function download(name, text, type = 'application/json') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function renderPacks() {
+  const [{ loaded, user, errors }, settings] = await Promise.all([ask('packs'), ask('settings')]);
+  const body = document.querySelector('#packs tbody');
+  const rows = [];
+  const def = loaded.find((p) => p.name === 'telltale-default');
+  rows.push(el('tr', {},
+    el('td', {}, 'telltale-default (built in)'),
+    el('td', {}, def ? def.version : '—'),
+    el('td', {}, def ? String(def.entities) : '—'),
+    el('td', {}, el('input', { type: 'checkbox', checked: settings.defaultPack !== false, 'aria-label': 'default pack enabled',
+      onchange: async (e) => { await ask('setSettings', { settings: { defaultPack: e.target.checked } }); renderPacks(); } })),
+    el('td', {}),
+  ));
+  for (const p of user) {
+    const err = errors.find((x) => x.id === p.id);
+    rows.push(el('tr', { dataset: { pack: p.name } },
+      el('td', {}, p.name, err && el('div', { class: 'error' }, err.error)),
+      el('td', {}, p.summary ? p.summary.version : ''),
+      el('td', {}, p.summary ? String(p.summary.entities) : ''),
+      el('td', {}, el('input', { type: 'checkbox', checked: p.enabled, 'aria-label': `${p.name} enabled`,
+        onchange: async (e) => { await ask('setPackEnabled', { id: p.id, enabled: e.target.checked }); renderPacks(); } })),
+      el('td', {}, el('button', { onclick: async () => { await ask('removePack', { id: p.id }); renderPacks(); } }, 'Remove')),
+    ));
+  }
+  body.replaceChildren(...rows);
+}
+
+async function renderData() {
+  const [settings, status] = await Promise.all([ask('settings'), ask('status')]);
+  document.getElementById('retention').value = settings.retentionDays;
+  const s = status.stats;
+  document.getElementById('stats').textContent =
+    `${s.requests} requests seen (${s.third_party_requests} to third parties); skipped ${s.not_network} non-web URLs, ` +
+    `${s.bad_urls} unreadable URLs, ${s.malformed_cookies} malformed cookies.`;
+  const alert = document.getElementById('alert');
+  const notes = [status.storageError, status.corrupt.length ? `Kept aside: ${status.corrupt.join(', ')}` : ''].filter(Boolean);
+  alert.hidden = !notes.length;
+  alert.textContent = notes.join(' ');
+}
+
+document.getElementById('pack-file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  const out = document.getElementById('pack-error');
+  const res = await ask('addPack', { name: file.name, text: await file.text() });
+  out.hidden = res.ok;
+  out.textContent = res.ok ? '' : res.error;
+  e.target.value = '';
+  renderPacks();
+});
+
+document.getElementById('save-retention').addEventListener('click', async () => {
+  await ask('setSettings', { settings: { retentionDays: Number(document.getElementById('retention').value) } });
+  const saved = document.getElementById('retention-saved');
+  saved.hidden = false;
+  setTimeout(() => { saved.hidden = true; }, 2000);
+  renderData();
+});
+
+document.getElementById('export-all').addEventListener('click', async () => download('telltale-snapshot.json', await ask('snapshot')));
+document.getElementById('export-graph').addEventListener('click', async () => {
+  const [[name, text]] = await ask('export', { format: 'json' });
+  download(name, text);
+});
+document.getElementById('clear').addEventListener('click', async () => {
+  if (!confirm('Delete everything Telltale has recorded? Rule packs and settings stay.')) return;
+  await ask('clearAll');
+  renderData();
+});
+
+Promise.all([renderPacks(), renderData()]).then(() => { document.body.dataset.ready = '1'; });
