@@ -54,12 +54,16 @@ struct Doc {
 
 /// Writes the graph as Telltale JSON.
 pub fn write(g: &TrackerGraph) -> String {
-    serde_json::to_string_pretty(&to_value(g)).expect("graph values serialise")
+    serde_json::to_string_pretty(&doc(g)).expect("graph values serialise")
 }
 
 /// The export as a JSON value (the snapshot embeds it).
 pub fn to_value(g: &TrackerGraph) -> serde_json::Value {
-    let doc = Doc {
+    serde_json::to_value(doc(g)).expect("graph values serialise")
+}
+
+fn doc(g: &TrackerGraph) -> Doc {
+    Doc {
         format: FORMAT.into(),
         version: VERSION,
         directed: true,
@@ -69,8 +73,7 @@ pub fn to_value(g: &TrackerGraph) -> serde_json::Value {
             .into_iter()
             .map(|(a, b, e)| EdgeOut { source: a.clone(), target: b.clone(), edge: e.clone() })
             .collect(),
-    };
-    serde_json::to_value(doc).expect("graph values serialise")
+    }
 }
 
 /// Reads a Telltale JSON export. Errors say where and what was expected.
