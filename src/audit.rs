@@ -10,7 +10,7 @@ use crate::classify::{classify, Evidence, Verdict};
 use crate::graph::{Hit, TrackerGraph};
 use crate::learn::Learner;
 use crate::observe::{Observation, ObserveError, RawEvent, ResourceType, Signal, TabId, WebUrl};
-use crate::rules::{Category, PackError, RuleIndex, RulePack, DEFAULT_PACK, DEFAULT_PACK_NAME};
+use crate::rules::{Category, PackError, RuleIndex, RulePack};
 use crate::site::Site;
 
 /// Redirect targets remembered while their next hop is awaited.
@@ -111,7 +111,9 @@ impl Auditor {
     /// An auditor with the default pack loaded.
     pub fn with_default_pack() -> Auditor {
         let mut a = Auditor::new();
-        a.load_pack(DEFAULT_PACK_NAME, DEFAULT_PACK).expect("the default pack is checked by the test suite");
+        let pack = RulePack::default_pack();
+        a.rules.add(&pack);
+        a.packs.push(pack);
         a
     }
 

@@ -11,8 +11,9 @@ use std::sync::OnceLock;
 use publicsuffix::{List, Psl};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The Public Suffix List shipped in `rules/`, embedded at build time.
-const PSL_TEXT: &str = include_str!("../rules/public_suffix_list.dat");
+/// The Public Suffix List shipped in `rules/`, embedded at build time with its
+/// rules in punycode (build.rs), so parsing it needs no IDNA work.
+const PSL_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/public_suffix_list.ascii.dat"));
 
 fn psl() -> &'static List {
     static LIST: OnceLock<List> = OnceLock::new();

@@ -13,7 +13,9 @@ let markReady;
 export const ready = new Promise((resolve) => { markReady = resolve; });
 
 /** What the user should know about this worker's state (shown by the popup and options page). */
-export const status = { ready: false, startedAt: Date.now(), readyInMs: null, storageError: null, corrupt: [], packErrors: [] };
+export const status = { ready: false, startedAt: Date.now(), readyInMs: null, phases: {}, storageError: null, corrupt: [], packErrors: [] };
+const t0 = performance.now();
+const mark = (phase) => { status.phases[phase] = Math.round((performance.now() - t0) * 10) / 10; };
 
 export function submit(event) {
   if (auditor) observe(event);
@@ -36,11 +38,13 @@ export function current() {
   return auditor;
 }
 
-async function build() {
-  const settings = await packs.settings();
+async function build(settingsPromise = packs.settings(), userPromise = packs.userPacks()) {
+  const [settings, user] = await Promise.all([settingsPromise, userPromise]);
+  mark('settings');
   const a = settings.defaultPack === false ? Auditor.empty() : new Auditor();
+  mark('auditor');
   status.packErrors = [];
-  for (const p of await packs.userPacks()) {
+  for (const p of user) {
     if (!p.enabled) continue;
     try {
       a.loadPack(p.name, p.text);
@@ -52,10 +56,17 @@ async function build() {
 }
 
 export async function start() {
+  // Storage reads run while the wasm module compiles.
+  const settingsPromise = packs.settings();
+  const userPromise = packs.userPacks();
+  const stored = journal.load();
   await init({ module_or_path: new URL('../wasm/telltale_bg.wasm', import.meta.url) });
-  const a = await build();
-  await journal.restore(a, status);
-  const settings = await packs.settings();
+  mark('wasm');
+  const a = await build(settingsPromise, userPromise);
+  mark('packs');
+  await journal.restore(a, status, await stored);
+  mark('restored');
+  const settings = await settingsPromise;
   a.forgetBefore(Date.now() - settings.retentionDays * 864e5);
   auditor = a;
   for (const e of queue.splice(0)) observe(e);

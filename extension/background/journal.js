@@ -42,9 +42,13 @@ function flush() {
   write(() => store.set({ [key]: batch }));
 }
 
-export async function restore(auditor, status) {
+/** Everything stored (read once at start, while the core loads). */
+export function load() {
+  return store.get(null);
+}
+
+export async function restore(auditor, status, all) {
   statusRef = status;
-  const all = await store.get(null);
   let after = -1;
   if (typeof all.snapshot === 'string') {
     try {
