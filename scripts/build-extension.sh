@@ -19,7 +19,7 @@ cp -r extension/background.js extension/background extension/content extension/i
 mkdir -p "$stage/graph" "$stage/wasm"
 cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
 node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \
-  --target=chrome120,firefox128 --log-level=warning --outfile="$stage/graph/graph.js"
+  --target=chrome120,firefox128 --log-level=warning --external:../wasm/telltale.js --outfile="$stage/graph/graph.js"
 cp target/wasm/telltale.js target/wasm/telltale_bg.wasm "$stage/wasm/"
 
 rm -rf dist && mkdir -p dist

@@ -1,0 +1,93 @@
+// The details panel of one site, from the core's nodeDetails. Every string
+// (site, entity, cookie names, evidence) goes in as text, never as markup.
+import { byId, el, fill, safeHttpUrl } from './dom.js';
+import { categoryColor, categoryDescription, categoryName, count, plural, when } from './format.js';
+
+const SHOW_AT_MOST = 200;
+
+export class Panel {
+  /** onPick(site): a site named in the panel was clicked; onClose(). */
+  constructor({ onPick, onClose }) {
+    this.root = byId('panel');
+    this.body = byId('panel-body');
+    this.onPick = onPick;
+    this.site = null;
+    byId('panel-close').addEventListener('click', onClose);
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.site !== null) onClose();
+    });
+  }
+
+  get isOpen() {
+    return this.site !== null;
+  }
+
+  loading(site) {
+    this.open(site);
+    fill(this.body, el('h2', { class: 'site' }, site), el('p', { class: 'muted' }, 'Loading…'));
+  }
+
+  /** details: the core's answer (null when the site is unknown); yourSites: how many sites you visited. */
+  show(site, details, { yourSites }) {
+    this.open(site);
+    if (!details) {
+      fill(this.body, el('h2', { class: 'site' }, site), el('p', { class: 'muted' }, 'Telltale has nothing on this site.'));
+      return;
+    }
+    const d = details;
+    const who = [d.company, d.entity && d.entity !== d.company ? d.entity : null].filter(Boolean);
+    const homepage = safeHttpUrl(d.homepage);
+    fill(this.body,
+      el('h2', { class: 'site' }, d.site),
+      who.length ? el('p', { class: 'who' }, who.join(' · ')) : el('p', { class: 'who muted' }, 'Owner unknown'),
+      homepage ? el('p', { class: 'homepage' }, el('a', { href: homepage, target: '_blank', rel: 'noopener noreferrer' }, homepage)) : null,
+      el('p', { class: 'badges' },
+        d.tracker ? el('span', { class: 'badge tracker' }, 'Tracker') : null,
+        d.first_party ? el('span', { class: 'badge yours' }, 'A site you visited') : null),
+      d.categories.length ? el('ul', { class: 'chips', 'aria-label': 'Categories' },
+        d.categories.map((c) => el('li', { class: 'chip', title: categoryDescription(c) },
+          el('span', { class: 'swatch', style: { background: categoryColor(c) }, 'aria-hidden': 'true' }),
+          categoryName(c)))) : null,
+      el('dl', { class: 'facts' },
+        el('dt', {}, 'Requests'), el('dd', {}, count(d.requests)),
+        el('dt', {}, 'First seen'), el('dd', {}, when(d.first_seen)),
+        el('dt', {}, 'Last seen'), el('dd', {}, when(d.last_seen))),
+      d.evidence.length ? section('Why Telltale says so', el('ul', { class: 'evidence' }, d.evidence.map((line) => el('li', {}, line)))) : null,
+      d.seen_on.length ? section(`Seen you on ${count(d.seen_on.length)} of your ${plural(Math.max(yourSites, d.seen_on.length), 'site', 'sites')}`,
+        this.sites(d.seen_on)) : null,
+      d.cookies.length ? section(plural(d.cookies.length, 'cookie', 'cookies'),
+        el('p', { class: 'muted small' }, 'Names and how often they were seen. Values are never stored.'),
+        el('table', { class: 'cookies' },
+          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Name'), el('th', { scope: 'col', class: 'num' }, 'Seen'))),
+          el('tbody', {}, d.cookies.map(([name, n]) => el('tr', {}, el('td', { class: 'mono' }, name), el('td', { class: 'num' }, count(n))))))) : null,
+      d.first_party ? section(d.loaded.length ? `Third parties it loaded: ${count(d.loaded.length)}` : 'It loaded no third parties',
+        d.loaded.length ? this.sites(d.loaded) : null) : null,
+    );
+    this.body.scrollTop = 0;
+  }
+
+  /** A list of sites, each a button that selects it. */
+  sites(list) {
+    const shown = list.slice(0, SHOW_AT_MOST);
+    return [
+      el('ul', { class: 'sites' }, shown.map((s) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.onPick(s) }, s)))),
+      list.length > shown.length ? el('p', { class: 'muted small' }, `and ${count(list.length - shown.length)} more`) : null,
+    ];
+  }
+
+  open(site) {
+    this.site = site;
+    this.root.classList.add('open');
+    this.root.setAttribute('aria-hidden', 'false');
+  }
+
+  close() {
+    this.site = null;
+    this.root.classList.remove('open');
+    this.root.setAttribute('aria-hidden', 'true');
+  }
+}
+
+function section(title, ...content) {
+  return el('section', {}, el('h3', {}, title), content);
+}
