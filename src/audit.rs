@@ -15,6 +15,9 @@ use crate::site::Site;
 
 /// Redirect targets remembered while their next hop is awaited.
 const MAX_PENDING_REDIRECTS: usize = 1024;
+/// Recent third-party requests remembered by id, so one that fails before
+/// reaching the network can be taken back.
+const MAX_RECENT_REQUESTS: usize = 4096;
 /// Scripts remembered per page for probe signals.
 const MAX_SCRIPTS_PER_PAGE: usize = 256;
 /// Pages remembered for probe signals.
@@ -68,6 +71,16 @@ pub struct Stats {
 /// Probe signals: page site → script (URL without query, or "(inline)") → signal → count.
 pub type SignalStore = BTreeMap<Site, BTreeMap<String, BTreeMap<String, u64>>>;
 
+/// What a recorded third-party request added, to take it back.
+#[derive(Debug, Clone)]
+struct Recorded {
+    id: String,
+    from: Site,
+    to: Site,
+    tab: TabId,
+    resource_type: ResourceType,
+}
+
 #[derive(Debug, Clone)]
 struct Tab {
     page: WebUrl,
@@ -85,6 +98,9 @@ pub struct Auditor {
     pub(crate) stats: Stats,
     tabs: HashMap<TabId, Tab>,
     redirects: VecDeque<(String, Site)>,
+    recent: VecDeque<Recorded>,
+    /// Tabs whose report changed since [`Auditor::take_changed_tabs`].
+    changed_tabs: BTreeSet<TabId>,
 }
 
 impl Default for Auditor {
@@ -105,6 +121,8 @@ impl Auditor {
             stats: Stats::default(),
             tabs: HashMap::new(),
             redirects: VecDeque::new(),
+            recent: VecDeque::new(),
+            changed_tabs: BTreeSet::new(),
         }
     }
 
@@ -212,8 +230,15 @@ impl Auditor {
                 if !r.cookies_sent.is_empty() {
                     self.cookies(&page.site, &r.url.site, &r.cookies_sent, true, r.time);
                 }
+                if let Some(id) = &r.request_id {
+                    if self.recent.len() >= MAX_RECENT_REQUESTS {
+                        self.recent.pop_front();
+                    }
+                    self.recent.push_back(Recorded { id: id.clone(), from: from.clone(), to: r.url.site.clone(), tab: r.tab, resource_type: r.resource_type });
+                }
                 let tab_report = self.tabs.get_mut(&r.tab).filter(|t| t.page.site == page.site).map(|t| &mut t.report);
                 if let Some(report) = tab_report {
+                    self.changed_tabs.insert(r.tab);
                     let tp = report.third_parties.entry(verdict.site.clone()).or_insert_with(|| ThirdParty {
                         site: verdict.site.clone(),
                         entity: verdict.entity.clone(),
@@ -255,6 +280,9 @@ impl Auditor {
                 None
             }
             Observation::Failure(f) => {
+                if f.never_sent {
+                    self.take_back(f.request_id.as_deref());
+                }
                 if f.blocked {
                     if let Some(page) = f.top.clone().or_else(|| self.tabs.get(&f.tab).map(|t| t.page.clone())) {
                         if page.site != f.url.site {
@@ -285,7 +313,26 @@ impl Auditor {
         }
     }
 
+    /// Undoes a recorded request that never reached the network.
+    fn take_back(&mut self, request_id: Option<&str>) {
+        let Some(id) = request_id else { return };
+        let Some(i) = self.recent.iter().rposition(|r| r.id == id) else { return };
+        let Some(r) = self.recent.remove(i) else { return };
+        self.graph.unrecord_request(&r.from, &r.to, Some(r.resource_type.as_str()));
+        self.stats.third_party_requests = self.stats.third_party_requests.saturating_sub(1);
+        if let Some(tp) = self.tabs.get_mut(&r.tab).and_then(|t| t.report.third_parties.get_mut(&r.to)) {
+            tp.requests = tp.requests.saturating_sub(1);
+            self.changed_tabs.insert(r.tab);
+        }
+    }
+
+    /// The tabs whose page report changed since the last call (for badges).
+    pub fn take_changed_tabs(&mut self) -> Vec<TabId> {
+        std::mem::take(&mut self.changed_tabs).into_iter().collect()
+    }
+
     fn navigate(&mut self, tab: TabId, url: WebUrl, time: f64) {
+        self.changed_tabs.insert(tab);
         self.graph.visit(&url.site, time);
         let report = PageReport::new(&url);
         self.tabs.insert(tab, Tab { page: url, report });
@@ -302,10 +349,11 @@ impl Auditor {
             let sites = self.learner.cross_site_cookie_sites(third).map(|s| s.len()).unwrap_or(0);
             let line = format!("heuristic cross-site-cookies: set or received cookies on {sites} of your sites");
             self.graph.classify(third, None, None, &[Category::CrossSiteCookies], true, &[line]);
-            for tab in self.tabs.values_mut() {
+            for (id, tab) in self.tabs.iter_mut() {
                 if let Some(tp) = tab.report.third_parties.get_mut(third) {
                     tp.categories.insert(Category::CrossSiteCookies);
                     tp.tracker = true;
+                    self.changed_tabs.insert(*id);
                 }
             }
         }
@@ -415,6 +463,8 @@ mod tests {
         assert_eq!(node.cookies["uid"], 2);
         assert_eq!(a.tab_report(2).unwrap().tracker_count(), 1);
         assert_eq!(a.tab_report(1).unwrap().tracker_count(), 2, "the flag reaches open tabs too");
+        assert_eq!(a.take_changed_tabs(), [1, 2], "both badges need redrawing");
+        assert!(a.take_changed_tabs().is_empty());
         assert_eq!(a.stats().third_party_requests, 3);
     }
 
@@ -438,6 +488,38 @@ mod tests {
         assert_eq!((e.requests, e.redirects), (1, 1));
         assert!(a.graph().edge(&Site::of("news.example").unwrap(), &two).is_none());
         assert_eq!(a.graph().reach(&two), 1);
+    }
+
+    #[test]
+    fn a_cache_only_attempt_that_missed_is_taken_back() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        for id in ["7", "8"] {
+            a.observe_raw(&RawEvent::Request(RawRequest {
+                url: "https://fonts.gstatic.com/s/font.woff2".into(),
+                resource_type: "font".into(),
+                tab: 1,
+                time: 2.0,
+                request_id: Some(id.into()),
+                ..Default::default()
+            }))
+            .unwrap();
+        }
+        a.observe_raw(&RawEvent::Error(crate::observe::RawError {
+            url: "https://fonts.gstatic.com/s/font.woff2".into(),
+            tab: 1,
+            request_id: Some("7".into()),
+            error: "net::ERR_CACHE_MISS".into(),
+            ..Default::default()
+        }))
+        .unwrap();
+        let news = Site::of("news.example").unwrap();
+        let fonts = Site::of("gstatic.com").unwrap();
+        let e = a.graph().edge(&news, &fonts).unwrap();
+        assert_eq!((e.requests, e.resource_types["font"]), (1, 1));
+        assert_eq!(a.graph().node(&fonts).unwrap().requests, 1);
+        assert_eq!(a.tab_report(1).unwrap().third_parties[&fonts].requests, 1);
+        assert_eq!(a.stats().third_party_requests, 1);
     }
 
     #[test]

@@ -247,6 +247,26 @@ impl TrackerGraph {
         }
     }
 
+    /// Takes back a request recorded by [`record_request`](Self::record_request)
+    /// that turned out never to reach the network. Where it was seen stays.
+    pub fn unrecord_request(&mut self, from: &Site, to: &Site, resource_type: Option<&str>) {
+        let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else { return };
+        if let Some(e) = self.g.find_edge(a, b) {
+            let edge = &mut self.g[e];
+            edge.requests = edge.requests.saturating_sub(1);
+            if let Some(t) = resource_type {
+                if let Some(n) = edge.resource_types.get_mut(t) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        edge.resource_types.remove(t);
+                    }
+                }
+            }
+        }
+        let node = &mut self.g[b];
+        node.requests = node.requests.saturating_sub(1);
+    }
+
     /// Records a blocked request.
     pub fn record_blocked(&mut self, from: &Site, to: &Site, time: f64) {
         self.edge_mut(from, to, time).blocked += 1;

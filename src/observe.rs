@@ -223,7 +223,7 @@ impl RawEvent {
     pub fn changes_state(&self) -> bool {
         match self {
             RawEvent::Response(r) => !r.set_cookie.is_empty() || r.redirect_url.as_deref().is_some_and(|u| !u.is_empty()),
-            RawEvent::Error(e) => is_block_error(&e.error),
+            RawEvent::Error(e) => is_block_error(&e.error) || is_cache_only_miss(&e.error),
             RawEvent::SendHeaders(h) => h.cookie_header.as_deref().is_some_and(|c| !c.is_empty()),
             _ => true,
         }
@@ -566,6 +566,13 @@ fn is_block_error(error: &str) -> bool {
     error.contains("BLOCKED_BY_CLIENT")
 }
 
+/// Whether a webRequest error says the request never reached the network:
+/// Chromium first tries some resources (web fonts) from the cache alone, and
+/// that attempt ends in `ERR_CACHE_MISS` before the real request is made.
+fn is_cache_only_miss(error: &str) -> bool {
+    error.contains("ERR_CACHE_MISS")
+}
+
 /// A request that failed; `blocked` when the failure was a content blocker's.
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -573,7 +580,10 @@ pub struct Failure {
     pub top: Option<WebUrl>,
     pub tab: TabId,
     pub time: f64,
+    pub request_id: Option<String>,
     pub blocked: bool,
+    /// The request never left the browser (a cache-only attempt that missed).
+    pub never_sent: bool,
 }
 
 impl Failure {
@@ -583,7 +593,9 @@ impl Failure {
             top: optional_web_url(&raw.top_url),
             tab: raw.tab,
             time: raw.time,
+            request_id: raw.request_id.clone(),
             blocked: is_block_error(&raw.error),
+            never_sent: is_cache_only_miss(&raw.error),
         })
     }
 }

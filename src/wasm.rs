@@ -40,14 +40,15 @@ impl WasmAuditor {
     }
 
     /// Observes one event (a plain object as JSON). Returns
-    /// `{"verdict": Verdict|null, "journal": event|null}`: the verdict for
-    /// requests, and the event as it may be stored (no cookie values, URLs cut)
-    /// for the extension's journal, `null` when it changed nothing. Throws for events that cannot be used (they are counted in stats).
+    /// `{"verdict": Verdict|null, "journal": event|null, "tabs": [tab]}`: the
+    /// verdict for requests; the event as it may be stored (no cookie values,
+    /// URLs cut) for the extension's journal, `null` when it changed nothing;
+    /// the tabs whose report (and so badge) changed. Throws for events that cannot be used (they are counted in stats).
     pub fn observe(&mut self, event_json: &str) -> Result<String, JsError> {
         let raw: RawEvent = serde_json::from_str(event_json).map_err(|e| JsError::new(&format!("event: {e}")))?;
         let v = self.inner.observe_raw(&raw).map_err(|e| JsError::new(&e.to_string()))?;
         let journal = raw.changes_state().then(|| raw.without_cookie_values());
-        Ok(to_json(&serde_json::json!({"verdict": v, "journal": journal})))
+        Ok(to_json(&serde_json::json!({"verdict": v, "journal": journal, "tabs": self.inner.take_changed_tabs()})))
     }
 
     /// Observes a JSON array of events; returns how many were usable. Unusable ones are counted in stats.

@@ -18,19 +18,27 @@ const t0 = performance.now();
 const mark = (phase) => { status.phases[phase] = Math.round((performance.now() - t0) * 10) / 10; };
 
 export function submit(event) {
-  if (auditor) observe(event);
-  else queue.push(event);
+  if (auditor) {
+    observe(event, true);
+  } else {
+    // Stored at once: a worker stopped before the core is ready loses nothing.
+    // (events.js already dropped cookie values and cut URLs.)
+    journal.append(event);
+    queue.push(event);
+  }
 }
 
-function observe(event) {
+function observe(event, record) {
   let out;
   try {
     out = JSON.parse(auditor.observe(JSON.stringify(event)));
   } catch {
-    return; // unusable (data: URL, bad host...): the core counted it in its stats
+    // Unusable (data: URL, bad host...): the core counted it; journaled so the count survives a restart.
+    if (record) journal.append(event);
+    return;
   }
-  if (out.journal) journal.append(out.journal);
-  if (out.verdict && event.tab >= 0) badge.update(event.tab, () => auditor.trackerCount(event.tab));
+  if (record && out.journal) journal.append(out.journal);
+  for (const tab of out.tabs) if (tab >= 0) badge.update(tab, () => auditor.trackerCount(tab));
 }
 
 /** The live auditor; only call after `ready`. */
@@ -69,7 +77,8 @@ export async function start() {
   const settings = await settingsPromise;
   a.forgetBefore(Date.now() - settings.retentionDays * 864e5);
   auditor = a;
-  for (const e of queue.splice(0)) observe(e);
+  // A waking worker can receive events out of order: take them by time.
+  for (const e of queue.splice(0).sort((x, y) => (x.time || 0) - (y.time || 0))) observe(e, false);
   status.ready = true;
   status.readyInMs = Date.now() - status.startedAt;
   journal.startCompaction(() => auditor.snapshot(), status);

@@ -1,7 +1,19 @@
 // Browser events → plain event objects for the core (the `RawEvent` shapes in
-// src/observe.rs). No decisions here: only field mapping.
+// src/observe.rs). No decisions here: field mapping, plus two limits applied
+// the moment an event arrives, before it is queued or stored anywhere:
+// cookie values are dropped (names and attributes stay) and URLs are cut to
+// the 8 KB the core reads.
 
 const ALL_URLS = { urls: ['<all_urls>'] };
+const MAX_URL = 8192;
+
+const cut = (u) => (typeof u === 'string' && u.length > MAX_URL ? u.slice(0, MAX_URL) : u);
+
+// "a=1; b=2" → "a=; b="
+const cookieNames = (header) => header.split(';').map((p) => p.split('=')[0].trim()).filter(Boolean).map((n) => `${n}=`).join('; ');
+
+// "uid=123; Max-Age=60" → "uid=; Max-Age=60" (each line of a folded header)
+const withoutValue = (line) => line.split('\n').map((l) => l.replace(/^([^=;]*)=[^;]*/, '$1=')).join('\n');
 
 // Chrome shows Cookie / Set-Cookie only with 'extraHeaders'; Firefox rejects the option.
 function extra(options, base) {
@@ -13,10 +25,13 @@ function header(headers, name) {
   return headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value ?? '');
 }
 
-// The top-level document's URL when the event says it (Firefox gives documentUrl; frame 0 is the top).
+// The top-level document's URL when the event says it: a main frame is its own
+// page; for frame 0's subresources Firefox gives documentUrl and Chrome the
+// document's origin as initiator. This keeps requests on their page even when
+// events reach a waking worker out of order.
 function topUrl(d) {
-  if (d.type === 'main_frame') return d.url;
-  if (d.frameId === 0 && d.documentUrl) return d.documentUrl;
+  if (d.type === 'main_frame') return cut(d.url);
+  if (d.frameId === 0) return cut(d.documentUrl || d.initiator) || undefined;
   return undefined;
 }
 
@@ -24,9 +39,9 @@ export function registerListeners(submit) {
   const wr = chrome.webRequest;
   wr.onBeforeRequest.addListener((d) => {
     submit({
-      kind: 'request', url: d.url, type: d.type, method: d.method, time: d.timeStamp,
+      kind: 'request', url: cut(d.url), type: d.type, method: d.method, time: d.timeStamp,
       tab: d.tabId, request_id: d.requestId, top_url: topUrl(d),
-      frame_url: d.documentUrl || d.initiator || undefined,
+      frame_url: cut(d.documentUrl || d.initiator) || undefined,
     });
   }, ALL_URLS);
 
@@ -34,31 +49,31 @@ export function registerListeners(submit) {
     const cookie = header(d.requestHeaders, 'cookie');
     if (!cookie.length) return;
     submit({
-      kind: 'send_headers', url: d.url, time: d.timeStamp, tab: d.tabId,
-      request_id: d.requestId, top_url: topUrl(d), cookie_header: cookie.join('; '),
+      kind: 'send_headers', url: cut(d.url), time: d.timeStamp, tab: d.tabId,
+      request_id: d.requestId, top_url: topUrl(d), cookie_header: cookieNames(cookie.join('; ')),
     });
   }, ALL_URLS, extra(wr.OnSendHeadersOptions, ['requestHeaders']));
 
   const response = (d) => ({
-    kind: 'response', url: d.url, time: d.timeStamp, tab: d.tabId, request_id: d.requestId,
+    kind: 'response', url: cut(d.url), time: d.timeStamp, tab: d.tabId, request_id: d.requestId,
     top_url: topUrl(d), status: d.statusCode || 0,
   });
   wr.onHeadersReceived.addListener((d) => {
     const setCookie = header(d.responseHeaders, 'set-cookie');
-    if (setCookie.length) submit({ ...response(d), set_cookie: setCookie });
+    if (setCookie.length) submit({ ...response(d), set_cookie: setCookie.map(withoutValue) });
   }, ALL_URLS, extra(wr.OnHeadersReceivedOptions, ['responseHeaders']));
 
   wr.onBeforeRedirect.addListener((d) => {
-    submit({ ...response(d), redirect_url: d.redirectUrl });
+    submit({ ...response(d), redirect_url: cut(d.redirectUrl) });
   }, ALL_URLS);
 
   wr.onCompleted.addListener((d) => submit(response(d)), ALL_URLS);
   wr.onErrorOccurred.addListener((d) => {
-    submit({ kind: 'error', url: d.url, time: d.timeStamp, tab: d.tabId, request_id: d.requestId, top_url: topUrl(d), error: d.error || '' });
+    submit({ kind: 'error', url: cut(d.url), time: d.timeStamp, tab: d.tabId, request_id: d.requestId, top_url: topUrl(d), error: d.error || '' });
   }, ALL_URLS);
 
   chrome.webNavigation.onCommitted.addListener((d) => {
-    if (d.frameId === 0) submit({ kind: 'navigation', url: d.url, tab: d.tabId, time: d.timeStamp });
+    if (d.frameId === 0) submit({ kind: 'navigation', url: cut(d.url), tab: d.tabId, time: d.timeStamp });
   });
   chrome.tabs.onRemoved.addListener((tab) => submit({ kind: 'tab_closed', tab }));
 }

@@ -1,35 +1,40 @@
-// Persistence: a journal of events (without cookie values) plus periodic
-// snapshots. Every write goes through one promise chain, so no two
-// read-modify-writes interleave. On start: restore the snapshot, replay the
-// journal written after it. A snapshot that does not load is kept aside under
-// `corrupt:<time>` and reported, never deleted.
+// Persistence: a journal of events (no cookie values) plus periodic snapshots.
+//
+// - Each journal batch is written under its own key, as soon as it exists,
+//   with no read-modify-write: a worker stopped at any moment loses at most
+//   the write in flight. Keys sort by time and name their worker, so writes
+//   of a stopped worker and its successor never collide.
+// - Every read-modify-write (snapshots, packs, settings) goes through one
+//   promise chain, so none interleave.
+// - On start: restore the snapshot, then replay the journal keys it does not
+//   cover, in order. A snapshot that does not load is kept aside under
+//   `corrupt:<time>` and reported, never deleted.
 const store = chrome.storage.local;
 const LOG = 'log:';
 const COMPACT_EVERY_LOGS = 200;
 const COMPACT_AFTER_MS = 15_000;
+const worker = Math.random().toString(36).slice(2, 8);
 
-let seq = 0;
+let counter = 0;
 let logKeys = [];
 let pending = [];
 let chain = Promise.resolve();
 let statusRef = null;
 
-function logKey(n) {
-  return LOG + String(n).padStart(12, '0');
+function reportError(e) {
+  if (statusRef) statusRef.storageError = `Storage write failed: ${e.message || e}`;
 }
 
-/** Runs `fn` after every earlier write; errors are reported, not thrown. */
+/** Runs `fn` after every earlier chained write; errors are reported, not thrown. */
 export function write(fn) {
-  chain = chain.then(fn).catch((e) => {
-    if (statusRef) statusRef.storageError = `Storage write failed: ${e.message || e}`;
-  });
+  chain = chain.then(fn).catch(reportError);
   return chain;
 }
 
 export function append(event) {
   pending.push(event);
-  // Flush in a microtask: events of one task share a write, and nothing waits on a timer
-  // that a stopped worker would never run.
+  // Flushed in a microtask: the events of one task share a write, and nothing
+  // waits on a timer that a stopped worker would never run.
   if (pending.length === 1) queueMicrotask(flush);
 }
 
@@ -37,9 +42,9 @@ function flush() {
   if (!pending.length) return;
   const batch = pending;
   pending = [];
-  const key = logKey(seq++);
+  const key = `${LOG}${String(Date.now()).padStart(15, '0')}-${worker}-${String(counter++).padStart(8, '0')}`;
   logKeys.push(key);
-  write(() => store.set({ [key]: batch }));
+  store.set({ [key]: batch }).catch(reportError);
 }
 
 /** Everything stored (read once at start, while the core loads). */
@@ -49,27 +54,28 @@ export function load() {
 
 export async function restore(auditor, status, all) {
   statusRef = status;
-  let after = -1;
   if (typeof all.snapshot === 'string') {
     try {
       auditor.restore(all.snapshot);
-      after = Number.isInteger(all.snapshotSeq) ? all.snapshotSeq : -1;
     } catch (e) {
       const aside = `corrupt:${Date.now()}`;
       await store.set({ [aside]: all.snapshot });
-      await store.remove('snapshot');
+      await store.remove(['snapshot', 'snapshotCovers']);
       status.corrupt.push(aside);
       status.storageError = `The stored graph could not be read (${e.message || e}). It was kept aside as "${aside}"; Telltale started a new graph.`;
+      all.snapshotCovers = [];
     }
   }
   for (const k of Object.keys(all)) if (k.startsWith('corrupt:') && !status.corrupt.includes(k)) status.corrupt.push(k);
+  const covered = new Set(Array.isArray(all.snapshotCovers) ? all.snapshotCovers : []);
   const keys = Object.keys(all).filter((k) => k.startsWith(LOG)).sort();
   for (const k of keys) {
-    const n = Number(k.slice(LOG.length));
-    if (n > after && Array.isArray(all[k])) auditor.observeBatch(JSON.stringify(all[k]));
-    seq = Math.max(seq, n + 1);
+    if (!covered.has(k) && Array.isArray(all[k])) auditor.observeBatch(JSON.stringify(all[k]));
   }
-  logKeys = keys;
+  // Journal entries a snapshot already holds (left by a worker stopped mid-compaction).
+  const stale = keys.filter((k) => covered.has(k));
+  if (stale.length) write(() => store.remove(stale));
+  logKeys = keys.filter((k) => !covered.has(k));
 }
 
 /** Writes a snapshot and drops the journal it covers, every so often. */
@@ -78,14 +84,15 @@ export function startCompaction(snapshot, status) {
   let last = Date.now();
   const compact = () => {
     flush();
-    const upTo = seq - 1;
     const text = snapshot();
-    const covered = logKeys.filter((k) => Number(k.slice(LOG.length)) <= upTo);
-    logKeys = logKeys.filter((k) => !covered.includes(k));
+    const covers = logKeys;
+    logKeys = [];
     last = Date.now();
     return write(async () => {
-      await store.set({ snapshot: text, snapshotSeq: upTo });
-      if (covered.length) await store.remove(covered);
+      // One write names the snapshot and the journal keys it holds, so a stop
+      // between it and the removal never replays them twice.
+      await store.set({ snapshot: text, snapshotCovers: covers });
+      if (covers.length) await store.remove(covers);
       if (status.storageError && status.storageError.startsWith('Storage write failed')) status.storageError = null;
     });
   };
@@ -97,10 +104,9 @@ export function startCompaction(snapshot, status) {
 /** Removes the journal and snapshot (corrupt copies stay until the user removes them). */
 export function clear() {
   pending = [];
-  const keys = [...logKeys, 'snapshot', 'snapshotSeq'];
   logKeys = [];
   return write(async () => {
     const all = await store.get(null);
-    await store.remove([...new Set([...keys, ...Object.keys(all).filter((k) => k.startsWith(LOG))])]);
+    await store.remove(['snapshot', 'snapshotCovers', ...Object.keys(all).filter((k) => k.startsWith(LOG))]);
   });
 }

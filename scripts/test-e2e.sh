@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# End-to-end tests of the extension: headless Chromium (driven by
+# playwright-core) loads dist/chrome and browses a local fixture web
+# (tests/e2e/fixture-web.mjs). Everything runs in a new network namespace
+# with only loopback up, so no request can leave the machine.
+#   SKIP_WASM=1    reuse target/wasm instead of rebuilding the core
+#   SKIP_BUILD=1   use dist/chrome as it is
+#   CHROMIUM=PATH  another Chromium binary (default /usr/bin/chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  bash scripts/build-extension.sh
+fi
+[ -f dist/chrome/manifest.json ] || { echo "test-e2e: dist/chrome is missing; build the extension first" >&2; exit 1; }
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "test-e2e: no Chromium at ${CHROMIUM:-/usr/bin/chromium} (scripts/setup.sh --test installs it)" >&2; exit 1; }
+[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
+
+# A private network namespace (loopback only) and a private PID namespace, so
+# that no browser process outlives the run. Needs root, or else an
+# unprivileged user namespace.
+isolate=(unshare --net --pid --fork --kill-child --mount-proc)
+[ "$(id -u)" = 0 ] || isolate+=(--map-root-user)
+
+# The whole run is bounded: a hung browser must not hang CI.
+exec timeout -k 10 180 "${isolate[@]}" sh -c \
+  'ip link set lo up && exec node --test --test-reporter=spec --test-timeout=150000 tests/e2e/'

@@ -1,0 +1,402 @@
+// A small web for the end-to-end tests: first-party sites and third parties
+// on real tracker hostnames, all served by ONE https server that dispatches
+// on the Host header. Chromium reaches it through
+// `--host-resolver-rules=MAP * 127.0.0.1:PORT`, so pages can use plain
+// https://host/ URLs. The certificate is made by openssl at start, with a SAN
+// for every host, into a temporary directory.
+//
+// Every request is logged with the page it belongs to and who loaded it, as
+// Telltale should see it: `page` is `tt_page` or the Referer's site, `from`
+// is `tt_from` (redirect hops, resources loaded by a CSS file) or the
+// Referer's site. Requests with neither (the browser's own) stay unattributed.
+//
+// The content was written for these tests; nothing is copied from the real
+// services, only their hostnames (so the default rule pack classifies them).
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+
+// The Public Suffix List Telltale embeds (rules/public_suffix_list.dat), for
+// the registrable domain of a host: fonts.googleapis.com is its own site,
+// since googleapis.com is a (private) public suffix.
+const PSL = (() => {
+  const file = new URL('../../rules/public_suffix_list.dat', import.meta.url);
+  const rules = new Set();
+  const exceptions = new Set();
+  for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.trim().split(/\s/)[0];
+    if (!line || line.startsWith('//')) continue;
+    if (line.startsWith('!')) exceptions.add(line.slice(1));
+    else rules.add(line);
+  }
+  return { rules, exceptions };
+})();
+
+/** The registrable domain (site) of a host name, by the Public Suffix List. */
+export function siteOf(host) {
+  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
+  // The longest matching suffix; the default rule is "*" (the last label).
+  let suffix = 1;
+  for (let i = 0; i < labels.length; i++) {
+    const name = labels.slice(i).join('.');
+    const wild = ['*', ...labels.slice(i + 1)].join('.');
+    if (PSL.exceptions.has(name)) {
+      suffix = Math.max(suffix, labels.length - i - 1);
+      break;
+    }
+    if (PSL.rules.has(name) || (i + 1 < labels.length && PSL.rules.has(wild))) {
+      suffix = Math.max(suffix, labels.length - i);
+      break;
+    }
+  }
+  return labels.slice(-Math.min(labels.length, suffix + 1)).join('.');
+}
+
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+// ---------------------------------------------------------------- third parties
+
+// A session recorder, written for the tests: listens to mouse, keys, input and
+// scroll, observes the whole document, reads input values, and posts batches.
+const RECORDER_JS = `(function () {
+  var site = 3105;
+  var endpoint = 'https://insights.hotjar.com/api/v2/client/sites/' + site + '/visit-data?sv=7';
+  var buffer = [];
+  var timer = null;
+  function send() {
+    timer = null;
+    if (!buffer.length) return;
+    var body = JSON.stringify(buffer.splice(0, buffer.length));
+    fetch(endpoint, { method: 'POST', body: body, mode: 'no-cors', credentials: 'omit', keepalive: true });
+  }
+  function push(e) {
+    buffer.push(e);
+    if (!timer) timer = setTimeout(send, 250);
+  }
+  document.addEventListener('mousemove', function (e) { push({ t: 'mm', x: e.clientX, y: e.clientY }); }, true);
+  document.addEventListener('keydown', function (e) { push({ t: 'kd', k: e.key.length }); }, true);
+  document.addEventListener('input', function (e) {
+    var el = e.target;
+    var v = el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') ? el.value : '';
+    push({ t: 'in', len: v.length });
+  }, true);
+  window.addEventListener('scroll', function () { push({ t: 'sc', y: window.scrollY }); }, { passive: true });
+  new MutationObserver(function (m) { push({ t: 'mu', n: m.length }); })
+    .observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  var fields = document.querySelectorAll('input, textarea');
+  for (var i = 0; i < fields.length; i++) push({ t: 'field', len: fields[i].value.length });
+  navigator.sendBeacon('https://insights.hotjar.com/api/v2/client/sites/' + site + '/visit-data?sv=7&start=1', JSON.stringify({ t: 'start' }));
+})();
+`;
+
+// Facebook's pixel loader, in miniature: it fires the /tr pixel.
+const FBEVENTS_JS = `(function () {
+  var img = new Image();
+  img.src = 'https://www.facebook.com/tr?id=4242&ev=PageView&noscript=0';
+  document.documentElement.appendChild(img);
+})();
+`;
+
+// A tag manager that loads Google Analytics, as such containers do.
+const GTM_JS = `(function () {
+  var s = document.createElement('script');
+  s.src = 'https://www.google-analytics.com/analytics.js';
+  document.head.appendChild(s);
+})();
+`;
+
+const ANALYTICS_JS = `(function () {
+  var img = new Image();
+  img.src = 'https://www.google-analytics.com/collect?v=1&t=pageview&tid=UA-1-1&dl=' + encodeURIComponent(location.href);
+})();
+`;
+
+function fontsCss(page) {
+  return `@font-face { font-family: 'Fixture Roboto'; font-style: normal; font-weight: 400;
+  src: url(https://fonts.gstatic.com/s/roboto/v30/KFOmCnqEu92Fr1Mu4mxK.woff2?tt_from=${page}&tt_page=${page}) format('woff2'); }
+body { font-family: 'Fixture Roboto', sans-serif; }
+`;
+}
+
+function cookie(name, value) {
+  return `${name}=${value}; Path=/; Max-Age=86400; SameSite=None; Secure`;
+}
+
+let uid = 0;
+
+/** host → (req, url, page) → response description. */
+const THIRD_PARTIES = {
+  'static.hotjar.com': () => ({ type: 'text/javascript', body: RECORDER_JS }),
+  'insights.hotjar.com': () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } }),
+  'googleads.g.doubleclick.net': () => ({ type: 'image/gif', body: GIF }),
+  'www.google-analytics.com': (req, url) =>
+    url.pathname === '/analytics.js' ? { type: 'text/javascript', body: ANALYTICS_JS } : { type: 'image/gif', body: GIF },
+  'connect.facebook.net': (req, url) =>
+    url.pathname.endsWith('/fbevents.js') ? { type: 'text/javascript', body: FBEVENTS_JS } : { type: 'text/javascript', body: 'window.FB = {};\n' },
+  'www.facebook.com': (req, url, page) => {
+    if (url.pathname === '/plugins/like.php') {
+      // A third-party frame: what it loads is loaded by facebook.com, on the page's site.
+      return {
+        type: 'text/html',
+        body: `<!doctype html><title>Like</title><button>Like</button>
+<script src="https://connect.facebook.net/en_US/sdk.js?tt_page=${page}"></script>`,
+      };
+    }
+    return { type: 'image/gif', body: GIF };
+  },
+  'cdnjs.cloudflare.com': () => ({ type: 'text/javascript', body: 'window.fixtureLib = { version: "3.7.1" };\n' }),
+  'fonts.googleapis.com': (req, url, page) => ({ type: 'text/css', body: fontsCss(page) }),
+  // Fonts are CORS requests: like Google's, the answer allows every origin.
+  'fonts.gstatic.com': () => ({ type: 'font/woff2', body: Buffer.from('not really a font'), headers: { 'access-control-allow-origin': '*' } }),
+  'ib.adnxs.com': (req, url, page) => {
+    const headers = { 'set-cookie': [cookie('uuid2', `${Date.now()}${uid++}`)] };
+    if (url.pathname === '/getuid') {
+      // Cookie sync: AppNexus → Criteo → Criteo's pixel.
+      headers.location = `https://dis.criteo.com/dis/usersync.aspx?r=7&p=3&tt_page=${page}&tt_from=adnxs.com`;
+      return { status: 302, headers };
+    }
+    return { type: 'image/gif', body: GIF, headers };
+  },
+  'dis.criteo.com': (req, url, page) => ({
+    status: 302,
+    headers: { location: `https://static.criteo.net/images/pixel.gif?ch=1&tt_page=${page}&tt_from=criteo.com` },
+  }),
+  'static.criteo.net': () => ({ type: 'image/gif', body: GIF }),
+  'pixel.rubiconproject.com': () => ({
+    type: 'image/gif',
+    body: GIF,
+    headers: { 'set-cookie': [cookie('khaos', `k${uid++}`), cookie('audit', '1')] },
+  }),
+  'www.googletagmanager.com': () => ({ type: 'text/javascript', body: GTM_JS }),
+  'cdn.cookielaw.org': () => ({ type: 'text/javascript', body: 'window.OneTrustStub = true;\n' }),
+  'platform.twitter.com': () => ({ type: 'text/javascript', body: 'window.twttr = { widgets: {} };\n' }),
+  'snap.licdn.com': () => ({ type: 'text/javascript', body: 'window._linkedin_data_partner_ids = [42];\n' }),
+  'bat.bing.com': () => ({ type: 'text/javascript', body: 'window.UET = function () {};\n' }),
+  // In no rule pack: only the cross-site-cookies heuristic can flag it.
+  'px.unlisted-tracker.test': () => ({
+    type: 'image/gif',
+    body: GIF,
+    headers: { 'set-cookie': [cookie('tid', `t${Date.now()}${uid++}`)] },
+  }),
+  // Also in no pack; on two pages that make no request after they load.
+  'sync.quiet-tracker.test': () => ({
+    type: 'image/gif',
+    body: GIF,
+    headers: { 'set-cookie': [cookie('qid', `q${Date.now()}${uid++}`)] },
+  }),
+  // Hostile third parties (forum.example): markup in paths, queries and cookie names.
+  'x.test': () => ({ type: 'image/gif', body: GIF }),
+  'cookies.hostile.test': () => ({
+    type: 'image/gif',
+    body: GIF,
+    headers: {
+      'set-cookie': [
+        cookie('<img src=x onerror=window.__pwned=1>', '1'),
+        cookie('<script>window.__pwned++</script>', '1'),
+        cookie('"><svg onload=window.__pwned=1>', '1'),
+        cookie("'onmouseover='window.__pwned=1'", '1'),
+      ],
+    },
+  }),
+};
+
+// ---------------------------------------------------------------- first parties
+
+/** The markup that loads each third party, by name (the page site is known by then). */
+const EMBEDS = {
+  recorder: () => `<script src="https://static.hotjar.com/c/hotjar-3105.js?sv=7"></script>`,
+  remarketing: () => `<img alt="" width="1" height="1" src="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/?value=0&amp;label=abc&amp;guid=ON&amp;script=0">`,
+  analytics: () => `<script src="https://www.google-analytics.com/analytics.js"></script>`,
+  fbpixel: () => `<script src="https://connect.facebook.net/en_US/fbevents.js"></script>`,
+  fblike: (page) => `<iframe title="like" width="120" height="40" src="https://www.facebook.com/plugins/like.php?href=https%3A%2F%2F${page}%2F&amp;tt_page=${page}"></iframe>`,
+  cdn: () => `<script src="https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js"></script>`,
+  fonts: (page) => `<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Roboto&amp;display=swap&amp;tt_page=${page}">`,
+  appnexus: () => `<img alt="" width="1" height="1" src="https://ib.adnxs.com/px?id=991&amp;t=2">`,
+  cookiesync: () => `<img alt="" width="1" height="1" src="https://ib.adnxs.com/getuid?https%3A%2F%2Fdis.criteo.com%2Fdis%2Fusersync.aspx">`,
+  rubicon: () => `<img alt="" width="1" height="1" src="https://pixel.rubiconproject.com/tap.php?v=7751&amp;nid=2307">`,
+  gtm: () => `<script src="https://www.googletagmanager.com/gtm.js?id=GTM-FIX1"></script>`,
+  consent: () => `<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js"></script>`,
+  twitter: () => `<script src="https://platform.twitter.com/widgets.js"></script>`,
+  linkedin: () => `<script src="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script>`,
+  bing: () => `<script src="https://bat.bing.com/bat.js"></script>`,
+  unlisted: () => `<img alt="" width="1" height="1" src="https://px.unlisted-tracker.test/p.gif?site=1">`,
+  quiet: () => `<img alt="" width="1" height="1" src="https://sync.quiet-tracker.test/p.gif">`,
+};
+
+/**
+ * The first-party sites and what each loads. `tests/e2e/extension.test.mjs`
+ * derives its expectations from this table.
+ */
+export const SITES = {
+  'news.example': ['recorder', 'remarketing', 'analytics', 'appnexus', 'cookiesync', 'unlisted', 'cdn'],
+  'shop.example': ['fbpixel', 'remarketing', 'appnexus', 'rubicon', 'unlisted', 'linkedin', 'fonts', 'cdn'],
+  'blog.example': ['gtm', 'twitter', 'consent', 'rubicon', 'recorder'],
+  'recipes.example': ['recorder', 'fonts', 'bing', 'appnexus', 'cdn'],
+  'travel.example': ['fblike', 'cookiesync', 'rubicon', 'consent', 'quiet'],
+  'sports.example': ['analytics', 'remarketing', 'bing', 'linkedin', 'consent', 'cdn', 'quiet'],
+  // Reloaded over and over while the service worker is stopped.
+  'weather.example': ['analytics', 'bing', 'cdn'],
+};
+
+/** Third-party sites each embed causes a request to (directly, by script, redirect or frame). */
+export const EMBED_SITES = {
+  recorder: ['hotjar.com'],
+  remarketing: ['doubleclick.net'],
+  analytics: ['google-analytics.com'],
+  fbpixel: ['facebook.net', 'facebook.com'],
+  fblike: ['facebook.com', 'facebook.net'],
+  cdn: ['cloudflare.com'],
+  fonts: ['fonts.googleapis.com', 'gstatic.com'],
+  appnexus: ['adnxs.com'],
+  cookiesync: ['adnxs.com', 'criteo.com', 'criteo.net'],
+  rubicon: ['rubiconproject.com'],
+  gtm: ['googletagmanager.com', 'google-analytics.com'],
+  consent: ['cookielaw.org'],
+  twitter: ['twitter.com'],
+  linkedin: ['licdn.com'],
+  bing: ['bing.com'],
+  unlisted: ['unlisted-tracker.test'],
+  quiet: ['quiet-tracker.test'],
+};
+
+/** Embeds whose third party sets cookies. */
+export const COOKIE_EMBEDS = new Set(['appnexus', 'cookiesync', 'rubicon', 'unlisted', 'quiet']);
+
+function sitePage(site, query) {
+  const embeds = SITES[site].map((e) => EMBEDS[e](site)).join('\n');
+  const title = site.split('.')[0];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title} – fixture</title>
+<style>body { margin: 2em; min-height: 150vh; } input, textarea { display: block; margin: 1em 0; }</style>
+</head><body>
+<h1>${title[0].toUpperCase() + title.slice(1)}</h1>
+<p>A fixture page of the Telltale end-to-end tests${query ? ` (${query.replace(/[^a-z0-9=&]/gi, '')})` : ''}.</p>
+<form onsubmit="return false"><label>Search <input id="q" name="q" autocomplete="off"></label>
+<label>Comment <textarea id="comment"></textarea></label></form>
+<div id="feed"></div>
+${embeds}
+<script>document.getElementById('feed').textContent = 'loaded';</script>
+</body></html>`;
+}
+
+// Markup in a path, a query and a quote-breaking path; cookie names with markup.
+export const HOSTILE = {
+  site: 'forum.example',
+  markupPath: '/<img src=x onerror=window.__pwned=1>',
+  markupQuery: '?q=<script>window.__pwned=1</script>',
+  quotePath: "/'onmouseover='window.__pwned=1'/\"><b>bold</b>",
+  cookieNames: ['<img src', '<script>window.__pwned++</script>', '"><svg onload', "'onmouseover"],
+};
+
+// A JavaScript string literal that is safe inside an inline <script> element.
+const jsString = (v) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+function hostilePage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>&lt;b&gt;forum&lt;/b&gt;</title></head><body>
+<h1>Forum</h1>
+<script>
+  // Built in script, so the markup reaches the browser's URL parser as written.
+  var a = new Image(); a.src = 'https://x.test' + ${jsString(HOSTILE.markupPath + HOSTILE.markupQuery)};
+  var b = new Image(); b.src = 'https://x.test' + ${jsString(HOSTILE.quotePath)};
+  var c = new Image(); c.src = 'https://cookies.hostile.test/set.gif';
+</script>
+</body></html>`;
+}
+
+// ---------------------------------------------------------------- the server
+
+/** Every host the server answers for (the certificate names each). */
+export const HOSTS = [...Object.keys(SITES), HOSTILE.site, ...Object.keys(THIRD_PARTIES)];
+
+function makeCertificate(dir) {
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  const san = HOSTS.map((h) => `DNS:${h}`).join(',');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-days', '2', '-subj', '/CN=telltale-fixture-web', '-addext', `subjectAltName=${san}`,
+    '-keyout', key, '-out', cert,
+  ], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+  return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
+}
+
+function refererSite(req) {
+  try {
+    return siteOf(new URL(req.headers.referer).hostname);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the fixture web on a free loopback port. Returns `{port, log, close}`;
+ * `log` is every request, in order: `{host, site, path, method, page, from, dest}`.
+ */
+export async function startFixtureWeb() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-fixture-'));
+  const { key, cert } = makeCertificate(dir);
+  const log = [];
+  const server = https.createServer({ key, cert }, (req, res) => {
+    const host = String(req.headers.host || '').replace(/:\d+$/, '').toLowerCase();
+    let url;
+    try {
+      url = new URL(req.url, `https://${host || 'invalid'}`);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const ref = refererSite(req);
+    const page = url.searchParams.get('tt_page') || ref;
+    const from = url.searchParams.get('tt_from') || ref;
+    log.push({
+      time: Date.now(), host, site: siteOf(host), path: url.pathname, query: url.search, method: req.method,
+      page, from, dest: req.headers['sec-fetch-dest'] || '', cookie: req.headers.cookie || '',
+    });
+    req.resume();
+    const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+    if (SITES[host] || host === HOSTILE.site) {
+      if (url.pathname !== '/') {
+        res.writeHead(404, common).end();
+        return;
+      }
+      const body = host === HOSTILE.site ? hostilePage() : sitePage(host, url.search.slice(1));
+      res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8' }).end(body);
+      return;
+    }
+    const handler = THIRD_PARTIES[host];
+    if (!handler) {
+      res.writeHead(404, common).end();
+      return;
+    }
+    const r = handler(req, url, page || '');
+    const headers = { ...common, ...(r.headers || {}) };
+    if (r.type) headers['content-type'] = r.type;
+    res.writeHead(r.status || 200, headers).end(r.body);
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    port,
+    log,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// `node tests/e2e/fixture-web.mjs` serves the web until interrupted (for looking at it by hand).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const web = await startFixtureWeb();
+  console.log(`fixture web on https://127.0.0.1:${web.port}; hosts: ${HOSTS.join(' ')}`);
+  process.on('SIGINT', () => web.close().then(() => process.exit(0)));
+}
