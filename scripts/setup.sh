@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Telltale needs on a Debian machine with Rust from rustup,
 # skipping everything already present (a second run takes a second).
-#   scripts/setup.sh          build tools: wasm32 target, wasm-bindgen-cli
-#   scripts/setup.sh --test   also the test clients: Graphviz, networkx, jsonschema,
-#                             clippy, Chromium (driven by playwright-core from npm)
+#   scripts/setup.sh          build tools and the demo's: wasm32 target, wasm-bindgen-cli,
+#                             node, zip, Chromium (driven by playwright-core from npm)
+#   scripts/setup.sh --test   also the test clients: Graphviz, networkx, jsonschema, clippy
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,12 +31,15 @@ need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 command -v node >/dev/null 2>&1 || { need_apt nodejs; need_apt npm; }
 need_apt zip
 
+# The demo and the end-to-end tests drive Chromium in a loopback-only network
+# namespace, against a fixture web with an openssl-made certificate.
+need_apt chromium
+need_apt iproute2
+need_apt util-linux
+need_apt openssl
+
 if [ "$tests" = 1 ]; then
   need_apt graphviz
-  need_apt chromium
-  need_apt iproute2
-  need_apt util-linux
-  need_apt openssl
   if ! rustup component list --installed | grep -q '^clippy'; then
     say "adding clippy"
     rustup component add clippy

@@ -1,0 +1,94 @@
+// The headless demo: Telltale in headless Chromium browses the test fixture
+// web (six news, shop and blog sites with real tracker hostnames served
+// locally), then leaves the graph exports and screenshots of the popup, graph
+// and list in target/demo/. Run by scripts/demo.sh inside a network namespace
+// with only loopback, so nothing leaves the machine.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startFixtureWeb, SITES } from '../tests/e2e/fixture-web.mjs';
+
+const root = path.resolve(new URL('..', import.meta.url).pathname);
+const ext = path.join(root, 'dist/chrome');
+const out = path.join(root, 'target/demo');
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+
+const web = await startFixtureWeb();
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-demo-'));
+fs.mkdirSync(path.join(profile, 'Default'));
+// Third-party cookies on, as most people's browsers still have them.
+fs.writeFileSync(path.join(profile, 'Default/Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+const ctx = await chromium.launchPersistentContext(profile, {
+  headless: true,
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  ignoreHTTPSErrors: true,
+  viewport: { width: 1400, height: 860 },
+  args: [
+    `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
+    `--host-resolver-rules=MAP * 127.0.0.1:${web.port}`,
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+try {
+  const worker = ctx.serviceWorkers()[0] || await ctx.waitForEvent('serviceworker', { timeout: 15_000 });
+  const id = new URL(worker.url()).host;
+  const sites = ['news.example', 'shop.example', 'blog.example', 'recipes.example', 'travel.example', 'sports.example'];
+  const page = await ctx.newPage();
+  for (const site of sites) {
+    if (!SITES[site]) continue;
+    await page.goto(`https://${site}/`, { waitUntil: 'load' });
+    // Give a session recorder something to record.
+    await page.mouse.move(200, 200);
+    await page.mouse.move(400, 300, { steps: 5 });
+    await page.locator('#q').type('telltale', { delay: 20 });
+    await page.waitForTimeout(1200);
+  }
+  await page.goto('https://news.example/', { waitUntil: 'load' });
+  await page.waitForTimeout(800);
+
+  const ext_ = await ctx.newPage();
+  await ext_.goto(`chrome-extension://${id}/options/options.html`);
+  const ask = (type, fields = {}) => ext_.evaluate(async ([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
+  const tabs = await ext_.evaluate(() => chrome.tabs.query({}));
+  const news = tabs.find((t) => (t.url || '').startsWith('https://news.example/'));
+
+  const written = [];
+  for (const format of ['json', 'gexf', 'graphml', 'dot', 'csv']) {
+    const res = await ask('export', { format });
+    for (const [name, text] of res.value) {
+      fs.writeFileSync(path.join(out, name), text);
+      written.push(name);
+    }
+  }
+
+  const popup = await ctx.newPage();
+  await popup.setViewportSize({ width: 380, height: 640 });
+  await popup.goto(`chrome-extension://${id}/popup/popup.html?tab=${news.id}`);
+  await popup.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+  await popup.screenshot({ path: path.join(out, 'popup-news.png'), fullPage: true });
+
+  const graph = await ctx.newPage();
+  await graph.setViewportSize({ width: 1400, height: 860 });
+  await graph.goto(`chrome-extension://${id}/graph/graph.html`);
+  await graph.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+  await graph.waitForFunction(() => document.body.dataset.layout === 'done', null, { timeout: 20_000 }).catch(() => {});
+  await graph.screenshot({ path: path.join(out, 'graph.png') });
+  await graph.click('#show-list');
+  await graph.waitForTimeout(300);
+  await graph.screenshot({ path: path.join(out, 'list.png') });
+
+  const report = (await ask('tabReport', { tab: news.id })).value.report;
+  const view = (await ask('graphView', { filters: {} })).value;
+  console.log(`Telltale demo: browsed ${sites.length} sites; the graph has ${view.nodes.length} sites and ${view.edges.length} connections.`);
+  console.log(`news.example: ${report.trackers} trackers among ${report.third_parties.length} third parties:`);
+  for (const c of report.companies.filter((c) => c.tracker)) console.log(`  ${c.company.padEnd(28)} ${c.categories.join(', ')}`);
+  console.log(`Exports: ${written.map((n) => path.join('target/demo', n)).join(' ')}`);
+  console.log('Screenshots: target/demo/popup-news.png target/demo/graph.png target/demo/list.png');
+} finally {
+  await ctx.close();
+  await web.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
