@@ -1,47 +1,20 @@
 //! nodes.csv and edges.csv for spreadsheets; multi-valued cells use `;`.
 
-use super::{categories_cell, map_cell, sites_cell, sorted_edges, sorted_nodes};
+use super::{edge_values, node_values, sorted_edges, sorted_nodes, EDGE_FIELDS, NODE_FIELDS};
 use crate::graph::TrackerGraph;
 
 /// Returns (nodes.csv, edges.csv).
 pub fn write(g: &TrackerGraph) -> (String, String) {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "site", "entity", "company", "categories", "tracker", "first_party", "third_party", "reach", "requests", "seen_on", "cookies", "first_seen", "last_seen",
-    ]);
+    let _ = w.write_record(std::iter::once("site").chain(NODE_FIELDS.iter().map(|(k, _)| *k)));
     for n in sorted_nodes(g) {
-        let _ = w.write_record([
-            n.site.as_str(),
-            n.entity.as_deref().unwrap_or(""),
-            n.company.as_deref().unwrap_or(""),
-            &categories_cell(n),
-            &n.tracker.to_string(),
-            &n.first_party.to_string(),
-            &n.third_party.to_string(),
-            &n.reach().to_string(),
-            &n.requests.to_string(),
-            &sites_cell(&n.seen_on),
-            &map_cell(&n.cookies),
-            &n.first_seen.to_string(),
-            &n.last_seen.to_string(),
-        ]);
+        let _ = w.write_record(std::iter::once(n.site.to_string()).chain(node_values(n)));
     }
     let nodes = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["source", "target", "requests", "cookies_set", "cookies_sent", "redirects", "blocked", "resource_types", "first_seen", "last_seen"]);
+    let _ = w.write_record(["source", "target"].into_iter().chain(EDGE_FIELDS.iter().map(|(k, _)| *k)));
     for (a, b, e) in sorted_edges(g) {
-        let _ = w.write_record([
-            a.as_str(),
-            b.as_str(),
-            &e.requests.to_string(),
-            &e.cookies_set.to_string(),
-            &e.cookies_sent.to_string(),
-            &e.redirects.to_string(),
-            &e.blocked.to_string(),
-            &map_cell(&e.resource_types),
-            &e.first_seen.to_string(),
-            &e.last_seen.to_string(),
-        ]);
+        let _ = w.write_record([a.to_string(), b.to_string()].into_iter().chain(edge_values(e)));
     }
     let edges = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
     (nodes, edges)

@@ -94,6 +94,98 @@ pub(crate) fn sorted_edges(g: &TrackerGraph) -> Vec<(&crate::site::Site, &crate:
     v
 }
 
+/// The type of an attribute, named as each XML format names it.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    Str,
+    Bool,
+    Int,
+    Long,
+    Double,
+}
+
+impl Kind {
+    pub(crate) fn gexf(self) -> &'static str {
+        match self {
+            Kind::Str => "string",
+            Kind::Bool => "boolean",
+            Kind::Int => "integer",
+            Kind::Long => "long",
+            Kind::Double => "double",
+        }
+    }
+
+    pub(crate) fn graphml(self) -> &'static str {
+        match self {
+            Kind::Str => "string",
+            Kind::Bool => "boolean",
+            Kind::Int => "int",
+            Kind::Long => "long",
+            Kind::Double => "double",
+        }
+    }
+}
+
+/// Node attributes, in the order every flat or XML format writes them.
+pub(crate) const NODE_FIELDS: [(&str, Kind); 13] = [
+    ("entity", Kind::Str),
+    ("company", Kind::Str),
+    ("categories", Kind::Str),
+    ("primary_category", Kind::Str),
+    ("tracker", Kind::Bool),
+    ("first_party", Kind::Bool),
+    ("third_party", Kind::Bool),
+    ("reach", Kind::Int),
+    ("requests", Kind::Long),
+    ("seen_on", Kind::Str),
+    ("cookies", Kind::Str),
+    ("first_seen", Kind::Double),
+    ("last_seen", Kind::Double),
+];
+
+pub(crate) fn node_values(n: &Node) -> [String; 13] {
+    [
+        n.entity.clone().unwrap_or_default(),
+        n.company.clone().unwrap_or_default(),
+        categories_cell(n),
+        n.primary_category().to_owned(),
+        n.tracker.to_string(),
+        n.first_party.to_string(),
+        n.third_party.to_string(),
+        n.reach().to_string(),
+        n.requests.to_string(),
+        sites_cell(&n.seen_on),
+        map_cell(&n.cookies),
+        n.first_seen.to_string(),
+        n.last_seen.to_string(),
+    ]
+}
+
+/// Edge attributes, in order.
+pub(crate) const EDGE_FIELDS: [(&str, Kind); 8] = [
+    ("requests", Kind::Long),
+    ("cookies_set", Kind::Long),
+    ("cookies_sent", Kind::Long),
+    ("redirects", Kind::Long),
+    ("blocked", Kind::Long),
+    ("resource_types", Kind::Str),
+    ("first_seen", Kind::Double),
+    ("last_seen", Kind::Double),
+];
+
+pub(crate) fn edge_values(e: &crate::graph::Edge) -> [String; 8] {
+    [
+        e.requests.to_string(),
+        e.cookies_set.to_string(),
+        e.cookies_sent.to_string(),
+        e.redirects.to_string(),
+        e.blocked.to_string(),
+        map_cell(&e.resource_types),
+        e.first_seen.to_string(),
+        e.last_seen.to_string(),
+    ]
+}
+
 /// `a;b;c`: categories as one cell for flat formats.
 pub(crate) fn categories_cell(n: &Node) -> String {
     n.categories.iter().map(|c| c.id()).collect::<Vec<_>>().join(";")
