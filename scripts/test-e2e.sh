@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests of the extension: headless Chromium (driven by
 # playwright-core) loads dist/chrome and browses a local fixture web
-# (tests/e2e/fixture-web.mjs). Everything runs in a new network namespace
-# with only loopback up, so no request can leave the machine.
+# (tests/e2e/fixture-web.mjs). Every tests/e2e/*.test.mjs runs, one after the
+# other, each in its own browser profile: extension.test.mjs (browsing,
+# classification, views, worker restarts) and persistence.test.mjs (stored
+# state: migration, corruption, compaction, retention, rule packs, heavy
+# pages, a full disk). Everything runs in a new network namespace with only
+# loopback up, so no request can leave the machine.
 #   SKIP_WASM=1    reuse target/wasm instead of rebuilding the core
 #   SKIP_BUILD=1   use dist/chrome as it is
 #   CHROMIUM=PATH  another Chromium binary (default /usr/bin/chromium)
@@ -17,11 +21,12 @@ fi
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
 
 # A private network namespace (loopback only) and a private PID namespace, so
-# that no browser process outlives the run. Needs root, or else an
-# unprivileged user namespace.
+# that no browser process outlives the run, and a private mount namespace (in
+# which tests/e2e/persistence.test.mjs mounts a small tmpfs to fill a disk).
+# Needs root, or else an unprivileged user namespace.
 isolate=(unshare --net --pid --fork --kill-child --mount-proc)
 [ "$(id -u)" = 0 ] || isolate+=(--map-root-user)
 
 # The whole run is bounded: a hung browser must not hang CI.
 exec timeout -k 10 180 "${isolate[@]}" sh -c \
-  'ip link set lo up && exec node --test --test-reporter=spec --test-timeout=150000 tests/e2e/'
+  'ip link set lo up && TELLTALE_E2E_PRIVATE_MOUNTS=1 exec node --test --test-reporter=spec --test-timeout=150000 tests/e2e/'

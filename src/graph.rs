@@ -353,11 +353,19 @@ impl TrackerGraph {
     }
 
     /// Removes everything first seen before `cutoff` (retention).
+    /// A forgotten site also leaves the `seen_on` (reach) of every site kept.
     pub fn forget_before(&mut self, cutoff: f64) {
         let old: Vec<NodeIndex> = self.g.node_indices().filter(|&ix| self.g[ix].last_seen < cutoff).collect();
+        let mut removed = BTreeSet::new();
         for ix in old {
             if let Some(n) = self.g.remove_node(ix) {
                 self.index.remove(&n.site);
+                removed.insert(n.site);
+            }
+        }
+        if !removed.is_empty() {
+            for n in self.g.node_weights_mut() {
+                n.seen_on.retain(|s| !removed.contains(s));
             }
         }
     }
@@ -436,9 +444,11 @@ mod tests {
         let mut g = TrackerGraph::new();
         hit(&mut g, "a.example", "a.example", "t.example", 1.0);
         hit(&mut g, "b.example", "b.example", "u.example", 10.0);
+        hit(&mut g, "a.example", "a.example", "u.example", 1.0);
         g.forget_before(5.0);
         assert!(g.node(&s("a.example")).is_none());
         assert!(g.node(&s("u.example")).is_some());
         assert_eq!(g.edge_count(), 1);
+        assert_eq!(g.node(&s("u.example")).unwrap().seen_on, [s("b.example")].into(), "a.example is forgotten inside kept nodes too");
     }
 }

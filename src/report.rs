@@ -78,9 +78,11 @@ pub fn page(a: &Auditor, r: &PageReport) -> PageOut {
         .values()
         .map(|t| {
             let node = g.node(&t.site);
+            // What rules said is the page's own verdicts; what heuristics learned
+            // since (on other pages) comes from the graph.
             let mut categories: BTreeSet<Category> = t.categories.clone();
-            if let Some(n) = node {
-                categories.extend(n.categories.iter().copied());
+            if node.is_some_and(|n| n.categories.contains(&Category::CrossSiteCookies)) {
+                categories.insert(Category::CrossSiteCookies);
             }
             ThirdPartyOut {
                 site: t.site.clone(),

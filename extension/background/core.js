@@ -72,7 +72,12 @@ export async function start() {
   mark('wasm');
   const a = await build(settingsPromise, userPromise);
   mark('packs');
-  await journal.restore(a, status, await stored);
+  try {
+    await journal.restore(a, status, await stored);
+  } catch (e) {
+    // Storage unreadable or full: run on what is in memory, and say so.
+    status.storageError = `Telltale could not read or repair its stored data (${e.message || e}); it is recording in memory.`;
+  }
   mark('restored');
   const settings = await settingsPromise;
   a.forgetBefore(Date.now() - settings.retentionDays * 864e5);
@@ -88,18 +93,24 @@ export async function start() {
 /** Rebuilds the auditor after rule packs change, keeping what it learned. */
 export async function reload() {
   await ready;
-  const snapshot = auditor.snapshot();
   const a = await build();
-  a.restore(snapshot);
+  // Taken after the await: events observed while the packs loaded are kept.
+  a.restore(auditor.snapshot());
   auditor = a;
 }
 
-/** Forgets everything: the live state and storage (rule packs and settings stay). */
+/** Deletes the kept-aside copies of snapshots that could not be read. */
+export async function removeCorrupt() {
+  await journal.removeCorrupt(status.corrupt);
+  status.corrupt = [];
+  if (status.storageError && status.storageError.startsWith('The stored graph could not be read')) status.storageError = null;
+}
+
+/** Forgets everything recorded (rule packs, settings and kept-aside copies stay). */
 export async function clearAll() {
   await ready;
   await journal.clear();
   const a = await build();
   auditor = a;
-  status.corrupt = [];
   status.storageError = null;
 }

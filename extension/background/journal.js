@@ -75,7 +75,8 @@ export async function restore(auditor, status, all) {
   // Journal entries a snapshot already holds (left by a worker stopped mid-compaction).
   const stale = keys.filter((k) => covered.has(k));
   if (stale.length) write(() => store.remove(stale));
-  logKeys = keys.filter((k) => !covered.has(k));
+  // Keep the keys of events journaled while the core was loading, too.
+  logKeys = [...new Set([...keys.filter((k) => !covered.has(k)), ...logKeys])].sort();
 }
 
 /** Writes a snapshot and drops the journal it covers, every so often. */
@@ -91,7 +92,13 @@ export function startCompaction(snapshot, status) {
     return write(async () => {
       // One write names the snapshot and the journal keys it holds, so a stop
       // between it and the removal never replays them twice.
-      await store.set({ snapshot: text, snapshotCovers: covers });
+      try {
+        await store.set({ snapshot: text, snapshotCovers: covers });
+      } catch (e) {
+        // Not written: the next compaction must still cover these keys.
+        logKeys = [...new Set([...covers, ...logKeys])].sort();
+        throw e;
+      }
       if (covers.length) await store.remove(covers);
       if (status.storageError && status.storageError.startsWith('Storage write failed')) status.storageError = null;
     });
@@ -99,6 +106,11 @@ export function startCompaction(snapshot, status) {
   setInterval(() => {
     if (logKeys.length >= COMPACT_EVERY_LOGS || (logKeys.length && Date.now() - last > COMPACT_AFTER_MS)) compact();
   }, 1000);
+}
+
+/** Removes the kept-aside copies of snapshots that could not be read. */
+export function removeCorrupt(keys) {
+  return write(() => store.remove(keys.filter((k) => k.startsWith('corrupt:'))));
 }
 
 /** Removes the journal and snapshot (corrupt copies stay until the user removes them). */

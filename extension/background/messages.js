@@ -1,7 +1,7 @@
 // Requests from the popup, graph page, options page and content relay.
 // Each answer is something the core computed; this file only routes.
 import { Auditor, categoryInfo } from '../wasm/telltale.js';
-import { current, ready, reload, clearAll, status, submit } from './core.js';
+import { current, ready, reload, clearAll, removeCorrupt, status, submit } from './core.js';
 import * as packs from './packs.js';
 import { write } from './journal.js';
 
@@ -63,6 +63,10 @@ const handlers = {
   },
   clearAll: async () => {
     await clearAll();
+    return true;
+  },
+  removeCorrupt: async () => {
+    await removeCorrupt();
     return true;
   },
 

@@ -45,9 +45,11 @@ async function renderData() {
     `${s.requests} requests seen (${s.third_party_requests} to third parties); skipped ${s.not_network} non-web URLs, ` +
     `${s.bad_urls} unreadable URLs, ${s.malformed_cookies} malformed cookies.`;
   const alert = document.getElementById('alert');
-  const notes = [status.storageError, status.corrupt.length ? `Kept aside: ${status.corrupt.join(', ')}` : ''].filter(Boolean);
+  const aside = status.corrupt.filter((k) => !(status.storageError || '').includes(k));
+  const notes = [status.storageError, aside.length ? `Kept aside: ${aside.join(', ')}` : ''].filter(Boolean);
   alert.hidden = !notes.length;
   alert.textContent = notes.join(' ');
+  document.getElementById('remove-corrupt').hidden = !status.corrupt.length;
 }
 
 document.getElementById('pack-file').addEventListener('change', async (e) => {
@@ -77,6 +79,12 @@ document.getElementById('export-graph').addEventListener('click', async () => {
 document.getElementById('clear').addEventListener('click', async () => {
   if (!confirm('Delete everything Telltale has recorded? Rule packs and settings stay.')) return;
   await ask('clearAll');
+  renderData();
+});
+
+document.getElementById('remove-corrupt').addEventListener('click', async () => {
+  if (!confirm('Delete the copies of stored data that Telltale could not read?')) return;
+  await ask('removeCorrupt');
   renderData();
 });
 

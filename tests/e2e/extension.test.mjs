@@ -1,7 +1,8 @@
 // End-to-end tests: the built extension (dist/chrome) in headless Chromium,
 // browsing the fixture web (tests/e2e/fixture-web.mjs). Run them with
-// scripts/test-e2e.sh, which builds the extension and runs this file in a
-// network namespace with only loopback, so nothing leaves the machine.
+// scripts/test-e2e.sh, which builds the extension and runs the e2e test files
+// in a network namespace with only loopback, so nothing leaves the machine.
+// The browser is launched by tests/e2e/browser.mjs.
 //
 // The tests share one browser and run in order: each builds on what the
 // earlier ones browsed (the cookie heuristic needs two sites, the badge test
@@ -10,19 +11,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
-
+import { EXT, ROOT, launch, poll, screenshotPath, sleep } from './browser.mjs';
 import { COOKIE_EMBEDS, EMBED_SITES, HOSTILE, SITES, siteOf, startFixtureWeb } from './fixture-web.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// TELLTALE_EXTENSION_DIR: test another unpacked build (default: dist/chrome).
-const EXT = path.resolve(process.env.TELLTALE_EXTENSION_DIR || path.join(ROOT, 'dist/chrome'));
-const SCREENS = path.join(ROOT, 'target/screens');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // What the default pack (rules/default.json) says about each third-party
 // site the fixture loads, for the URLs the fixture requests. Checked by hand
@@ -109,56 +101,20 @@ function edgesFromLog(log) {
 // ------------------------------------------------------------------ the browser
 
 let web;
+let session; // the browser (tests/e2e/browser.mjs)
 let ctx;
-let userDataDir;
 let extensionId;
 let extPage; // an extension page that asks the background for the core's state
-let cdp; // a CDP session (from extPage) for Target.* and ServiceWorker.* calls
-const worker = { status: 'unknown', starts: 0 }; // the extension's worker, from ServiceWorker.workerVersionUpdated
+let worker; // the extension's worker ({status, starts}), from ServiceWorker.workerVersionUpdated
 const tabs = {}; // first-party site → Playwright page
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Calls `fn` until it returns without throwing (and truthy), at most `timeout` ms. */
-async function poll(fn, { timeout = 8000, interval = 100 } = {}) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== false && v !== undefined && v !== null) return v;
-      last = new Error('condition not met');
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw last;
-    await sleep(interval);
-  }
-}
-
-/** Waits until the fixture web has served nothing new for `quiet` ms (bounded). */
-async function webQuiet(quiet = 400, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let n = web.log.length;
-  let since = Date.now();
-  while (Date.now() < end) {
-    await sleep(50);
-    if (web.log.length !== n) {
-      n = web.log.length;
-      since = Date.now();
-    } else if (Date.now() - since >= quiet) return;
-  }
-}
-
-/** A message to the background, from an extension page; returns the value. */
-async function ask(type, fields = {}) {
-  const res = await extPage.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...fields });
-  assert.ok(res && res.ok, `${type}: ${JSON.stringify(res)}`);
-  return res.value;
-}
+const webQuiet = (...a) => session.webQuiet(...a);
+const ask = (...a) => session.ask(...a);
+const workerTargets = () => session.workerTargets();
+const stopWorker = () => session.stopWorker();
 
 async function graph() {
-  return ask('graphView', { filters: {} });
+  return session.graph();
 }
 
 async function tabIdOf(page) {
@@ -192,11 +148,6 @@ async function settleBadge(site, visited) {
   await sleep(200);
 }
 
-async function workerTargets() {
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
-}
-
 // Web fonts: Chromium first asks its cache alone for a font (webRequest sees a
 // request that ends in net::ERR_CACHE_MISS and never reaches the network),
 // then fetches it. Edges to the font host are checked by their own test.
@@ -227,11 +178,6 @@ async function assertGraphHasEveryRequest({ except = [FONT_SITE] } = {}) {
   return expected;
 }
 
-function screenshotPath(name) {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  return path.join(SCREENS, name);
-}
-
 // The graph page was a placeholder for a while: its tests run once its bundle is real.
 const graphPageReady = () => {
   const bundle = path.join(EXT, 'graph/graph.js');
@@ -240,51 +186,16 @@ const graphPageReady = () => {
 const popupExists = () => fs.existsSync(path.join(EXT, 'popup/popup.html'));
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(EXT, 'manifest.json')), `no built extension in ${EXT}: run scripts/build-extension.sh`);
   web = await startFixtureWeb();
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-e2e-profile-'));
-  fs.mkdirSync(path.join(userDataDir, 'Default'), { recursive: true });
-  // Third-party cookies on, so the cross-site cookie heuristic sees real cookies.
-  fs.writeFileSync(path.join(userDataDir, 'Default/Preferences'),
-    JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
-  ctx = await chromium.launchPersistentContext(userDataDir, {
-    headless: true,
-    executablePath: CHROMIUM,
-    ignoreHTTPSErrors: true,
-    timeout: 30_000,
-    args: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
-      `--host-resolver-rules=MAP * 127.0.0.1:${web.port}`,
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
-  ctx.setDefaultTimeout(15_000);
-  const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
-    || (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
-  extensionId = new URL(sw.url()).host;
-  extPage = await ctx.newPage();
-  await extPage.goto(`chrome-extension://${extensionId}/options/options.html`);
-  cdp = await ctx.newCDPSession(extPage);
-  // Playwright reports no worker stop or restart: the ServiceWorker domain does.
-  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) {
-      if (v.scriptURL !== `chrome-extension://${extensionId}/background.js`) continue;
-      if (v.runningStatus === 'starting' && worker.status === 'stopped') worker.starts++;
-      worker.status = v.runningStatus;
-    }
-  });
-  await cdp.send('ServiceWorker.enable');
-  await poll(async () => (await ask('status')).ready === true);
+  session = await launch(web);
+  ({ ctx, extensionId, extPage, worker } = session);
 });
 
 after(async () => {
   try {
-    if (ctx) await ctx.close();
+    if (session) await session.close();
   } finally {
     if (web) await web.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 });
 
@@ -559,14 +470,6 @@ test('the graph page and list view render without injected markup', { skip: !gra
   assert.deepEqual(errors, []);
   await page.close();
 });
-
-/** Stops the extension's service worker (CDP Target.closeTarget) and checks that it stopped. */
-async function stopWorker() {
-  for (const t of await workerTargets()) await cdp.send('Target.closeTarget', { targetId: t.targetId }).catch(() => {});
-  // Gone from Target.getTargets, and "stopped" for the ServiceWorker domain (it may be started again at once by a late event).
-  await poll(async () => (await workerTargets()).length === 0 || worker.status === 'stopped', { timeout: 5000, interval: 5 });
-  await poll(() => worker.status !== 'running' && worker.status !== 'stopping', { timeout: 5000, interval: 5 });
-}
 
 const stressRequests = (view) => view.edges.filter((e) => e.source === STRESS_SITE).reduce((n, e) => n + e.requests, 0);
 const stressServed = () => web.log.filter((r) => r.page === STRESS_SITE && r.site !== STRESS_SITE).length;

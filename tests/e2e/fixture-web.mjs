@@ -37,6 +37,8 @@ const PSL = (() => {
 
 /** The registrable domain (site) of a host name, by the Public Suffix List. */
 export function siteOf(host) {
+  // An IP literal has no registrable domain: it is its own site (as in Telltale).
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return host.replace(/^\[|\]$/g, '');
   const labels = host.toLowerCase().replace(/\.$/, '').split('.');
   // The longest matching suffix; the default rule is "*" (the last label).
   let suffix = 1;
@@ -307,10 +309,80 @@ function hostilePage() {
 </body></html>`;
 }
 
+// A hostile load (heavy.example): thousands of image requests to many
+// third-party sites, a few 100 KB URLs, data: and blob: URLs, an about:blank
+// frame and an IP-address host. `window.__done` holds how many of the images
+// loaded and how many failed, once every one has done either.
+export const HEAVY = {
+  site: 'heavy.example',
+  images: 2000,
+  hosts: Array.from({ length: 40 }, (_, i) => `img.heavy-cdn-${i}.test`),
+  longHost: 'beacon.long-url.test',
+  longUrls: 3,
+  urlBytes: 100_000,
+  // Reached through --host-resolver-rules like every host; Telltale takes the address as its site.
+  ipHost: '127.0.0.2',
+};
+
+function heavyPage() {
+  const gif = GIF.toString('base64');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>heavy – fixture</title></head><body>
+<h1>Heavy</h1>
+<iframe title="blank" src="about:blank"></iframe>
+<script>
+  var hosts = ${jsString(HEAVY.hosts)};
+  var urls = [];
+  for (var i = 0; i < ${HEAVY.images}; i++) urls.push('https://' + hosts[i % hosts.length] + '/i.gif?n=' + i);
+  var pad = new Array(${HEAVY.urlBytes} + 1).join('x');
+  for (var j = 0; j < ${HEAVY.longUrls}; j++) urls.push('https://${HEAVY.longHost}/b.gif?j=' + j + '&d=' + pad);
+  urls.push('https://${HEAVY.ipHost}/ip.gif');
+  urls.push('data:image/gif;base64,${gif}');
+  urls.push(URL.createObjectURL(new Blob([Uint8Array.from(atob('${gif}'), function (c) { return c.charCodeAt(0); })], { type: 'image/gif' })));
+  var done = { loaded: 0, failed: 0 };
+  window.__done = null;
+  Promise.all(urls.map(function (u) {
+    return new Promise(function (resolve) {
+      var img = new Image();
+      img.onload = function () { done.loaded++; resolve(); };
+      img.onerror = function () { done.failed++; resolve(); };
+      img.src = u;
+    });
+  })).then(function () { window.__done = done; });
+  fetch('data:text/plain,heavy').catch(function () {});
+</script>
+</body></html>`;
+}
+
+// drip.example/?n=N: N image requests to one third party, one after the
+// other (each starts when the previous one ended), so that each becomes its
+// own batch of events. `window.__done` is N when all have ended.
+export const DRIP = { site: 'drip.example', host: 'px.drip-tracker.test' };
+
+function dripPage(url) {
+  const n = Math.max(0, Math.min(5000, Number(url.searchParams.get('n')) || 0));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>drip – fixture</title></head><body>
+<h1>Drip</h1>
+<script>
+  window.__done = 0;
+  (function next(i) {
+    if (i >= ${n}) return;
+    var img = new Image();
+    img.onload = img.onerror = function () { window.__done = i + 1; next(i + 1); };
+    img.src = 'https://${DRIP.host}/p.gif?i=' + i;
+  })(0);
+</script>
+</body></html>`;
+}
+
+for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
+const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage };
+
 // ---------------------------------------------------------------- the server
 
 /** Every host the server answers for (the certificate names each). */
-export const HOSTS = [...Object.keys(SITES), HOSTILE.site, ...Object.keys(THIRD_PARTIES)];
+export const HOSTS = [...Object.keys(SITES), HOSTILE.site, ...Object.keys(PAGES), ...Object.keys(THIRD_PARTIES)];
 
 function makeCertificate(dir) {
   const key = path.join(dir, 'key.pem');
@@ -340,7 +412,8 @@ export async function startFixtureWeb() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-fixture-'));
   const { key, cert } = makeCertificate(dir);
   const log = [];
-  const server = https.createServer({ key, cert }, (req, res) => {
+  // Request lines of up to 1 MB: heavy.example requests 100 KB URLs.
+  const server = https.createServer({ key, cert, maxHeaderSize: 1 << 20 }, (req, res) => {
     const host = String(req.headers.host || '').replace(/:\d+$/, '').toLowerCase();
     let url;
     try {
@@ -358,12 +431,12 @@ export async function startFixtureWeb() {
     });
     req.resume();
     const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-    if (SITES[host] || host === HOSTILE.site) {
+    if (SITES[host] || host === HOSTILE.site || PAGES[host]) {
       if (url.pathname !== '/') {
         res.writeHead(404, common).end();
         return;
       }
-      const body = host === HOSTILE.site ? hostilePage() : sitePage(host, url.search.slice(1));
+      const body = PAGES[host] ? PAGES[host](url) : host === HOSTILE.site ? hostilePage() : sitePage(host, url.search.slice(1));
       res.writeHead(200, { ...common, 'content-type': 'text/html; charset=utf-8' }).end(body);
       return;
     }
