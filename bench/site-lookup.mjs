@@ -1,6 +1,6 @@
 // Site lookup (hostname → registrable domain) in one run: Telltale's wasm build
 // against tldts' getDomain, on the same real hostnames.
-//   bash scripts/build-wasm.sh && (cd bench && npm install && node site-lookup.mjs)
+//   npm ci && bash scripts/build-wasm.sh && node bench/site-lookup.mjs
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getDomain as tldtsGetDomain } from 'tldts';

@@ -178,13 +178,6 @@ async function assertGraphHasEveryRequest({ except = [FONT_SITE] } = {}) {
   return expected;
 }
 
-// The graph page was a placeholder for a while: its tests run once its bundle is real.
-const graphPageReady = () => {
-  const bundle = path.join(EXT, 'graph/graph.js');
-  return fs.existsSync(bundle) && fs.statSync(bundle).size > 4096;
-};
-const popupExists = () => fs.existsSync(path.join(EXT, 'popup/popup.html'));
-
 before(async () => {
   web = await startFixtureWeb();
   session = await launch(web);
@@ -385,7 +378,7 @@ test('hostile host names, paths and cookie names are recorded as data', async ()
   assert.ok(!(await graph()).nodes.some((n) => /["'=]/.test(n.id)), 'a hostile host name became a node');
 });
 
-test('hostile names cannot inject markup into the popup', { skip: !popupExists() && 'the popup (extension/popup/) is not built yet' }, async () => {
+test('hostile names cannot inject markup into the popup', async () => {
   const forum = tabs[HOSTILE.site];
   const id = await tabIdOf(forum);
   const popup = await ctx.newPage();
@@ -419,7 +412,7 @@ test('hostile names cannot inject markup into the popup', { skip: !popupExists()
   await popup.close();
 });
 
-test('the popup shows the current tab\'s trackers', { skip: !popupExists() && 'the popup (extension/popup/) is not built yet' }, async () => {
+test('the popup shows the current tab\'s trackers', async () => {
   for (const site of ['news.example', 'shop.example']) {
     const id = await tabIdOf(tabs[site]);
     const popup = await ctx.newPage();
@@ -434,7 +427,7 @@ test('the popup shows the current tab\'s trackers', { skip: !popupExists() && 't
   }
 });
 
-test('the graph page and list view render without injected markup', { skip: !graphPageReady() && 'the graph page (dist/chrome/graph/graph.js) is still a placeholder' }, async () => {
+test('the graph page and list view render without injected markup', async () => {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -595,7 +588,7 @@ test('exports parse and hold the fixture\'s sites', async () => {
   assert.equal(edgesCsv.length - 1, view.edges.length);
 });
 
-test('exports download from the graph page', { skip: !graphPageReady() && 'the graph page (dist/chrome/graph/graph.js) is still a placeholder' }, async () => {
+test('exports download from the graph page', async () => {
   const page = await ctx.newPage();
   await page.goto(`chrome-extension://${extensionId}/graph/graph.html`);
   for (const format of ['json', 'gexf', 'graphml', 'dot', 'csv']) {

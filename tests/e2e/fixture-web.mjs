@@ -18,43 +18,18 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { getDomain } from 'tldts';
 
-// The Public Suffix List Telltale embeds (rules/public_suffix_list.dat), for
-// the registrable domain of a host: fonts.googleapis.com is its own site,
-// since googleapis.com is a (private) public suffix.
-const PSL = (() => {
-  const file = new URL('../../rules/public_suffix_list.dat', import.meta.url);
-  const rules = new Set();
-  const exceptions = new Set();
-  for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
-    const line = raw.trim().split(/\s/)[0];
-    if (!line || line.startsWith('//')) continue;
-    if (line.startsWith('!')) exceptions.add(line.slice(1));
-    else rules.add(line);
-  }
-  return { rules, exceptions };
-})();
-
-/** The registrable domain (site) of a host name, by the Public Suffix List. */
+/**
+ * The registrable domain (site) of a host name, by tldts with the full Public
+ * Suffix List (private section included, as Telltale uses it): an independent
+ * implementation, so the tests' expectations do not come from Telltale itself.
+ * fonts.googleapis.com is its own site, since googleapis.com is a (private)
+ * public suffix. An IP literal is its own site.
+ */
 export function siteOf(host) {
-  // An IP literal has no registrable domain: it is its own site (as in Telltale).
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return host.replace(/^\[|\]$/g, '');
-  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
-  // The longest matching suffix; the default rule is "*" (the last label).
-  let suffix = 1;
-  for (let i = 0; i < labels.length; i++) {
-    const name = labels.slice(i).join('.');
-    const wild = ['*', ...labels.slice(i + 1)].join('.');
-    if (PSL.exceptions.has(name)) {
-      suffix = Math.max(suffix, labels.length - i - 1);
-      break;
-    }
-    if (PSL.rules.has(name) || (i + 1 < labels.length && PSL.rules.has(wild))) {
-      suffix = Math.max(suffix, labels.length - i);
-      break;
-    }
-  }
-  return labels.slice(-Math.min(labels.length, suffix + 1)).join('.');
+  const h = host.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  return getDomain(h, { allowPrivateDomains: true }) || h;
 }
 
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
