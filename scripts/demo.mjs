@@ -4,37 +4,19 @@
 // and list in target/demo/. Run by scripts/demo.sh inside a network namespace
 // with only loopback, so nothing leaves the machine.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, ROOT } from '../tests/e2e/browser.mjs';
 import { startFixtureWeb, SITES } from '../tests/e2e/fixture-web.mjs';
 
-const root = path.resolve(new URL('..', import.meta.url).pathname);
-const ext = path.join(root, 'dist/chrome');
-const out = path.join(root, 'target/demo');
+const out = path.join(ROOT, 'target/demo');
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
 const web = await startFixtureWeb();
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-demo-'));
-fs.mkdirSync(path.join(profile, 'Default'));
-// Third-party cookies on, as most people's browsers still have them.
-fs.writeFileSync(path.join(profile, 'Default/Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
-const ctx = await chromium.launchPersistentContext(profile, {
-  headless: true,
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  ignoreHTTPSErrors: true,
-  viewport: { width: 1400, height: 860 },
-  args: [
-    `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
-    `--host-resolver-rules=MAP * 127.0.0.1:${web.port}`,
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+// Chromium with Telltale, third-party cookies on (as most people's browsers still have them).
+const session = await launch(web);
+const { ctx, extensionId: id, ask, extPage } = session;
 try {
-  const worker = ctx.serviceWorkers()[0] || await ctx.waitForEvent('serviceworker', { timeout: 15_000 });
-  const id = new URL(worker.url()).host;
   const sites = ['news.example', 'shop.example', 'blog.example', 'recipes.example', 'travel.example', 'sports.example'];
   const page = await ctx.newPage();
   for (const site of sites) {
@@ -49,16 +31,12 @@ try {
   await page.goto('https://news.example/', { waitUntil: 'load' });
   await page.waitForTimeout(800);
 
-  const ext_ = await ctx.newPage();
-  await ext_.goto(`chrome-extension://${id}/options/options.html`);
-  const ask = (type, fields = {}) => ext_.evaluate(async ([t, f]) => chrome.runtime.sendMessage({ type: t, ...f }), [type, fields]);
-  const tabs = await ext_.evaluate(() => chrome.tabs.query({}));
+  const tabs = await extPage.evaluate(() => chrome.tabs.query({}));
   const news = tabs.find((t) => (t.url || '').startsWith('https://news.example/'));
 
   const written = [];
   for (const format of ['json', 'gexf', 'graphml', 'dot', 'csv']) {
-    const res = await ask('export', { format });
-    for (const [name, text] of res.value) {
+    for (const [name, text] of await ask('export', { format })) {
       fs.writeFileSync(path.join(out, name), text);
       written.push(name);
     }
@@ -80,15 +58,14 @@ try {
   await graph.waitForTimeout(300);
   await graph.screenshot({ path: path.join(out, 'list.png') });
 
-  const report = (await ask('tabReport', { tab: news.id })).value.report;
-  const view = (await ask('graphView', { filters: {} })).value;
+  const { report } = await ask('tabReport', { tab: news.id });
+  const view = await ask('graphView', { filters: {} });
   console.log(`Telltale demo: browsed ${sites.length} sites; the graph has ${view.nodes.length} sites and ${view.edges.length} connections.`);
   console.log(`news.example: ${report.trackers} trackers among ${report.third_parties.length} third parties:`);
   for (const c of report.companies.filter((c) => c.tracker)) console.log(`  ${c.company.padEnd(28)} ${c.categories.join(', ')}`);
   console.log(`Exports: ${written.map((n) => path.join('target/demo', n)).join(' ')}`);
   console.log('Screenshots: target/demo/popup-news.png target/demo/graph.png target/demo/list.png');
 } finally {
-  await ctx.close();
+  await session.close();
   await web.close();
-  fs.rmSync(profile, { recursive: true, force: true });
 }
