@@ -3,7 +3,7 @@
 # skipping everything already present (a second run takes a second).
 #   scripts/setup.sh          build tools and the demo's: wasm32 target, wasm-bindgen-cli,
 #                             node, zip, Chromium (driven by playwright-core from npm)
-#   scripts/setup.sh --test   also the test clients: Graphviz, networkx, jsonschema, clippy
+#   scripts/setup.sh --test   also the test clients: Firefox ESR, Graphviz, networkx, jsonschema, clippy
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -39,6 +39,7 @@ need_apt util-linux
 need_apt openssl
 
 if [ "$tests" = 1 ]; then
+  need_apt firefox-esr
   need_apt graphviz
   if ! rustup component list --installed | grep -q '^clippy'; then
     say "adding clippy"

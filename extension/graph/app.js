@@ -20,6 +20,12 @@ const NOTHING = { nodes: [], edges: [], legend: [] };
 
 const message = (e) => String((e && e.message) || e);
 
+// The picture is drawn with WebGL, which privacy-hardened browsers often turn off.
+function webglAvailable() {
+  const canvas = document.createElement('canvas');
+  return !!(canvas.getContext('webgl2') || canvas.getContext('webgl'));
+}
+
 class App {
   constructor() {
     this.source = liveSource;
@@ -109,7 +115,9 @@ class App {
         this.shown = signature;
       } catch (e) {
         this.shown = null;
-        this.showError(`The graph cannot be drawn here (${message(e)}). The List view still works.`);
+        this.showError(webglAvailable()
+          ? `The graph cannot be drawn here (${message(e)}). The List view still works.`
+          : 'The graph is drawn with WebGL, which is turned off in this browser. The List view shows the same sites, companies and counts.');
         this.setMode('list');
       }
     }

@@ -102,7 +102,11 @@ export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tm
   return s;
 }
 
-function helpers(s) {
+/**
+ * Helpers that need only an extension page (`s.extPage`, Playwright or
+ * Puppeteer) and the fixture web (`s.web`): shared with tests/e2e/firefox.mjs.
+ */
+export function pageHelpers(s) {
   /** A message to the background, from the extension page; returns the value. */
   async function ask(type, fields = {}) {
     const res = await s.extPage.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...fields });
@@ -110,6 +114,24 @@ function helpers(s) {
     return res.value;
   }
 
+  /** Waits until the fixture web has served nothing new for `quiet` ms (bounded). */
+  async function webQuiet(quiet = 400, timeout = 8000) {
+    const end = Date.now() + timeout;
+    let n = s.web.log.length;
+    let since = Date.now();
+    while (Date.now() < end) {
+      await sleep(50);
+      if (s.web.log.length !== n) {
+        n = s.web.log.length;
+        since = Date.now();
+      } else if (Date.now() - since >= quiet) return;
+    }
+  }
+
+  return { ask, graph: () => ask('graphView', { filters: {} }), webQuiet };
+}
+
+function helpers(s) {
   async function workerTargets() {
     const { targetInfos } = await s.cdp.send('Target.getTargets');
     return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${s.extensionId}/`));
@@ -131,19 +153,5 @@ function helpers(s) {
     }
   }
 
-  /** Waits until the fixture web has served nothing new for `quiet` ms (bounded). */
-  async function webQuiet(quiet = 400, timeout = 8000) {
-    const end = Date.now() + timeout;
-    let n = s.web.log.length;
-    let since = Date.now();
-    while (Date.now() < end) {
-      await sleep(50);
-      if (s.web.log.length !== n) {
-        n = s.web.log.length;
-        since = Date.now();
-      } else if (Date.now() - since >= quiet) return;
-    }
-  }
-
-  return { ask, graph: () => ask('graphView', { filters: {} }), workerTargets, stopWorker, webQuiet };
+  return { ...pageHelpers(s), workerTargets, stopWorker };
 }
