@@ -12,6 +12,9 @@
 //          --only=load-parts  diagnostic: the load test with parts of the extension taken out
 //          --rounds=N      service-worker starts per state (default 25, after 1 warm-up)
 //          --loads=N       page loads per variant (default 25, after 2 warm-ups each)
+//          --latency=MS,.. the load measure once per value: every response of the
+//                          page's server is sent MS ms after its request came in,
+//                          as a server and network would take (default 0,50)
 //          --graph-runs=N  imports of the 5,000-node graph (default 3)
 //          --json=FILE     also write every sample as JSON
 //
@@ -29,7 +32,8 @@
 // 3. load:  a page with 100 third-party requests on 100 hosts of 100 sites
 //    (50 images, 50 async scripts; hosts from the default pack), https,
 //    served here; two browsers (with / without the extension) loading it
-//    alternately (ABBA); navigation start → loadEventEnd.
+//    alternately (ABBA); navigation start → loadEventEnd. Once per --latency:
+//    at once (the CPU-bound worst case), and with every response delayed.
 // 4. graph: the graph page importing a 5,000-node / 20,000-edge export
 //    (bench/make-graph.mjs): change event → first sigma render and next
 //    frame; then frames per second while panning (camera moved every frame,
@@ -59,6 +63,7 @@ const opt = Object.fromEntries(process.argv.slice(2).map((a) => {
 const ONLY = new Set((opt.only || 'size,start,load,graph').split(','));
 const ROUNDS = Number(opt.rounds || 25);
 const LOADS = Number(opt.loads || 25);
+const LATENCIES = String(opt.latency ?? '0,50').split(',').map(Number);
 const GRAPH_RUNS = Number(opt['graph-runs'] || 3);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -449,7 +454,7 @@ function thirdPartyHosts(n = 100) {
 
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-async function startPageWeb(hosts) {
+async function startPageWeb(hosts, latency = 0) {
   const dir = path.join(TMP, 'cert');
   fs.mkdirSync(dir, { recursive: true });
   execFileSync('openssl', [
@@ -469,6 +474,10 @@ ${embeds}
 window.addEventListener('scroll',function(){},{passive:true});var ua=navigator.userAgent.length+${i};})();\n`;
   let served = 0;
   const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
+    if (latency > 0) setTimeout(respond, latency, req, res);
+    else respond(req, res);
+  });
+  function respond(req, res) {
     served++;
     const host = String(req.headers.host || '').replace(/:\d+$/, '');
     const common = { 'cache-control': 'no-store' };
@@ -476,7 +485,7 @@ window.addEventListener('scroll',function(){},{passive:true});var ua=navigator.u
     else if (req.url.startsWith('/tag.js')) res.writeHead(200, { ...common, 'content-type': 'text/javascript' }).end(tag(served));
     else if (req.url.startsWith('/px.gif')) res.writeHead(200, { ...common, 'content-type': 'image/gif' }).end(GIF);
     else res.writeHead(404, common).end();
-  });
+  }
   server.keepAliveTimeout = 60_000;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -504,6 +513,8 @@ async function loadOnce(page, i) {
 const PARTS = {
   'no content scripts': (dir) => edit(dir, 'manifest.json', (t) => JSON.stringify({ ...JSON.parse(t), content_scripts: undefined })),
   'no extraHeaders': (dir) => edit(dir, 'background/events.js', (t) => t.replace("[...base, 'extraHeaders']", 'base')),
+  'no journal writes': (dir) => edit(dir, 'background/journal.js', (t) => t.replace('store.set({ [key]: batch }).catch(reportError);', '')),
+  'no onCompleted listener': (dir) => edit(dir, 'background/events.js', (t) => t.replace('wr.onCompleted.addListener((d) => submit(response(d)), ALL_URLS);', '')),
   'no webRequest listeners': (dir) => edit(dir, 'background.js', (t) => t.replace('registerListeners(submit);', '')),
   'webRequest listeners, no core': (dir) => edit(dir, 'background.js', (t) => t.replace('registerListeners(submit);', 'registerListeners(() => {});').replace('start();', '')),
   'one webRequest listener (onBeforeRequest), no core': (dir) => edit(dir, 'background.js', () => "chrome.webRequest.onBeforeRequest.addListener(() => {}, { urls: ['<all_urls>'] });\n"),
@@ -517,12 +528,13 @@ function edit(dir, file, fn) {
   fs.writeFileSync(p, after);
 }
 
-async function measureLoad({ parts = false } = {}) {
+async function measureLoad({ parts = false, latency = 0 } = {}) {
+  const served = latency ? `every response sent ${latency} ms after its request` : 'every response sent at once';
   console.log(parts
-    ? '\n## Diagnostic: the page with 100 third parties, with parts of the extension taken out\n'
-    : '\n## A page with 100 third-party requests: load time with and without the extension\n');
+    ? `\n## Diagnostic: the page with 100 third parties, with parts of the extension taken out (${served})\n`
+    : `\n## A page with 100 third-party requests: load time with and without the extension (${served})\n`);
   const hosts = thirdPartyHosts();
-  const web = await startPageWeb(hosts);
+  const web = await startPageWeb(hosts, latency);
   const variants = {};
   let ext = null;
   try {
@@ -569,7 +581,8 @@ async function measureLoad({ parts = false } = {}) {
       out.variants[name] = { n: load.length, load: { median: median(load), p90: p90(load) }, dcl: { median: median(dcl) }, overheadPct: overall, pairedOverheadPct: paired, samples: load };
       rows.push([name, load.length, f1(median(load)), f1(p90(load)), f1(median(dcl)), name === 'without' ? '' : `${overall >= 0 ? '+' : ''}${f1(overall)} %`, name === 'without' ? '' : `${paired >= 0 ? '+' : ''}${f1(paired)} %`]);
     }
-    results[parts ? 'loadParts' : 'load'] = out;
+    out.latencyMs = latency;
+    results[parts ? 'loadParts' : `load${latency ? `Latency${latency}` : ''}`] = out;
     table(['variant', 'loads', 'load median ms', 'p90', 'DOMContentLoaded median', 'overhead (ratio of medians)', 'overhead (median of per-round ratios)'], rows);
     console.log(`\nthe extension's graph has ${seen} edges from bench-news.example (${hosts.length} third-party hosts)`);
   } finally {
@@ -791,7 +804,7 @@ async function main() {
 
   if (ONLY.has('size')) measureSizes();
   if (ONLY.has('start')) await measureStart(graphText);
-  if (ONLY.has('load')) await measureLoad();
+  if (ONLY.has('load')) for (const latency of LATENCIES) await measureLoad({ latency });
   if (ONLY.has('load-parts')) await measureLoad({ parts: true });
   if (ONLY.has('graph')) await measureGraph(graphFile, expected);
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{Auditor, PageReport, SignalStore, Stats};
+use crate::export::json;
 use crate::observe::TabId;
 use crate::learn::Learner;
 
@@ -16,11 +17,13 @@ pub const FORMAT: &str = "telltale-snapshot";
 /// History: 1 had no `tabs`; 2 adds the open tabs' page reports.
 pub const VERSION: u32 = 2;
 
+/// `G` is the graph as Telltale JSON: typed ([`json::Doc`]) when writing and
+/// when reading the current version, a [`Value`] when an older one is migrated.
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+struct Snapshot<G> {
     format: String,
     version: u32,
-    graph: Value,
+    graph: G,
     learner: Learner,
     signals: SignalStore,
     stats: Stats,
@@ -56,7 +59,7 @@ impl Auditor {
         let s = Snapshot {
             format: FORMAT.into(),
             version: VERSION,
-            graph: crate::export::json::to_value(&self.graph),
+            graph: json::doc(&self.graph),
             learner: self.learner.clone(),
             signals: self.signals.clone(),
             stats: self.stats.clone(),
@@ -66,15 +69,29 @@ impl Auditor {
     }
 
     /// Replaces the learned state with a snapshot's. On error nothing changes.
+    ///
+    /// A snapshot of the current version is read straight into its types, in
+    /// one pass; anything else (an older version, or text that does not fit)
+    /// goes through [`migrate`] on a JSON tree, which also words the errors.
     pub fn restore(&mut self, text: &str) -> Result<(), String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
-        let s: Snapshot = serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?;
-        let graph = crate::export::json::from_value("snapshot", s.graph)?;
+        let current = serde_json::from_str::<Snapshot<json::Doc>>(text)
+            .ok()
+            .filter(|s| s.format == FORMAT && s.version == VERSION)
+            .map(|s| json::from_doc("snapshot", s.graph).map(|graph| (graph, s.learner, s.signals, s.stats, s.tabs)));
+        let (graph, learner, signals, stats, tabs) = match current {
+            Some(parts) => parts?,
+            None => {
+                let v: Value =
+                    serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
+                let s: Snapshot<Value> = serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?;
+                (json::from_value("snapshot", s.graph)?, s.learner, s.signals, s.stats, s.tabs)
+            }
+        };
         self.graph = graph;
-        self.learner = s.learner;
-        self.signals = s.signals;
-        self.stats = s.stats;
-        self.set_tabs_state(s.tabs);
+        self.learner = learner;
+        self.signals = signals;
+        self.stats = stats;
+        self.set_tabs_state(tabs);
         Ok(())
     }
 }
@@ -108,7 +125,7 @@ mod tests {
         assert_eq!(c.graph(), a.graph());
         assert!(c.tab_report(1).is_none());
 
-        for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}"] {
+        for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}", "{\"format\":\"telltale-snapshot\",\"version\":2}"] {
             assert!(b.restore(bad).is_err(), "{bad}");
         }
         assert_eq!(b.graph(), a.graph(), "a failed restore keeps the state");

@@ -39,8 +39,9 @@ struct EdgeOut {
     edge: Edge,
 }
 
+/// The whole document; a snapshot (`store.rs`) embeds it as its `graph`.
 #[derive(Serialize, Deserialize)]
-struct Doc {
+pub(crate) struct Doc {
     format: String,
     version: u32,
     /// node-link keys, so `networkx.node_link_graph(doc, name="site")` reads it as is.
@@ -57,12 +58,7 @@ pub fn write(g: &TrackerGraph) -> String {
     serde_json::to_string_pretty(&doc(g)).expect("graph values serialise")
 }
 
-/// The export as a JSON value (the snapshot embeds it).
-pub fn to_value(g: &TrackerGraph) -> serde_json::Value {
-    serde_json::to_value(doc(g)).expect("graph values serialise")
-}
-
-fn doc(g: &TrackerGraph) -> Doc {
+pub(crate) fn doc(g: &TrackerGraph) -> Doc {
     Doc {
         format: FORMAT.into(),
         version: VERSION,
@@ -88,7 +84,7 @@ pub fn from_value(file: &str, v: serde_json::Value) -> Result<TrackerGraph, Stri
     from_doc(file, doc)
 }
 
-fn from_doc(file: &str, doc: Doc) -> Result<TrackerGraph, String> {
+pub(crate) fn from_doc(file: &str, doc: Doc) -> Result<TrackerGraph, String> {
     if doc.format != FORMAT {
         return Err(format!("{file}: format {:?} is not a Telltale graph: expected \"{FORMAT}\"", doc.format));
     }
