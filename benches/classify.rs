@@ -1,5 +1,6 @@
 //! Classifying every request of ../shared/data/requests/*.json with the default
-//! pack: criterion's throughput, plus the median cost of one request.
+//! pack: criterion's throughput, plus the median cost of one request; and what
+//! every start pays first, the default pack parsed and indexed.
 //!
 //! `cargo bench --bench classify`
 
@@ -30,7 +31,29 @@ fn requests() -> Vec<(String, String)> {
     v
 }
 
+/// Median of `runs` timings of `f`, in ms.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut xs: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    xs[runs / 2]
+}
+
 fn main() {
+    let parse = median_ms(31, || drop(black_box(RulePack::default_pack())));
+    let pack = RulePack::default_pack();
+    let index = median_ms(31, || {
+        let mut ix = RuleIndex::new();
+        ix.add(black_box(&pack));
+        black_box(ix);
+    });
+    println!("default pack ({} entities): parse {parse:.2} ms, index {index:.2} ms (median of 31)", pack.entities.len());
+
     let mut ix = RuleIndex::new();
     ix.add(&RulePack::parse(DEFAULT_PACK_NAME, DEFAULT_PACK).unwrap());
     let learner = Learner::default();
