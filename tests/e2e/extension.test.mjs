@@ -339,6 +339,34 @@ test('the popup shows the current tab\'s trackers', async () => {
   }
 });
 
+test('without WebGL the graph page says so and lists the same sites', async () => {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // As in a browser where WebGL is turned off: no WebGL context for any canvas.
+  await page.addInitScript(() => {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      return /webgl/i.test(String(type)) ? null : getContext.call(this, type, ...rest);
+    };
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`chrome-extension://${extensionId}/graph/graph.html`);
+  await page.waitForSelector('#error:not([hidden])', { timeout: 10_000 });
+  const shown = await page.evaluate(() => ({
+    error: document.getElementById('error-text').textContent,
+    listPressed: document.getElementById('show-list').getAttribute('aria-pressed'),
+    rows: [...document.querySelectorAll('#table-body tr[data-site]')].map((r) => r.dataset.site),
+  }));
+  await page.screenshot({ path: screenshotPath('graph-no-webgl.png') });
+  assert.match(shown.error, /WebGL, which is turned off in this browser/);
+  assert.equal(shown.listPressed, 'true');
+  const nodes = (await graph()).nodes.map((n) => n.id);
+  assert.deepEqual([...shown.rows].sort(), [...nodes].sort());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the graph page and list view render without injected markup', async () => {
   const page = await ctx.newPage();
   const errors = [];
