@@ -3,22 +3,24 @@
 //! browser restarts. Rule packs are not part of a snapshot: they are reloaded.
 //!
 //! Every snapshot carries `format` and `version`; [`migrate`] brings older
-//! versions up to [`VERSION`] before anything reads them.
+//! versions up to [`VERSION`] before anything reads them. A snapshot of the
+//! current version is read straight into its types, in one pass.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{Auditor, PageReport, SignalStore, Stats};
 use crate::export::json;
-use crate::observe::TabId;
+use crate::graph::{Edge, Node, TrackerGraph};
 use crate::learn::Learner;
+use crate::observe::TabId;
+use crate::site::Site;
 
 pub const FORMAT: &str = "telltale-snapshot";
-/// History: 1 had no `tabs`; 2 adds the open tabs' page reports.
-pub const VERSION: u32 = 2;
+/// History: 1 had no `tabs`; 2 adds the open tabs' page reports; 3 stores the
+/// graph as [`StoredGraph`] instead of the Telltale JSON export.
+pub const VERSION: u32 = 3;
 
-/// `G` is the graph as Telltale JSON: typed ([`json::Doc`]) when writing and
-/// when reading the current version, a [`Value`] when an older one is migrated.
 #[derive(Serialize, Deserialize)]
 struct Snapshot<G> {
     format: String,
@@ -31,6 +33,42 @@ struct Snapshot<G> {
     tabs: Vec<(TabId, String, PageReport)>,
 }
 
+/// The graph inside a snapshot: nodes as they are, each edge as one array
+/// ([`StoredEdge`]). Unlike the export (versions 1 and 2 embedded it), it has
+/// no derived `reach`, no flattened records and no per-edge field names, so
+/// serde reads it in one pass and a large graph takes less storage.
+#[derive(Serialize, Deserialize)]
+struct StoredGraph {
+    nodes: Vec<Node>,
+    edges: Vec<StoredEdge>,
+}
+
+/// `[source, target, requests, cookies_set, cookies_sent, redirects, blocked,
+/// {resource type: requests}, first_seen, last_seen]`
+type StoredEdge = (Site, Site, u64, u64, u64, u64, u64, std::collections::BTreeMap<String, u64>, f64, f64);
+
+impl StoredGraph {
+    fn of(g: &TrackerGraph) -> StoredGraph {
+        let edge = |(a, b, e): (&Site, &Site, &Edge)| {
+            let e = e.clone();
+            (a.clone(), b.clone(), e.requests, e.cookies_set, e.cookies_sent, e.redirects, e.blocked, e.resource_types, e.first_seen, e.last_seen)
+        };
+        StoredGraph {
+            nodes: crate::export::sorted_nodes(g).into_iter().cloned().collect(),
+            edges: crate::export::sorted_edges(g).into_iter().map(edge).collect(),
+        }
+    }
+
+    fn into_graph(self) -> Result<TrackerGraph, String> {
+        let edges = self.edges.into_iter().map(
+            |(a, b, requests, cookies_set, cookies_sent, redirects, blocked, resource_types, first_seen, last_seen)| {
+                (a, b, Edge { requests, cookies_set, cookies_sent, redirects, blocked, resource_types, first_seen, last_seen })
+            },
+        );
+        TrackerGraph::from_parts(self.nodes, edges.collect()).map_err(|e| format!("snapshot: {e}"))
+    }
+}
+
 /// Brings a snapshot of any known version to the current one.
 pub fn migrate(mut v: Value) -> Result<Value, String> {
     let format = v.get("format").and_then(Value::as_str).unwrap_or("");
@@ -39,11 +77,16 @@ pub fn migrate(mut v: Value) -> Result<Value, String> {
     }
     let version = v.get("version").and_then(Value::as_u64).ok_or("snapshot has no numeric \"version\"")?;
     match version {
-        1 => {
-            // Version 1 kept no tabs: restore with none open.
-            v["tabs"] = Value::Array(vec![]);
+        1 | 2 => {
+            if version == 1 {
+                // Version 1 kept no tabs: restore with none open.
+                v["tabs"] = Value::Array(vec![]);
+            }
+            // Versions 1 and 2 embedded the graph as its Telltale JSON export.
+            let graph = json::from_value("snapshot", v.get_mut("graph").map(Value::take).unwrap_or(Value::Null))?;
+            v["graph"] = serde_json::to_value(StoredGraph::of(&graph)).expect("graph values serialise");
         }
-        2 => {}
+        3 => {}
         n if n > u64::from(VERSION) => {
             return Err(format!("snapshot version {n} is newer than this Telltale understands ({VERSION})"))
         }
@@ -59,7 +102,7 @@ impl Auditor {
         let s = Snapshot {
             format: FORMAT.into(),
             version: VERSION,
-            graph: json::doc(&self.graph),
+            graph: StoredGraph::of(&self.graph),
             learner: self.learner.clone(),
             signals: self.signals.clone(),
             stats: self.stats.clone(),
@@ -70,28 +113,23 @@ impl Auditor {
 
     /// Replaces the learned state with a snapshot's. On error nothing changes.
     ///
-    /// A snapshot of the current version is read straight into its types, in
-    /// one pass; anything else (an older version, or text that does not fit)
-    /// goes through [`migrate`] on a JSON tree, which also words the errors.
+    /// The current version is read straight into its types; anything else (an
+    /// older version, or text that does not fit) goes through [`migrate`] on a
+    /// JSON tree, which also words the errors.
     pub fn restore(&mut self, text: &str) -> Result<(), String> {
-        let current = serde_json::from_str::<Snapshot<json::Doc>>(text)
-            .ok()
-            .filter(|s| s.format == FORMAT && s.version == VERSION)
-            .map(|s| json::from_doc("snapshot", s.graph).map(|graph| (graph, s.learner, s.signals, s.stats, s.tabs)));
-        let (graph, learner, signals, stats, tabs) = match current {
-            Some(parts) => parts?,
-            None => {
+        let s = match serde_json::from_str::<Snapshot<StoredGraph>>(text) {
+            Ok(s) if s.format == FORMAT && s.version == VERSION => s,
+            _ => {
                 let v: Value =
                     serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
-                let s: Snapshot<Value> = serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?;
-                (json::from_value("snapshot", s.graph)?, s.learner, s.signals, s.stats, s.tabs)
+                serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?
             }
         };
-        self.graph = graph;
-        self.learner = learner;
-        self.signals = signals;
-        self.stats = stats;
-        self.set_tabs_state(tabs);
+        self.graph = s.graph.into_graph()?;
+        self.learner = s.learner;
+        self.signals = s.signals;
+        self.stats = s.stats;
+        self.set_tabs_state(s.tabs);
         Ok(())
     }
 }
@@ -116,8 +154,17 @@ mod tests {
         assert_eq!(b.snapshot(), snap);
         assert_eq!(b.tab_report(1), a.tab_report(1), "open tabs survive");
 
-        // A version-1 snapshot (no tabs) still loads.
-        let mut v1: Value = serde_json::from_str(&snap).unwrap();
+        // Versions 1 and 2 embedded the graph as its Telltale JSON export; 1 had no tabs.
+        let mut v2: Value = serde_json::from_str(&snap).unwrap();
+        v2["version"] = 2.into();
+        v2["graph"] = serde_json::from_str(&crate::export::json::write(a.graph())).unwrap();
+        let mut c = Auditor::with_default_pack();
+        c.restore(&v2.to_string()).unwrap();
+        assert_eq!(c.graph(), a.graph());
+        assert_eq!(c.tab_report(1), a.tab_report(1));
+        assert_eq!(c.snapshot(), snap, "a migrated snapshot is written in the current version");
+
+        let mut v1 = v2.clone();
         v1["version"] = 1.into();
         v1.as_object_mut().unwrap().remove("tabs");
         let mut c = Auditor::with_default_pack();
@@ -125,7 +172,12 @@ mod tests {
         assert_eq!(c.graph(), a.graph());
         assert!(c.tab_report(1).is_none());
 
-        for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}", "{\"format\":\"telltale-snapshot\",\"version\":2}"] {
+        // A version-2 snapshot whose graph is in the current form is not taken for one.
+        let mut wrong = v2.clone();
+        wrong["graph"] = serde_json::from_str::<Value>(&snap).unwrap()["graph"].clone();
+        assert!(b.restore(&wrong.to_string()).is_err());
+
+        for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}", "{\"format\":\"telltale-snapshot\",\"version\":2}", "{\"format\":\"telltale-snapshot\",\"version\":3}"] {
             assert!(b.restore(bad).is_err(), "{bad}");
         }
         assert_eq!(b.graph(), a.graph(), "a failed restore keeps the state");

@@ -39,9 +39,8 @@ struct EdgeOut {
     edge: Edge,
 }
 
-/// The whole document; a snapshot (`store.rs`) embeds it as its `graph`.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct Doc {
+struct Doc {
     format: String,
     version: u32,
     /// node-link keys, so `networkx.node_link_graph(doc, name="site")` reads it as is.
@@ -58,7 +57,7 @@ pub fn write(g: &TrackerGraph) -> String {
     serde_json::to_string_pretty(&doc(g)).expect("graph values serialise")
 }
 
-pub(crate) fn doc(g: &TrackerGraph) -> Doc {
+fn doc(g: &TrackerGraph) -> Doc {
     Doc {
         format: FORMAT.into(),
         version: VERSION,
@@ -78,13 +77,13 @@ pub fn import(file: &str, text: &str) -> Result<TrackerGraph, String> {
     from_doc(file, doc)
 }
 
-/// Reads the graph from a JSON value (inside a snapshot).
+/// Reads the graph from a JSON value (inside a snapshot of version 1 or 2).
 pub fn from_value(file: &str, v: serde_json::Value) -> Result<TrackerGraph, String> {
     let doc: Doc = serde_json::from_value(v).map_err(|e| format!("{file}: {e}"))?;
     from_doc(file, doc)
 }
 
-pub(crate) fn from_doc(file: &str, doc: Doc) -> Result<TrackerGraph, String> {
+fn from_doc(file: &str, doc: Doc) -> Result<TrackerGraph, String> {
     if doc.format != FORMAT {
         return Err(format!("{file}: format {:?} is not a Telltale graph: expected \"{FORMAT}\"", doc.format));
     }

@@ -150,7 +150,9 @@ test('a version-1 snapshot (no "tabs") is migrated: same graph, no error', async
   const doc = JSON.parse(v2);
   assert.equal(doc.format, 'telltale-snapshot');
   assert.ok(Array.isArray(doc.tabs), 'the current snapshot format has "tabs"');
+  // Version 1 embedded the graph as its Telltale JSON export, and kept no tabs.
   doc.version = 1;
+  doc.graph = JSON.parse((await ask('export', { format: 'json' }))[0][1]);
   delete doc.tabs;
   // The v1 snapshot holds everything so far: it covers every journal key (none is replayed on top of it).
   const covered = await whileStopped(async () => {
@@ -758,7 +760,9 @@ test('after the disk was full, a restarted worker has every request, once', { sk
     assert.equal(edgesFrom(await b.graph(), DRIP.site)[full.edge], expected,
       `requests after the restart; ${uncovered.length} journal keys were written before a compaction of their worker, yet not covered by it`);
   } finally {
-    await full.cleanup();
+    const { cleanup } = full;
+    full = null;
+    await cleanup();
   }
 });
 
