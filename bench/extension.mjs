@@ -515,10 +515,10 @@ const PARTS = {
   'no content scripts': (dir) => edit(dir, 'manifest.json', (t) => JSON.stringify({ ...JSON.parse(t), content_scripts: undefined })),
   'no extraHeaders': (dir) => edit(dir, 'background/events.js', (t) => t.replace("[...base, 'extraHeaders']", 'base')),
   'no journal writes': (dir) => edit(dir, 'background/journal.js', (t) => t.replace('store.set({ [key]: batch }).catch(reportError);', '')),
-  'no onCompleted listener': (dir) => edit(dir, 'background/events.js', (t) => t.replace('wr.onCompleted.addListener((d) => submit(response(d)), ALL_URLS);', '')),
   'no webRequest listeners': (dir) => edit(dir, 'background.js', (t) => t.replace('registerListeners(submit);', '')),
   'webRequest listeners, no core': (dir) => edit(dir, 'background.js', (t) => t.replace('registerListeners(submit);', 'registerListeners(() => {});').replace('start();', '')),
   'one webRequest listener (onBeforeRequest), no core': (dir) => edit(dir, 'background.js', () => "chrome.webRequest.onBeforeRequest.addListener(() => {}, { urls: ['<all_urls>'] });\n"),
+  'one webRequest listener matching no request, no core': (dir) => edit(dir, 'background.js', () => "chrome.webRequest.onBeforeRequest.addListener(() => {}, { urls: ['https://no-such-host.invalid/*'] });\n"),
 };
 
 function edit(dir, file, fn) {

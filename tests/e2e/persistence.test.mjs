@@ -576,9 +576,12 @@ test('a hostile load: 2,000 images, 100 KB URLs, data:, blob:, about:blank and a
       c.schemes[scheme] = (c.schemes[scheme] || 0) + 1;
     };
     const all = { urls: ['<all_urls>'] };
-    chrome.webRequest.onBeforeRequest.addListener((d) => (web(d.url) ? c.requests++ : other(d.url)), all);
+    // The events Telltale takes requests from (extension/background/events.js):
+    // top-level pages when asked for, everything else when sent.
+    const request = (d) => (web(d.url) ? c.requests++ : other(d.url));
+    chrome.webRequest.onBeforeRequest.addListener(request, { ...all, types: ['main_frame'] });
+    chrome.webRequest.onSendHeaders.addListener((d) => d.type !== 'main_frame' && request(d), all);
     chrome.webRequest.onBeforeRedirect.addListener((d) => other(d.url), all);
-    chrome.webRequest.onCompleted.addListener((d) => other(d.url), all);
     chrome.webRequest.onErrorOccurred.addListener((d) => other(d.url), all);
     chrome.webNavigation.onCommitted.addListener((d) => d.frameId === 0 && other(d.url));
     // Every write to storage: its size, and the longest run of the long URLs' padding in it.
