@@ -9,7 +9,11 @@
 // temporary directory first, so a rebuild during the run does not mix builds.
 //
 // Options: --only=size,start,load,graph   which measures (default: these four)
-//          --only=load-parts  diagnostic: the load test with parts of the extension taken out
+//          --only=load-parts  diagnostic: the load test with parts of the extension taken out,
+//                          at the first --latency value (default 0)
+//          --events=FILE   with --only=load-parts: one variant only, the build with its
+//                          background/events.js replaced by FILE (to compare listener sets
+//                          side by side, e.g. an older events.js from git)
 //          --rounds=N      service-worker starts per state (default 25, after 1 warm-up)
 //          --loads=N       page loads per variant (default 25, after 2 warm-ups each)
 //          --latency=MS,.. the load measure once per value: every response of the
@@ -544,7 +548,10 @@ async function measureLoad({ parts = false, latency = 0 } = {}) {
     variants['with Telltale'] = { ctx: ext.ctx };
     if (parts) {
       let i = 0;
-      for (const [name, make] of Object.entries(PARTS)) {
+      const parts = opt.events
+        ? { [`events.js from ${path.basename(opt.events)}`]: (dir) => edit(dir, 'background/events.js', () => fs.readFileSync(opt.events, 'utf8')) }
+        : PARTS;
+      for (const [name, make] of Object.entries(parts)) {
         const dir = path.join(TMP, `ext-part-${i}`);
         fs.cpSync(EXT, dir, { recursive: true });
         make(dir);
@@ -747,7 +754,7 @@ async function main() {
   if (ONLY.has('size')) measureSizes();
   if (ONLY.has('start')) await measureStart(graphText);
   if (ONLY.has('load')) for (const latency of LATENCIES) await measureLoad({ latency });
-  if (ONLY.has('load-parts')) await measureLoad({ parts: true });
+  if (ONLY.has('load-parts')) await measureLoad({ parts: true, latency: opt.latency ? LATENCIES[0] : 0 });
   if (ONLY.has('graph')) await measureGraph(graphFile, expected);
 
   results.machine.loadAfter = os.loadavg();
