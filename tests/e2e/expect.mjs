@@ -4,6 +4,9 @@
 // Shared by the Chromium and Firefox test files, so both browsers are held to
 // the same answers.
 
+import assert from 'node:assert/strict';
+
+import { poll } from './browser.mjs';
 import { COOKIE_EMBEDS, EMBED_SITES, SITES } from './fixture-web.mjs';
 
 // What the default pack (rules/default.json) says about each third-party
@@ -96,4 +99,48 @@ export function edgeCounts(view, { except = [] } = {}) {
   const m = {};
   for (const e of view.edges) if (e.requests > 0 && !except.includes(e.target)) m[`${e.source} → ${e.target}`] = e.requests;
   return m;
+}
+
+/**
+ * Asserts that the graph's edges count exactly the requests the fixture web
+ * served (`session`: `graph()`, `webQuiet()` and the started `web`), leaving
+ * out edges to the sites in `except`. Returns the expected edges.
+ */
+export async function assertGraphHasEveryRequest(session, { except = [] } = {}) {
+  await session.webQuiet();
+  let actual;
+  let expected;
+  try {
+    await poll(async () => {
+      actual = edgeCounts(await session.graph(), { except });
+      expected = Object.fromEntries(Object.entries(edgesFromLog(session.web.log)).filter(([k]) => !except.some((x) => k.endsWith(` → ${x}`))));
+      assert.deepEqual(actual, expected);
+      return true;
+    });
+  } catch {
+    assert.deepEqual(actual, expected, 'graph edges (requests) differ from what the fixture web served');
+  }
+  return expected;
+}
+
+/**
+ * Asserts that each browsed site is a first party in the graph view and that
+ * each third party its page loads is there with the default pack's categories
+ * (and cross-site cookies once `visited` make it so) and the right tracker flag.
+ */
+export function assertSitesAsExpected(view, visited) {
+  const nodes = new Map(view.nodes.map((n) => [n.id, n]));
+  for (const site of visited) {
+    const n = nodes.get(site);
+    assert.ok(n && n.first_party && !n.third_party, `${site}: ${JSON.stringify(n)}`);
+    // Each third party the page loads is in the graph, loaded by the page (or by
+    // whoever redirected to it or framed it), with the pack's categories.
+    for (const tp of thirdPartiesOf(site)) {
+      const node = nodes.get(tp);
+      assert.ok(node, `${tp} (on ${site}) missing from the graph`);
+      assert.deepEqual([...node.categories].sort(), expectedCategories(tp, visited), `categories of ${tp}`);
+      assert.equal(node.tracker, expectedCategories(tp, visited).some((c) => TRACKING.has(c)), `tracker flag of ${tp}`);
+      assert.ok(view.edges.some((e) => e.target === tp && e.requests > 0), `no edge to ${tp}`);
+    }
+  }
 }
