@@ -15,6 +15,8 @@
 //                          background/events.js replaced by FILE (to compare listener sets
 //                          side by side, e.g. an older events.js from git)
 //          --rounds=N      service-worker starts per state (default 25, after 1 warm-up)
+//          --alive=MS      how long each woken worker runs before the next state's turn
+//                          (default 0: it is stopped after the other states' wakes)
 //          --loads=N       page loads per variant (default 25, after 2 warm-ups each)
 //          --latency=MS,.. the load measure once per value: every response of the
 //                          page's server is sent MS ms after its request came in,
@@ -67,6 +69,7 @@ const opt = Object.fromEntries(process.argv.slice(2).map((a) => {
 }));
 const ONLY = new Set((opt.only || 'size,start,load,graph').split(','));
 const ROUNDS = Number(opt.rounds || 25);
+const ALIVE = Number(opt.alive || 0);
 const LOADS = Number(opt.loads || 25);
 const LATENCIES = String(opt.latency ?? '0,50').split(',').map(Number);
 const GRAPH_RUNS = Number(opt['graph-runs'] || 3);
@@ -395,6 +398,7 @@ async function measureStart(graphText) {
         const s = states[name];
         await s.b.stopQuiet();
         const x = await s.b.wake(s.tab, s.url && s.url(r));
+        if (ALIVE) await sleep(ALIVE);
         if (x.valid) s.samples.push(x);
         else s.invalid++;
       }
