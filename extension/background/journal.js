@@ -75,8 +75,10 @@ export async function restore(auditor, status, all) {
   // Journal entries a snapshot already holds (left by a worker stopped mid-compaction).
   const stale = keys.filter((k) => covered.has(k));
   if (stale.length) write(() => store.remove(stale));
-  // Keep the keys of events journaled while the core was loading, too.
-  logKeys = [...new Set([...keys.filter((k) => !covered.has(k)), ...logKeys])].sort();
+  // Every key still stored is named by the next snapshot, the stale ones too: should
+  // their removal fail (a full disk), a snapshot that did not name them would be
+  // replayed with them on top. Keep the keys of events journaled while the core was loading, too.
+  logKeys = [...new Set([...keys, ...logKeys])].sort();
 }
 
 /** Writes a snapshot and drops the journal it covers, every so often. */
@@ -99,7 +101,15 @@ export function startCompaction(snapshot, status) {
         logKeys = [...new Set([...covers, ...logKeys])].sort();
         throw e;
       }
-      if (covers.length) await store.remove(covers);
+      if (covers.length) {
+        try {
+          await store.remove(covers);
+        } catch (e) {
+          // Still stored: the next snapshot must name them again, or a restart would replay them on top of it.
+          logKeys = [...new Set([...covers, ...logKeys])].sort();
+          throw e;
+        }
+      }
       if (status.storageError && status.storageError.startsWith('Storage write failed')) status.storageError = null;
     });
   };
