@@ -10,6 +10,7 @@ use crate::classify::{classify, Evidence, Verdict};
 use crate::graph::{Hit, TrackerGraph};
 use crate::learn::Learner;
 use crate::observe::{Observation, ObserveError, RawEvent, ResourceType, Signal, TabId, WebUrl};
+use crate::policy::{self, Capabilities, Compiled, Intent, Policy, PolicyError};
 use crate::rules::{Category, PackError, RuleIndex, RulePack};
 use crate::site::Site;
 
@@ -56,6 +57,7 @@ impl PageReport {
 
 /// Counts of what came in, including what could not be used (never silently dropped).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Stats {
     pub events: u64,
     pub requests: u64,
@@ -66,6 +68,8 @@ pub struct Stats {
     pub malformed_cookies: u64,
     /// Requests with no known page (no tab page and no top URL).
     pub without_page: u64,
+    /// Third-party requests stopped by the user's choices (or another blocker).
+    pub blocked: u64,
 }
 
 /// Probe signals: page site → script (URL without query, or "(inline)") → signal → count.
@@ -96,6 +100,7 @@ pub struct Auditor {
     pub(crate) graph: TrackerGraph,
     pub(crate) signals: SignalStore,
     pub(crate) stats: Stats,
+    pub(crate) policy: Policy,
     tabs: HashMap<TabId, Tab>,
     redirects: VecDeque<(String, Site)>,
     recent: VecDeque<Recorded>,
@@ -119,6 +124,7 @@ impl Auditor {
             graph: TrackerGraph::new(),
             signals: SignalStore::new(),
             stats: Stats::default(),
+            policy: Policy::new(),
             tabs: HashMap::new(),
             redirects: VecDeque::new(),
             recent: VecDeque::new(),
@@ -161,6 +167,29 @@ impl Auditor {
 
     pub fn signals(&self) -> &SignalStore {
         &self.signals
+    }
+
+    /// The user's choices.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Replaces the user's choices (loaded from storage or an import).
+    pub fn set_policy(&mut self, p: Policy) {
+        self.policy = p;
+        self.changed_tabs.extend(self.tabs.keys().copied());
+    }
+
+    /// Carries out a person's click from `tab`; returns the action's label.
+    pub fn act(&mut self, intent: &Intent, tab: TabId, time: f64) -> Result<String, PolicyError> {
+        let label = self.policy.act(intent, tab, time, &self.rules, &self.graph)?;
+        self.changed_tabs.extend(self.tabs.keys().copied());
+        Ok(label)
+    }
+
+    /// What the choices come to, for this browser's capabilities.
+    pub fn compile_policy(&self, caps: &Capabilities) -> Compiled {
+        policy::compile(&self.policy, &self.rules, &self.graph, caps)
     }
 
     /// Normalises and observes a raw event. Unusable events are counted in
@@ -236,21 +265,8 @@ impl Auditor {
                     }
                     self.recent.push_back(Recorded { id: id.clone(), from: from.clone(), to: r.url.site.clone(), tab: r.tab, resource_type: r.resource_type });
                 }
-                let tab_report = self.tabs.get_mut(&r.tab).filter(|t| t.page.site == page.site).map(|t| &mut t.report);
-                if let Some(report) = tab_report {
-                    self.changed_tabs.insert(r.tab);
-                    let tp = report.third_parties.entry(verdict.site.clone()).or_insert_with(|| ThirdParty {
-                        site: verdict.site.clone(),
-                        entity: verdict.entity.clone(),
-                        company: verdict.company.clone(),
-                        tracker: false,
-                        categories: BTreeSet::new(),
-                        requests: 0,
-                        blocked: 0,
-                    });
+                if let Some(tp) = self.row(r.tab, &page.site, &verdict) {
                     tp.requests += 1;
-                    tp.tracker |= verdict.tracker;
-                    tp.categories.extend(verdict.categories.iter().copied());
                 }
                 Some(verdict)
             }
@@ -283,15 +299,23 @@ impl Auditor {
                 if f.never_sent {
                     self.take_back(f.request_id.as_deref());
                 }
-                if f.blocked {
-                    if let Some(page) = f.top.clone().or_else(|| self.tabs.get(&f.tab).map(|t| t.page.clone())) {
-                        if page.site != f.url.site {
-                            self.graph.record_blocked(&page.site, &f.url.site, f.time);
-                            if let Some(tp) = self.tabs.get_mut(&f.tab).and_then(|t| t.report.third_parties.get_mut(&f.url.site)) {
-                                tp.blocked += 1;
-                            }
-                        }
-                    }
+                let page = f.top.clone().or_else(|| self.tabs.get(&f.tab).map(|t| t.page.clone()))?;
+                if page.site == f.url.site {
+                    return None;
+                }
+                let ours = || policy::blocks(&self.policy, &self.rules, &self.graph, &f.url.host, Some(f.url.path()), Some(&page.site)).is_some();
+                if !(f.blocked || (f.aborted && ours())) {
+                    return None;
+                }
+                // An attempt that was stopped: counted apart, classified like
+                // any request, and given its row even when nothing got through.
+                let verdict = classify(&self.rules, &self.learner, &f.url, Some(&page));
+                self.stats.blocked += 1;
+                self.graph.visit(&page.site, f.time);
+                self.graph.record_blocked(&page.site, &f.url.site, f.time);
+                self.apply_verdict(&verdict);
+                if let Some(tp) = self.row(f.tab, &page.site, &verdict) {
+                    tp.blocked += 1;
                 }
                 None
             }
@@ -311,6 +335,25 @@ impl Auditor {
                 None
             }
         }
+    }
+
+    /// The row of a third party in a tab's report, made on first sight, when
+    /// the tab still shows `page`.
+    fn row(&mut self, tab: TabId, page: &Site, verdict: &Verdict) -> Option<&mut ThirdParty> {
+        let report = &mut self.tabs.get_mut(&tab).filter(|t| t.page.site == *page)?.report;
+        self.changed_tabs.insert(tab);
+        let tp = report.third_parties.entry(verdict.site.clone()).or_insert_with(|| ThirdParty {
+            site: verdict.site.clone(),
+            entity: verdict.entity.clone(),
+            company: verdict.company.clone(),
+            tracker: false,
+            categories: BTreeSet::new(),
+            requests: 0,
+            blocked: 0,
+        });
+        tp.tracker |= verdict.tracker;
+        tp.categories.extend(verdict.categories.iter().copied());
+        Some(tp)
     }
 
     /// Undoes a recorded request that never reached the network.
@@ -466,6 +509,39 @@ mod tests {
         assert_eq!(a.take_changed_tabs(), [1, 2], "both badges need redrawing");
         assert!(a.take_changed_tabs().is_empty());
         assert_eq!(a.stats().third_party_requests, 3);
+    }
+
+    fn error(tab: TabId, url: &str, error: &str) -> RawEvent {
+        RawEvent::Error(crate::observe::RawError { url: url.into(), tab, time: 3.0, error: error.into(), ..Default::default() })
+    }
+
+    #[test]
+    fn blocked_attempts_are_counted_apart_and_keep_their_row() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        a.act(&Intent::BlockCategory { category: Category::SessionReplay }, 1, 1.5).unwrap();
+        // Chromium: the DNR engine's block. Every request of the recorder was stopped.
+        for _ in 0..3 {
+            a.observe_raw(&error(1, "https://static.hotjar.com/c/hotjar-1.js", "net::ERR_BLOCKED_BY_CLIENT")).unwrap();
+        }
+        a.observe_raw(&req(1, "https://www.google-analytics.com/analytics.js", 2.0)).unwrap();
+        // Firefox says NS_ERROR_ABORT: blocked only where a choice covers the request.
+        a.observe_raw(&error(1, "https://static.hotjar.com/c/hotjar-2.js", "NS_ERROR_ABORT")).unwrap();
+        a.observe_raw(&error(1, "https://www.google-analytics.com/collect", "NS_ERROR_ABORT")).unwrap();
+        let out = crate::report::page(&a, a.tab_report(1).unwrap());
+        let hotjar = out.third_parties.iter().find(|t| t.site.as_str() == "hotjar.com").expect("a fully blocked tracker keeps its row");
+        assert_eq!((hotjar.requests, hotjar.blocked, hotjar.tracker), (0, 4, true));
+        assert_eq!((out.trackers, out.blocked_trackers, out.blocked), (1, 1, 4));
+        let s = Site::of("hotjar.com").unwrap();
+        let node = a.graph().node(&s).unwrap();
+        assert_eq!((node.requests, node.blocked, node.reach()), (0, 4, 0), "an attempt is not a visit");
+        assert!(node.categories.contains(&Category::SessionReplay));
+        assert_eq!(a.graph().edge(&Site::of("news.example").unwrap(), &s).unwrap().blocked, 4);
+        assert_eq!(a.stats().blocked, 4);
+        let c = crate::report::controls(&a, 1, &out);
+        assert!(c.session_replay_blocked && c.undo.as_deref() == Some("Block all session replay"));
+        assert_eq!(c.rows["Hotjar"].blocked_by.as_deref(), Some("Block all session replay"));
+        assert!(c.rows["Google"].blocked_by.is_none());
     }
 
     #[test]

@@ -30,8 +30,11 @@ pub struct Node {
     pub entity: Option<String>,
     pub company: Option<String>,
     pub categories: BTreeSet<Category>,
-    /// Requests made to this site as a third party.
+    /// Requests made to this site as a third party (that reached it).
     pub requests: u64,
+    /// Requests to this site that a choice (or another blocker) stopped.
+    #[serde(default)]
+    pub blocked: u64,
     /// First-party sites where this site was a third party.
     pub seen_on: BTreeSet<Site>,
     /// Cookie names it set or received as a third party, with counts (no values).
@@ -53,6 +56,7 @@ impl Node {
             company: None,
             categories: BTreeSet::new(),
             requests: 0,
+            blocked: 0,
             seen_on: BTreeSet::new(),
             cookies: BTreeMap::new(),
             evidence: Vec::new(),
@@ -267,9 +271,14 @@ impl TrackerGraph {
         node.requests = node.requests.saturating_sub(1);
     }
 
-    /// Records a blocked request.
+    /// Records a blocked request: an attempt, not a visit, so where it was
+    /// seen (reach) does not change.
     pub fn record_blocked(&mut self, from: &Site, to: &Site, time: f64) {
         self.edge_mut(from, to, time).blocked += 1;
+        let ix = self.index[to];
+        let node = &mut self.g[ix];
+        node.third_party = true;
+        node.blocked += 1;
     }
 
     /// Merges a classification into a third-party node.

@@ -10,6 +10,7 @@
 //! - [`graph`]: the petgraph tracker graph and its queries.
 //! - [`export`]: one writer per format (Telltale JSON, GEXF, GraphML, DOT, CSV).
 //! - [`audit`]: the [`Auditor`], the one door for embedders.
+//! - [`policy`]: the user's choices (block, allow, trust, opt out) → declarativeNetRequest rules and opt-out actions.
 //! - [`report`]: per-page and cross-site summaries for people.
 //! - [`har`]: HAR files read as a stream and fed to an auditor.
 //! - [`store`]: versioned snapshots of learned state.
@@ -23,6 +24,7 @@ pub mod graph;
 pub mod har;
 pub mod learn;
 pub mod observe;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod site;

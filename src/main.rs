@@ -31,6 +31,8 @@ mod cli {
     enum Command {
         /// Audit HAR captures: third parties per page, grouped by company, and who saw you across sites.
         Audit(AuditArgs),
+        /// Print the declarativeNetRequest rules that choices come to (the extension's own code path).
+        Policy(PolicyArgs),
         /// Rule packs: check or build.
         Rules {
             #[command(subcommand)]
@@ -58,6 +60,29 @@ mod cli {
         /// Export format: json, gexf, graphml, dot or csv.
         #[arg(long, value_name = "FORMAT", requires = "export")]
         format: Option<Format>,
+    }
+
+    #[derive(Args)]
+    struct PolicyArgs {
+        /// Block a company (as the packs name it), a third-party site, or a category:
+        /// `company:NAME`, `site:SITE`, `category:ID` (session-replay, retargeting, advertising, ...).
+        #[arg(long = "block", value_name = "WHAT")]
+        block: Vec<String>,
+        /// Trust a first-party site: nothing is blocked and no opt-out signal is sent there.
+        #[arg(long = "trust", value_name = "SITE")]
+        trust: Vec<String>,
+        /// Opt out everywhere: Sec-GPC and DNT on every request, and every vendor's own opt-out.
+        #[arg(long)]
+        opt_out: bool,
+        /// Extra rule packs, loaded after the default pack.
+        #[arg(long = "rules", value_name = "PACK")]
+        rules: Vec<PathBuf>,
+        /// Leave out the default pack.
+        #[arg(long)]
+        no_default_rules: bool,
+        /// Print everything the choices come to (rules, page scripts, opt-out cookies and pages), not only the rules.
+        #[arg(long)]
+        full: bool,
     }
 
     #[derive(Subcommand)]
@@ -94,6 +119,7 @@ mod cli {
         let cli = Cli::parse();
         let result = match cli.command {
             Command::Audit(a) => audit(a),
+            Command::Policy(p) => policy(p),
             Command::Rules { command: RulesCommand::Check { packs } } => check(&packs),
             Command::Rules { command: RulesCommand::Build { third_party_web, third_party_web_version, session_recorders, curated, version, output } } => {
                 build(&third_party_web, &third_party_web_version, &session_recorders, &curated, &version, &output)
@@ -151,6 +177,62 @@ mod cli {
             let _ = writeln!(io::stderr(), "telltale: wrote the {format} export to {}", path.display());
         }
         Ok(())
+    }
+
+    fn load_rules(no_default: bool, packs: &[PathBuf]) -> Result<Auditor, String> {
+        let mut auditor = if no_default { Auditor::new() } else { Auditor::with_default_pack() };
+        for p in packs {
+            let name = p.display().to_string();
+            auditor.load_pack(&name, &read(p)?).map_err(|e| e.to_string())?;
+        }
+        Ok(auditor)
+    }
+
+    fn policy(a: PolicyArgs) -> Result<(), String> {
+        use telltale::policy::{Capabilities, Choice, Policy};
+        use telltale::{Category, Site};
+        let auditor = load_rules(a.no_default_rules, &a.rules)?;
+        let site = |s: &str| -> Result<Site, String> {
+            telltale::Host::parse(s).map(|h| h.site()).map_err(|e| format!("{s:?} is not a site: {e}"))
+        };
+        let mut p = Policy::new();
+        for b in &a.block {
+            let choice = match b.split_once(':') {
+                Some(("company", name)) if !name.trim().is_empty() => Choice::BlockCompany { company: name.to_owned() },
+                Some(("site", s)) => Choice::BlockSite { site: site(s)? },
+                Some(("category", id)) => Choice::BlockCategory {
+                    category: Category::from_id(id).ok_or_else(|| {
+                        format!("--block {b}: unknown category {id:?}: expected one of {}", Category::ALL.map(|c| c.id()).join(", "))
+                    })?,
+                },
+                _ => return Err(format!("--block {b}: expected company:NAME, site:SITE or category:ID")),
+            };
+            p.add(choice, 0.0);
+        }
+        for t in &a.trust {
+            p.add(Choice::TrustSite { site: site(t)? }, 0.0);
+        }
+        if a.opt_out {
+            p.add(Choice::OptOutEverywhere, 0.0);
+        }
+        let mut with = auditor;
+        with.set_policy(p);
+        let compiled = with.compile_policy(&Capabilities::default());
+        let text = if a.full { serde_json::to_string_pretty(&compiled) } else { serde_json::to_string_pretty(&compiled.rules) }.map_err(|e| e.to_string())?;
+        write_stdout(&(text + "\n"))?;
+        for n in &compiled.not_applied {
+            let _ = writeln!(io::stderr(), "telltale: not applied: {}: {}", n.label, n.reason);
+        }
+        if compiled.not_applied.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} of the choices could not be applied in full", compiled.not_applied.len()))
+        }
+    }
+
+    fn write_stdout(text: &str) -> Result<(), String> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("standard output: {e}"))
     }
 
     fn check(packs: &[PathBuf]) -> Result<(), String> {

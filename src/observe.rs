@@ -584,6 +584,9 @@ pub struct Failure {
     pub blocked: bool,
     /// The request never left the browser (a cache-only attempt that missed).
     pub never_sent: bool,
+    /// Firefox's word for a request cancelled in the browser (also by its
+    /// declarativeNetRequest engine): blocked when a choice covers it.
+    pub aborted: bool,
 }
 
 impl Failure {
@@ -596,6 +599,7 @@ impl Failure {
             request_id: raw.request_id.clone(),
             blocked: is_block_error(&raw.error),
             never_sent: is_cache_only_miss(&raw.error),
+            aborted: raw.error.contains("NS_ERROR_ABORT"),
         })
     }
 }

@@ -35,6 +35,8 @@ pub struct CompanyOnPage {
     pub categories: Vec<Category>,
     pub sites: Vec<Site>,
     pub requests: u64,
+    /// Requests to its sites that were stopped (by your choices or another blocker).
+    pub blocked: u64,
     /// How many of your sites any of its sites saw you on.
     pub reach: usize,
 }
@@ -43,7 +45,12 @@ pub struct CompanyOnPage {
 pub struct PageOut {
     pub page: String,
     pub site: Site,
+    /// Trackers that reached you on this page (the badge count).
     pub trackers: usize,
+    /// Trackers every request of which was stopped.
+    pub blocked_trackers: usize,
+    /// Third-party requests stopped on this page.
+    pub blocked: u64,
     pub third_parties: Vec<ThirdPartyOut>,
     pub companies: Vec<CompanyOnPage>,
 }
@@ -106,12 +113,14 @@ pub fn page(a: &Auditor, r: &PageReport) -> PageOut {
             categories: vec![],
             sites: vec![],
             requests: 0,
+            blocked: 0,
             reach: 0,
         });
         c.tracker |= t.tracker;
         c.categories.extend(t.categories.iter().copied());
         c.sites.push(t.site.clone());
         c.requests += t.requests;
+        c.blocked += t.blocked;
     }
     let mut companies: Vec<CompanyOnPage> = by
         .into_values()
@@ -124,7 +133,77 @@ pub fn page(a: &Auditor, r: &PageReport) -> PageOut {
         })
         .collect();
     companies.sort_by(|a, b| b.tracker.cmp(&a.tracker).then(b.reach.cmp(&a.reach)).then(b.requests.cmp(&a.requests)).then(a.company.cmp(&b.company)));
-    PageOut { page: r.page.clone(), site: r.site.clone(), trackers: third_parties.iter().filter(|t| t.tracker).count(), third_parties, companies }
+    PageOut {
+        page: r.page.clone(),
+        site: r.site.clone(),
+        trackers: third_parties.iter().filter(|t| t.tracker && t.requests > 0).count(),
+        blocked_trackers: third_parties.iter().filter(|t| t.tracker && t.requests == 0 && t.blocked > 0).count(),
+        blocked: third_parties.iter().map(|t| t.blocked).sum(),
+        third_parties,
+        companies,
+    }
+}
+
+/// The buttons of one company's row: what a click does and what it asks for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowControls {
+    /// The site a click names (any of the company's sites on the page).
+    pub site: Site,
+    /// The choice that blocks it here, in words ("Block all session replay").
+    pub blocked_by: Option<String>,
+    /// A pack names an opt-out mechanism for its company.
+    pub can_opt_out: bool,
+    pub opted_out: bool,
+    /// Optional permissions its Opt out asks for.
+    pub opt_out_needs: Vec<&'static str>,
+}
+
+/// What the popup's buttons show for a page, from the user's choices.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageControls {
+    pub site: Site,
+    pub trusted: bool,
+    pub opt_out_everywhere: bool,
+    pub session_replay_blocked: bool,
+    pub retargeting_blocked: bool,
+    /// The last action taken from this tab, which Undo reverses.
+    pub undo: Option<String>,
+    pub opt_out_everywhere_needs: Vec<&'static str>,
+    pub forget_needs: Vec<&'static str>,
+    /// By company, as in [`PageOut::companies`].
+    pub rows: BTreeMap<String, RowControls>,
+}
+
+/// The controls of a page report.
+pub fn controls(a: &Auditor, tab: crate::observe::TabId, p: &PageOut) -> PageControls {
+    use crate::policy::{blocks, opt_out_permissions, opt_outs_of, Choice, FORGET_PERMISSIONS};
+    let pol = a.policy();
+    let everywhere = pol.has(&Choice::OptOutEverywhere);
+    let rows = p
+        .companies
+        .iter()
+        .filter_map(|c| {
+            let site = c.sites.first()?.clone();
+            let host = crate::site::Host::parse(site.as_str()).ok()?;
+            let blocked_by = blocks(pol, a.rules(), a.graph(), &host, None, Some(&p.site)).map(|ch| ch.label());
+            let company = c.known.then_some(c.company.as_str());
+            let can_opt_out = company.is_some_and(|n| !opt_outs_of(a.rules(), n).is_empty());
+            let opted_out = can_opt_out && (everywhere || company.is_some_and(|n| pol.has(&Choice::OptOutCompany { company: n.to_owned() })));
+            let opt_out_needs = if can_opt_out { opt_out_permissions(a.rules(), company) } else { vec![] };
+            Some((c.company.clone(), RowControls { site, blocked_by, can_opt_out, opted_out, opt_out_needs }))
+        })
+        .collect();
+    PageControls {
+        site: p.site.clone(),
+        trusted: pol.has(&Choice::TrustSite { site: p.site.clone() }),
+        opt_out_everywhere: everywhere,
+        session_replay_blocked: pol.has(&Choice::BlockCategory { category: Category::SessionReplay }),
+        retargeting_blocked: pol.has(&Choice::BlockCategory { category: Category::Retargeting }),
+        undo: pol.undo_for(tab).map(|u| u.label.clone()),
+        opt_out_everywhere_needs: opt_out_permissions(a.rules(), None),
+        forget_needs: FORGET_PERMISSIONS.to_vec(),
+        rows,
+    }
 }
 
 /// The whole audit: the given pages plus the cross-site summary.
@@ -164,9 +243,10 @@ pub fn to_text(out: &AuditOut) -> String {
         let _ = writeln!(o, "  {} third parties from {} companies; {} trackers", p.third_parties.len(), p.companies.len(), p.trackers);
         for c in &p.companies {
             let mark = if c.tracker { "tracker" } else { "       " };
+            let blocked = if c.blocked > 0 { format!(" ({} blocked)", c.blocked) } else { String::new() };
             let _ = writeln!(
                 o,
-                "  {mark}  {:<32} {:>4} req  [{}]  {}",
+                "  {mark}  {:<32} {:>4} req{blocked}  [{}]  {}",
                 c.company,
                 c.requests,
                 cats(&c.categories),

@@ -132,12 +132,53 @@ impl Auditor {
         self.set_tabs_state(s.tabs);
         Ok(())
     }
+
+    /// "Export all": the snapshot with the user's choices in it (`"choices"`).
+    pub fn export_all(&self) -> String {
+        let mut v: Value = serde_json::from_str(&self.snapshot()).expect("a snapshot is JSON");
+        v["choices"] = serde_json::from_str(&self.policy.to_json()).expect("choices are JSON");
+        serde_json::to_string(&v).expect("JSON values serialise")
+    }
+
+    /// Restores an "export all" file (or a bare snapshot): the learned state
+    /// and, when the file has them, the choices. On error nothing changes.
+    pub fn import_all(&mut self, text: &str) -> Result<(), String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("export: line {} column {}: {e}", e.line(), e.column()))?;
+        let choices = match v.get("choices") {
+            Some(c) => Some(crate::policy::Policy::from_json(&c.to_string()).map_err(|e| e.0)?),
+            None => None,
+        };
+        self.restore(text)?;
+        if let Some(p) = choices {
+            self.set_policy(p);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::observe::{RawEvent, RawNavigation, RawRequest, RawResponse};
+
+    #[test]
+    fn export_all_carries_the_choices() {
+        use crate::policy::{Choice, Intent};
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: "https://a.example/".into(), tab: 1, time: 1.0 })).unwrap();
+        a.act(&Intent::Block { site: "static.hotjar.com".into() }, 1, 2.0).unwrap();
+        a.act(&Intent::Trust { site: "a.example".into() }, 1, 3.0).unwrap();
+        let all = a.export_all();
+        let mut b = Auditor::with_default_pack();
+        b.import_all(&all).unwrap();
+        assert_eq!(b.policy(), a.policy());
+        assert!(b.policy().has(&Choice::BlockCompany { company: "Hotjar".into() }));
+        assert_eq!(b.graph(), a.graph());
+        // A bare snapshot keeps the choices already made.
+        b.import_all(&Auditor::with_default_pack().snapshot()).unwrap();
+        assert!(b.policy().has(&Choice::TrustSite { site: crate::Site::of("a.example").unwrap() }));
+        assert!(b.import_all("{\"format\": \"telltale-snapshot\", \"choices\": 7}").is_err());
+    }
 
     #[test]
     fn snapshot_round_trips_and_bad_ones_change_nothing() {

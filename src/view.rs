@@ -40,6 +40,7 @@ pub struct ViewNode {
     pub company: Option<String>,
     pub reach: usize,
     pub requests: u64,
+    pub blocked: u64,
     pub last_seen: f64,
 }
 
@@ -48,6 +49,10 @@ pub struct ViewEdge {
     pub source: Site,
     pub target: Site,
     pub requests: u64,
+    /// Requests stopped by a choice (or another blocker).
+    pub blocked: u64,
+    /// `through`, `blocked` (nothing got through) or `partly-blocked`: drawn apart.
+    pub state: &'static str,
     pub size: f64,
     pub redirect: bool,
 }
@@ -128,6 +133,7 @@ pub fn graph_view(g: &TrackerGraph, f: &Filters) -> GraphView {
                 company: n.company.clone(),
                 reach: n.reach(),
                 requests: n.requests,
+                blocked: n.blocked,
                 last_seen: n.last_seen,
             }
         })
@@ -142,7 +148,13 @@ fn edges_between(g: &TrackerGraph, keep: &BTreeSet<&Site>, since: Option<f64>) -
             source: a.clone(),
             target: b.clone(),
             requests: e.requests,
-            size: 0.5 + (e.requests as f64).ln_1p().min(4.0),
+            blocked: e.blocked,
+            state: match (e.requests, e.blocked) {
+                (_, 0) => "through",
+                (0, _) => "blocked",
+                _ => "partly-blocked",
+            },
+            size: 0.5 + ((e.requests + e.blocked) as f64).ln_1p().min(4.0),
             redirect: e.redirects > 0,
         })
         .collect()
@@ -166,11 +178,15 @@ pub struct NodeDetails {
     /// For a first party: the third parties it loaded.
     pub loaded: Vec<Site>,
     pub requests: u64,
+    /// Requests to it that were stopped.
+    pub blocked: u64,
+    /// The choice that blocks it, in words, when one does.
+    pub blocked_by: Option<String>,
     pub first_seen: f64,
     pub last_seen: f64,
 }
 
-pub fn node_details(g: &TrackerGraph, rules: &crate::rules::RuleIndex, site: &Site) -> Option<NodeDetails> {
+pub fn node_details(g: &TrackerGraph, rules: &crate::rules::RuleIndex, policy: &crate::policy::Policy, site: &Site) -> Option<NodeDetails> {
     let n = g.node(site)?;
     let homepage = crate::site::Host::parse(site.as_str())
         .ok()
@@ -192,6 +208,12 @@ pub fn node_details(g: &TrackerGraph, rules: &crate::rules::RuleIndex, site: &Si
         cookies: n.cookies.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         loaded,
         requests: n.requests,
+        blocked: n.blocked,
+        blocked_by: if n.third_party {
+            crate::site::Host::parse(site.as_str()).ok().and_then(|h| crate::policy::blocks(policy, rules, g, &h, None, None)).map(|c| c.label())
+        } else {
+            None
+        },
         first_seen: n.first_seen,
         last_seen: n.last_seen,
     })
@@ -254,10 +276,10 @@ mod tests {
     #[test]
     fn details_list_sites_and_loads() {
         let g = sample();
-        let d = node_details(&g, &crate::rules::RuleIndex::new(), &s("rec.example")).unwrap();
+        let d = node_details(&g, &crate::rules::RuleIndex::new(), &crate::policy::Policy::new(), &s("rec.example")).unwrap();
         assert_eq!(d.seen_on, [s("a.example"), s("b.example")]);
-        let d = node_details(&g, &crate::rules::RuleIndex::new(), &s("b.example")).unwrap();
+        let d = node_details(&g, &crate::rules::RuleIndex::new(), &crate::policy::Policy::new(), &s("b.example")).unwrap();
         assert_eq!(d.loaded, [s("cdn.example"), s("rec.example")]);
-        assert!(node_details(&g, &crate::rules::RuleIndex::new(), &s("nowhere.example")).is_none());
+        assert!(node_details(&g, &crate::rules::RuleIndex::new(), &crate::policy::Policy::new(), &s("nowhere.example")).is_none());
     }
 }

@@ -138,7 +138,7 @@ impl WasmAuditor {
     pub fn node_details(&self, site: &str) -> String {
         crate::Site::of(site)
             .ok()
-            .and_then(|s| crate::view::node_details(self.inner.graph(), self.inner.rules(), &s))
+            .and_then(|s| crate::view::node_details(self.inner.graph(), self.inner.rules(), self.inner.policy(), &s))
             .map_or_else(|| "null".into(), |d| to_json(&d))
     }
 
@@ -159,6 +159,18 @@ impl WasmAuditor {
         self.inner.snapshot()
     }
 
+    /// "Export all": the snapshot with the user's choices in it.
+    #[wasm_bindgen(js_name = exportAll)]
+    pub fn export_all(&self) -> String {
+        self.inner.export_all()
+    }
+
+    /// Restores an "export all" file (choices included); throws and changes nothing when it cannot be read.
+    #[wasm_bindgen(js_name = importAll)]
+    pub fn import_all(&mut self, text: &str) -> Result<(), JsError> {
+        self.inner.import_all(text).map_err(|e| JsError::new(&e))
+    }
+
     /// Restores a snapshot; throws (and changes nothing) when it is corrupt or unknown.
     pub fn restore(&mut self, text: &str) -> Result<(), JsError> {
         self.inner.restore(text).map_err(|e| JsError::new(&e))
@@ -174,6 +186,58 @@ impl WasmAuditor {
         to_json(self.inner.signals())
     }
 
+    /// Loads stored choices (`telltale-choices` JSON); returns what was kept
+    /// aside as unreadable (JSON array). Throws, changing nothing, when the
+    /// text is not a choices document at all.
+    #[wasm_bindgen(js_name = setPolicy)]
+    pub fn set_policy(&mut self, text: &str) -> Result<String, JsError> {
+        let p = crate::policy::Policy::from_json(text).map_err(|e| JsError::new(&e.0))?;
+        let aside = to_json(&p.kept_aside());
+        self.inner.set_policy(p);
+        Ok(aside)
+    }
+
+    /// The choices as they are stored (JSON).
+    #[wasm_bindgen(js_name = policyState)]
+    pub fn policy_state(&self) -> String {
+        self.inner.policy().to_json()
+    }
+
+    /// Carries out a click (`{"do": "block", "site": ...}`, see `policy::Intent`)
+    /// from `tab`; returns the action's label, or throws the reason it cannot be done.
+    pub fn act(&mut self, intent_json: &str, tab: f64, time: f64) -> Result<String, JsError> {
+        let intent: crate::policy::Intent = serde_json::from_str(intent_json).map_err(|e| JsError::new(&format!("action: {e}")))?;
+        self.inner.act(&intent, tab as i64, time).map_err(|e| JsError::new(&e.0))
+    }
+
+    /// What the choices come to for this browser (`Capabilities` JSON):
+    /// rules, page scripts, opt-out cookies and pages, what could not be applied.
+    #[wasm_bindgen(js_name = compilePolicy)]
+    pub fn compile_policy(&self, caps_json: &str) -> Result<String, JsError> {
+        let caps: crate::policy::Capabilities = serde_json::from_str(caps_json).map_err(|e| JsError::new(&format!("capabilities: {e}")))?;
+        Ok(to_json(&self.inner.compile_policy(&caps)))
+    }
+
+    /// The choices in force, each with its key and words (the options page's list).
+    pub fn choices(&self) -> String {
+        let list: Vec<serde_json::Value> = self
+            .inner
+            .policy()
+            .chosen()
+            .iter()
+            .map(|c| serde_json::json!({"key": c.choice.key(), "label": c.choice.label(), "choice": c.choice, "time": c.time}))
+            .collect();
+        to_json(&list)
+    }
+
+    /// The popup's buttons for a tab's page (`report::PageControls` JSON), or `null`.
+    pub fn controls(&self, tab: f64) -> String {
+        match self.inner.tab_report(tab as i64) {
+            Some(r) => to_json(&crate::report::controls(&self.inner, tab as i64, &crate::report::page(&self.inner, r))),
+            None => "null".into(),
+        }
+    }
+
     /// Forgets everything last seen before `cutoff` (ms since epoch).
     #[wasm_bindgen(js_name = forgetBefore)]
     pub fn forget_before(&mut self, cutoff: f64) {
@@ -185,6 +249,40 @@ impl Default for WasmAuditor {
     fn default() -> Self {
         WasmAuditor::new()
     }
+}
+
+/// The change from the DNR rules in force (`getDynamicRules`, JSON) to the
+/// compiled ones: `{removeRuleIds, addRules}` for `updateDynamicRules`.
+#[wasm_bindgen(js_name = rulesDiff)]
+pub fn rules_diff(current_json: &str, wanted_json: &str) -> Result<String, JsError> {
+    let current: Vec<crate::policy::DnrRule> = serde_json::from_str(current_json).map_err(|e| JsError::new(&format!("rules in force: {e}")))?;
+    let wanted: Vec<crate::policy::DnrRule> = serde_json::from_str(wanted_json).map_err(|e| JsError::new(&format!("rules: {e}")))?;
+    Ok(to_json(&crate::policy::diff(&current, &wanted)))
+}
+
+/// The change from the registered page scripts (`getRegisteredContentScripts`)
+/// to the compiled ones: `{unregister: [id], register: [script]}`.
+#[wasm_bindgen(js_name = scriptsDiff)]
+pub fn scripts_diff(current_json: &str, wanted_json: &str) -> Result<String, JsError> {
+    let current: Vec<serde_json::Value> = serde_json::from_str(current_json).map_err(|e| JsError::new(&format!("scripts in force: {e}")))?;
+    let wanted: Vec<crate::policy::PageScript> = serde_json::from_str(wanted_json).map_err(|e| JsError::new(&format!("scripts: {e}")))?;
+    Ok(to_json(&crate::policy::diff_scripts(&current, &wanted)))
+}
+
+/// The domains whose cookies and site data "Forget me" removes, from compiled choices (JSON array).
+#[wasm_bindgen(js_name = forgetDomains)]
+pub fn forget_domains(compiled_json: &str) -> Result<String, JsError> {
+    let c: crate::policy::Compiled = serde_json::from_str(compiled_json).map_err(|e| JsError::new(&format!("compiled: {e}")))?;
+    Ok(to_json(&crate::policy::forget_domains(&c)))
+}
+
+/// The js-flag page scripts the default pack calls for: `[[id, script text]]`
+/// (the extension build writes each to `injected/flags/<id>.js`).
+#[wasm_bindgen(js_name = flagScripts)]
+pub fn flag_scripts() -> String {
+    let mut ix = crate::rules::RuleIndex::new();
+    ix.add(&crate::rules::RulePack::default_pack());
+    to_json(&crate::policy::flag_scripts(&ix).into_iter().collect::<Vec<_>>())
 }
 
 /// Every category: `[{id, name, description, color, tracking}]` (JSON), for legends and chips.

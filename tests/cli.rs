@@ -186,3 +186,40 @@ fn rules_check_reports_good_and_bad_packs() {
     let cdn = third_party(&v["pages"][0], "aftonbladet-cdn.se");
     assert_eq!((cdn["entity"].as_str(), cats(cdn)), (Some("Aftonbladet CDN"), vec!["cdn"]));
 }
+
+#[test]
+fn policy_prints_the_rules_the_extension_applies() {
+    let out = telltale(&["policy", "--block", "company:Hotjar", "--block", "category:retargeting", "--trust", "www.news.example", "--opt-out"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rules: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let hotjar = rules.iter().find(|r| r["condition"]["requestDomains"].as_array().is_some_and(|d| d.iter().any(|x| x == "hotjar.com"))).unwrap();
+    assert_eq!(hotjar["action"]["type"], "block");
+    assert_eq!(hotjar["condition"]["domainType"], "thirdParty");
+    assert_eq!(hotjar["condition"]["excludedInitiatorDomains"], hotjar["condition"]["requestDomains"]);
+    let trust = rules.iter().find(|r| r["action"]["type"] == "allowAllRequests").unwrap();
+    assert_eq!(trust["condition"]["requestDomains"][0], "news.example");
+    let gpc = rules.iter().find(|r| r["action"]["type"] == "modifyHeaders").unwrap();
+    assert!(gpc["condition"]["resourceTypes"].as_array().unwrap().iter().any(|t| t == "main_frame"));
+    assert!(rules.iter().any(|r| r["condition"]["requestDomains"].as_array().is_some_and(|d| d.iter().any(|x| x == "criteo.com"))), "retargeting covers Criteo");
+    // The same choices give the same rules, ids included.
+    let again = telltale(&["policy", "--opt-out", "--trust", "news.example", "--block", "category:retargeting", "--block", "company:Hotjar"]);
+    assert_eq!(out.stdout, again.stdout);
+    // --full adds the opt-out actions: Google Analytics' documented flag script.
+    let full = telltale(&["policy", "--opt-out", "--full"]);
+    let v: Value = serde_json::from_slice(&full.stdout).unwrap();
+    assert!(v["scripts"].as_array().unwrap().iter().any(|s| s["js"][0] == "injected/gpc.js"));
+    assert!(v["scripts"].as_array().unwrap().iter().any(|s| s["id"].as_str().unwrap().starts_with("telltale-flag-")));
+}
+
+#[test]
+fn policy_says_what_it_cannot_apply() {
+    let out = telltale(&["policy", "--block", "company:No Such Company"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not applied: Block No Such Company: no loaded rule pack names a domain"), "{err}");
+    let out = telltale(&["policy", "--block", "category:sesion-replay"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown category \"sesion-replay\""));
+    let out = telltale(&["policy", "--block", "hotjar.com"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected company:NAME, site:SITE or category:ID"));
+}

@@ -1,4 +1,5 @@
-//! Graphviz DOT: first parties as boxes, trackers filled by category colour.
+//! Graphviz DOT: first parties as boxes, trackers filled by category colour;
+//! redirects dashed, edges whose every request was blocked dotted and grey.
 
 use std::fmt::Write;
 
@@ -27,7 +28,7 @@ pub fn write(g: &TrackerGraph) -> String {
         let shape = if n.first_party { "box" } else { "ellipse" };
         let _ = writeln!(
             o,
-            "  {} [shape={shape}, fillcolor={}, entity={}, company={}, categories={}, tracker={}, reach={}, requests={}];",
+            "  {} [shape={shape}, fillcolor={}, entity={}, company={}, categories={}, tracker={}, reach={}, requests={}, blocked={}];",
             q(n.site.as_str()),
             q(crate::view::category_colour(n.primary_category())),
             q(n.entity.as_deref().unwrap_or("")),
@@ -35,7 +36,8 @@ pub fn write(g: &TrackerGraph) -> String {
             q(&categories_cell(n)),
             n.tracker,
             n.reach(),
-            n.requests
+            n.requests,
+            n.blocked
         );
     }
     for (a, b, e) in sorted_edges(g) {
@@ -49,7 +51,13 @@ pub fn write(g: &TrackerGraph) -> String {
             e.cookies_sent,
             e.redirects,
             e.blocked,
-            if e.redirects > 0 { ", style=dashed" } else { "" }
+            if e.requests == 0 && e.blocked > 0 {
+                ", style=dotted, color=\"#9e9e9e\""
+            } else if e.redirects > 0 {
+                ", style=dashed"
+            } else {
+                ""
+            }
         );
     }
     o.push_str("}\n");

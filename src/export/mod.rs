@@ -127,7 +127,7 @@ impl Kind {
 }
 
 /// Node attributes, in the order every flat or XML format writes them.
-pub(crate) const NODE_FIELDS: [(&str, Kind); 13] = [
+pub(crate) const NODE_FIELDS: [(&str, Kind); 14] = [
     ("entity", Kind::Str),
     ("company", Kind::Str),
     ("categories", Kind::Str),
@@ -137,13 +137,14 @@ pub(crate) const NODE_FIELDS: [(&str, Kind); 13] = [
     ("third_party", Kind::Bool),
     ("reach", Kind::Int),
     ("requests", Kind::Long),
+    ("blocked", Kind::Long),
     ("seen_on", Kind::Str),
     ("cookies", Kind::Str),
     ("first_seen", Kind::Double),
     ("last_seen", Kind::Double),
 ];
 
-pub(crate) fn node_values(n: &Node) -> [String; 13] {
+pub(crate) fn node_values(n: &Node) -> [String; 14] {
     [
         n.entity.clone().unwrap_or_default(),
         n.company.clone().unwrap_or_default(),
@@ -154,6 +155,7 @@ pub(crate) fn node_values(n: &Node) -> [String; 13] {
         n.third_party.to_string(),
         n.reach().to_string(),
         n.requests.to_string(),
+        n.blocked.to_string(),
         sites_cell(&n.seen_on),
         map_cell(&n.cookies),
         n.first_seen.to_string(),

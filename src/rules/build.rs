@@ -38,6 +38,25 @@ pub struct CuratedEntry {
     pub source: Source,
 }
 
+/// One entry of an opt-out layer (`rules/curated/opt-outs*.json`): a
+/// mechanism a vendor documents, on the entity of that name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptOutEntry {
+    /// The entity, by its exact third-party-web name.
+    pub entity: String,
+    /// The mechanism as in a pack, less `source` and `evidence` (taken from this entry).
+    pub opt_out: serde_json::Value,
+    /// What the source says, quoted.
+    pub evidence: String,
+    pub source: Source,
+}
+
+/// Whether a curated layer holds opt-outs (by its file name) rather than URL patterns.
+fn is_opt_out_layer(file: &str) -> bool {
+    std::path::Path::new(file).file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("opt-outs"))
+}
+
 /// Maps third-party-web's category names onto Telltale's.
 pub fn map_tpw_category(c: &str) -> Option<Category> {
     Some(match c {
@@ -153,7 +172,23 @@ pub fn build_default_pack(inp: &Inputs) -> Result<RulePack, String> {
         )?;
     }
 
-    for (file, text) in &inp.curated {
+    for (file, text) in inp.curated.iter().filter(|(f, _)| is_opt_out_layer(f)) {
+        let entries: Vec<OptOutEntry> = serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), e))?;
+        for c in entries {
+            let id = source_id(&c.source);
+            sources.entry(id.clone()).or_insert_with(|| c.source.clone());
+            let mut m = c.opt_out.clone();
+            let fields = m.as_object_mut().ok_or_else(|| format!("{file}: {}: opt_out is not an object", c.entity))?;
+            fields.insert("source".into(), id.clone().into());
+            fields.insert("evidence".into(), c.evidence.clone().into());
+            let o: super::OptOut = serde_json::from_value(m).map_err(|e| format!("{file}: {}: {e}", c.entity))?;
+            let entity = entities.iter_mut().find(|e| e.name == c.entity).ok_or_else(|| format!("{file}: no entity is named {:?}", c.entity))?;
+            o.check(entity).map_err(|(_, m)| format!("{file}: {}: {m}", c.entity))?;
+            entity.opt_outs.push(o);
+        }
+    }
+
+    for (file, text) in inp.curated.iter().filter(|(f, _)| !is_opt_out_layer(f)) {
         let entries: Vec<CuratedEntry> = serde_json::from_str(text)
             .map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), e))?;
         for c in entries {

@@ -36,6 +36,15 @@ pub struct Match {
     pub rule: String,
 }
 
+/// A URL pattern as the index holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct PatternRef<'a> {
+    pub host: &'a str,
+    pub path_prefix: &'a str,
+    pub categories: &'a [Category],
+    pub entity: u32,
+}
+
 /// Every loaded pack, compiled for lookups. Packs loaded later take
 /// precedence for a domain that an earlier pack also names.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +102,22 @@ impl RuleIndex {
 
     pub fn entities(&self) -> &[IndexedEntity] {
         &self.entities
+    }
+
+    /// Every domain with the entity that owns it (the last pack to name it), sorted.
+    pub fn domains(&self) -> Vec<(&str, u32)> {
+        let mut v: Vec<(&str, u32)> = self.domains.iter().map(|(d, &id)| (d.as_str(), id)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Every URL pattern, sorted by host.
+    pub fn patterns(&self) -> impl Iterator<Item = PatternRef<'_>> {
+        let mut hosts: Vec<&String> = self.patterns.keys().collect();
+        hosts.sort_unstable();
+        hosts.into_iter().flat_map(move |h| {
+            self.patterns[h].iter().map(move |p| PatternRef { host: h, path_prefix: &p.path_prefix, categories: &p.categories, entity: p.entity })
+        })
     }
 
     /// The entity owning `host` by domain alone.

@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use index::{Match, RuleIndex};
+pub use index::{Match, PatternRef, RuleIndex};
 
 /// The format tag every v1 pack carries in `"format"`.
 pub const FORMAT_V1: &str = "telltale-rules/1";
@@ -174,16 +174,152 @@ impl UrlPattern {
     }
 }
 
-/// A vendor's own opt-out, or a standard signal it honours.
+/// A privacy signal a vendor says it honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrivacySignal {
+    /// Global Privacy Control (`Sec-GPC: 1`, `navigator.globalPrivacyControl`).
+    Gpc,
+    /// Do Not Track (`DNT: 1`).
+    Dnt,
+}
+
+/// Where a per-site id for a [`OptOut::JsFlag`] property comes from: a query
+/// parameter of the vendor's script URL (`www.googletagmanager.com/gtag/js?id=G-…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdsFrom {
+    /// `host` or `host/path-prefix` of the script.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// The query parameter holding the id.
+    pub param: String,
+}
+
+/// A vendor's own opt-out, or a standard signal it honours. Each names the
+/// source that documents it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, tag = "kind", rename_all = "kebab-case")]
 pub enum OptOut {
-    /// A page the user visits to opt out.
-    Page { url: String, source: String },
-    /// A cookie the vendor reads as an opt-out.
-    Cookie { domain: String, name: String, value: String, source: String },
-    /// The vendor says it honours Global Privacy Control.
-    Gpc { source: String },
+    /// The vendor honours these signals (sent as request headers, and GPC to page scripts).
+    Signal {
+        signals: Vec<PrivacySignal>,
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+    },
+    /// A cookie the vendor reads as an opt-out; `domain` is one of the entity's.
+    Cookie {
+        domain: String,
+        name: String,
+        value: String,
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+    },
+    /// The vendor's opt-out page (https), opened for the user.
+    Page {
+        url: String,
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+    },
+    /// A window property set in the page's own world before the vendor's
+    /// script runs. `{id}` in `property` is filled from [`IdsFrom`].
+    JsFlag {
+        property: String,
+        #[serde(default = "flag_true")]
+        value: serde_json::Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ids_from: Option<IdsFrom>,
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+    },
+}
+
+fn flag_true() -> serde_json::Value {
+    serde_json::Value::Bool(true)
+}
+
+impl OptOut {
+    /// The id of the source that documents it.
+    pub fn source(&self) -> &str {
+        match self {
+            OptOut::Signal { source, .. } | OptOut::Cookie { source, .. } | OptOut::Page { source, .. } | OptOut::JsFlag { source, .. } => source,
+        }
+    }
+
+    /// The mechanism's kind, as packs name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OptOut::Signal { .. } => "signal",
+            OptOut::Cookie { .. } => "cookie",
+            OptOut::Page { .. } => "page",
+            OptOut::JsFlag { .. } => "js-flag",
+        }
+    }
+
+    /// What is wrong with it for `entity`, beyond its shape: a cookie for a
+    /// domain the entity does not own, a page that is not https, an empty flag.
+    fn check(&self, entity: &Entity) -> Result<(), (String, String)> {
+        match self {
+            OptOut::Signal { signals, .. } if signals.is_empty() => {
+                Err(("\"signals\"".into(), "opt-out signal names no signal: expected [\"gpc\"], [\"dnt\"] or both".into()))
+            }
+            OptOut::Cookie { domain, name, .. } => {
+                let owned = crate::site::Host::parse(domain).ok().is_some_and(|h| {
+                    h.ancestors().any(|a| entity.domains.iter().any(|d| d.as_str() == a))
+                });
+                if !owned {
+                    return Err((
+                        format!("\"{}\"", json_escape(domain)),
+                        format!(
+                            "opt-out cookie is for {domain:?}, which entity {:?} does not own: expected one of its domains {:?} or a subdomain",
+                            entity.name,
+                            entity.domains.iter().map(DomainName::as_str).collect::<Vec<_>>()
+                        ),
+                    ));
+                }
+                if name.is_empty() || name.contains(|c: char| c.is_control() || "=; ,\t".contains(c)) {
+                    return Err((format!("\"{}\"", json_escape(name)), format!("opt-out cookie name {name:?} is not a cookie name")));
+                }
+                Ok(())
+            }
+            OptOut::Page { url, .. } => match url::Url::parse(url) {
+                Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(()),
+                _ => Err((format!("\"{}\"", json_escape(url)), format!("opt-out page {url:?} is not an https URL: expected https://…"))),
+            },
+            OptOut::JsFlag { property, value, ids_from, .. } => {
+                if property.trim().is_empty() {
+                    return Err(("\"property\"".into(), "js-flag property is empty: expected a window property name".into()));
+                }
+                if !(value.is_boolean() || value.is_string() || value.is_number()) {
+                    return Err(("\"value\"".into(), "js-flag value must be true/false, a string or a number".into()));
+                }
+                match (property.contains("{id}"), ids_from) {
+                    (true, None) => Err((
+                        format!("\"{}\"", json_escape(property)),
+                        format!("js-flag property {property:?} has {{id}} but no \"ids_from\": expected {{\"match\": \"host/path\", \"param\": \"id\"}}"),
+                    )),
+                    (false, Some(_)) => Err((
+                        "\"ids_from\"".into(),
+                        format!("js-flag property {property:?} has no {{id}} for \"ids_from\" to fill"),
+                    )),
+                    (_, Some(i)) => {
+                        let p = UrlPattern { pattern: i.pattern.clone(), categories: vec![], source: None, evidence: None };
+                        p.parts().map(|_| ()).map_err(|m| (format!("\"{}\"", json_escape(&i.pattern)), format!("{m}: expected host or host/path")))?;
+                        if i.param.is_empty() {
+                            return Err(("\"param\"".into(), "ids_from has an empty \"param\": expected a query parameter name".into()));
+                        }
+                        Ok(())
+                    }
+                    (false, None) => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One company or product and what it does.
@@ -328,11 +464,12 @@ impl RulePack {
                 }
             }
             for o in &entity.opt_outs {
-                let s = match o {
-                    OptOut::Page { source, .. } | OptOut::Cookie { source, .. } | OptOut::Gpc { source } => source,
-                };
+                let s = o.source();
                 if !self.sources.contains_key(s) {
                     return Err(err(&format!("\"{}\"", json_escape(s)), cursor, format!("opt-out names source {s:?}, which is not in \"sources\"")));
+                }
+                if let Err((needle, message)) = o.check(entity) {
+                    return Err(err(&needle, cursor, message));
                 }
             }
         }
@@ -462,6 +599,30 @@ mod tests {
         let v2 = MINIMAL.replace("telltale-rules/1", "telltale-rules/9");
         let e = RulePack::parse("v.json", &v2).unwrap_err();
         assert_eq!((e.line, e.column), (2, 13), "{e}");
+    }
+
+    #[test]
+    fn opt_out_mechanisms_are_checked_against_their_entity() {
+        let with = |o: &str| MINIMAL.replace("\"source\": \"s\"}\n", &format!("\"source\": \"s\",\n     \"opt_outs\": [{o}]}}\n"));
+        let ok = with(r#"{"kind": "cookie", "domain": "www.rec.example", "name": "optout", "value": "1", "source": "s"},
+            {"kind": "signal", "signals": ["gpc", "dnt"], "source": "s"},
+            {"kind": "page", "url": "https://rec.example/opt-out", "source": "s"},
+            {"kind": "js-flag", "property": "rec-off-{id}", "ids_from": {"match": "rec.example/tag.js", "param": "id"}, "source": "s"}"#);
+        let p = RulePack::parse("ok.json", &ok).unwrap();
+        assert_eq!(p.entities[0].opt_outs.iter().map(OptOut::kind).collect::<Vec<_>>(), ["cookie", "signal", "page", "js-flag"]);
+
+        let e = RulePack::parse("c.json", &with(r#"{"kind": "cookie", "domain": "other.example", "name": "optout", "value": "1", "source": "s"}"#)).unwrap_err();
+        assert!(e.message.contains("does not own"), "{e}");
+        assert_eq!((e.line, e.column), (9, 48), "{e}");
+        let e = RulePack::parse("p.json", &with(r#"{"kind": "page", "url": "http://rec.example/opt-out", "source": "s"}"#)).unwrap_err();
+        assert!(e.message.contains("not an https URL"), "{e}");
+        assert_eq!((e.line, e.column), (9, 43), "{e}");
+        let e = RulePack::parse("j.json", &with(r#"{"kind": "js-flag", "property": "off-{id}", "source": "s"}"#)).unwrap_err();
+        assert!(e.message.contains("no \"ids_from\""), "{e}");
+        let e = RulePack::parse("s.json", &with(r#"{"kind": "signal", "signals": [], "source": "s"}"#)).unwrap_err();
+        assert!(e.message.contains("names no signal"), "{e}");
+        let e = RulePack::parse("k.json", &with(r#"{"kind": "gpc", "source": "s"}"#)).unwrap_err();
+        assert!(e.message.contains("unknown variant `gpc`"), "{e}");
     }
 
     #[test]
