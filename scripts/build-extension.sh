@@ -21,6 +21,8 @@ cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
 node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \
   --target=chrome120,firefox128 --log-level=warning --external:../wasm/telltale.js --outfile="$stage/graph/graph.js"
 cp target/wasm/telltale.js target/wasm/telltale_bg.wasm "$stage/wasm/"
+# Vendors' js-flag opt-outs of the built-in pack, as page-world scripts.
+node scripts/flag-scripts.mjs target/wasm "$stage/injected/flags" >/dev/null
 
 rm -rf dist && mkdir -p dist
 for browser in chrome firefox; do

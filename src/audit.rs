@@ -187,6 +187,11 @@ impl Auditor {
         Ok(label)
     }
 
+    /// The vendor pages a click opens (a company's opt-out pages).
+    pub fn pages_to_open(&self, intent: &Intent) -> Vec<String> {
+        policy::pages_to_open(intent, &self.rules, &self.graph)
+    }
+
     /// What the choices come to, for this browser's capabilities.
     pub fn compile_policy(&self, caps: &Capabilities) -> Compiled {
         policy::compile(&self.policy, &self.rules, &self.graph, caps)

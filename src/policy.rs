@@ -508,8 +508,16 @@ pub struct DnrRule {
 pub struct DnrAction {
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "null_as_empty")]
     pub request_headers: Vec<DnrHeader>,
+    /// Fields a browser hands back that Telltale never sets (Firefox lists
+    /// every field, most as `null`); a rule with one set is not Telltale's.
+    #[serde(flatten, skip_serializing)]
+    pub other: BTreeMap<String, Value>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -533,6 +541,9 @@ pub struct DnrCondition {
     pub domain_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_types: Option<Vec<String>>,
+    /// As [`DnrAction::other`].
+    #[serde(flatten, skip_serializing)]
+    pub other: BTreeMap<String, Value>,
 }
 
 /// A page-world content script to register (`scripting.registerContentScripts`).
@@ -751,7 +762,7 @@ impl Builder<'_> {
 }
 
 fn rule(priority: u32, kind: &str, condition: DnrCondition) -> DnrRule {
-    DnrRule { id: 0, priority, action: DnrAction { kind: kind.into(), request_headers: vec![] }, condition }
+    DnrRule { id: 0, priority, action: DnrAction { kind: kind.into(), request_headers: vec![], other: BTreeMap::new() }, condition }
 }
 
 fn block_rule(domains: Vec<String>, own: Vec<String>) -> DnrRule {
@@ -1039,10 +1050,14 @@ pub fn diff(current: &[DnrRule], wanted: &[DnrRule]) -> RulesDiff {
 }
 
 /// Rules compare as sets where order carries no meaning (browsers may hand
-/// back lists in another order).
+/// back lists in another order), and fields left at their defaults (`null`,
+/// `false`) as absent.
 fn same_rule(a: &DnrRule, b: &DnrRule) -> bool {
     fn norm(r: &DnrRule) -> DnrRule {
         let mut r = r.clone();
+        let unset = |v: &Value| v.is_null() || *v == Value::Bool(false);
+        r.action.other.retain(|_, v| !unset(v));
+        r.condition.other.retain(|_, v| !unset(v));
         let c = &mut r.condition;
         for l in [&mut c.request_domains, &mut c.excluded_initiator_domains, &mut c.resource_types].into_iter().flatten() {
             l.sort();
@@ -1106,6 +1121,18 @@ pub fn opt_out_permissions(rules: &RuleIndex, company: Option<&str>) -> Vec<&'st
         out.push("cookies");
     }
     out
+}
+
+/// The vendor pages an intent opens for the user: a company's own opt-out
+/// pages when opting out of it. (Opting out everywhere lists them instead of
+/// opening a tab for each.)
+pub fn pages_to_open(intent: &Intent, rules: &RuleIndex, graph: &TrackerGraph) -> Vec<String> {
+    let Intent::OptOut { site } = intent else { return vec![] };
+    let Ok(Target::Company(company)) = Target::of(site, rules, graph) else { return vec![] };
+    opt_outs_of(rules, &company)
+        .into_iter()
+        .filter_map(|o| if let OptOut::Page { url, .. } = o { Some(url.clone()) } else { None })
+        .collect()
 }
 
 /// The permissions "Forget me" asks for.
@@ -1246,6 +1273,16 @@ mod tests {
         let three = compile(&p, &ix, &g, &caps);
         let d = diff(&two.rules, &three.rules);
         assert_eq!((d.remove_rule_ids.len(), d.add_rules.len()), (1, 0));
+        // Firefox hands rules back with every field, most of them null: the same rules.
+        let firefox: Vec<DnrRule> = serde_json::from_str(&serde_json::to_string(&three.rules).unwrap().replace(
+            "\"domainType\"",
+            "\"initiatorDomains\":null,\"regexFilter\":null,\"tabIds\":null,\"isUrlFilterCaseSensitive\":null,\"domainType\"",
+        ).replace("\"type\":\"block\"", "\"type\":\"block\",\"redirect\":null,\"requestHeaders\":null")).unwrap();
+        assert!(diff(&firefox, &three.rules).is_empty(), "{:?}", diff(&firefox, &three.rules));
+        // A rule with a field Telltale never sets is not Telltale's rule.
+        let mut foreign = three.rules.clone();
+        foreign[0].condition.other.insert("tabIds".into(), serde_json::json!([1]));
+        assert_eq!(diff(&foreign, &three.rules).remove_rule_ids.len(), 1);
         // A rule the browser holds in another order is the same rule.
         let mut shuffled = three.rules.clone();
         for r in &mut shuffled {

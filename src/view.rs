@@ -53,6 +53,8 @@ pub struct ViewEdge {
     pub blocked: u64,
     /// `through`, `blocked` (nothing got through) or `partly-blocked`: drawn apart.
     pub state: &'static str,
+    /// The colour it is drawn in, by state.
+    pub color: &'static str,
     pub size: f64,
     pub redirect: bool,
 }
@@ -141,6 +143,19 @@ pub fn graph_view(g: &TrackerGraph, f: &Filters) -> GraphView {
     GraphView { nodes, edges, legend: legend.into_iter().collect() }
 }
 
+/// Edge colours: what got through, what was stopped, and a mix of both.
+pub const THROUGH_EDGE: &str = "#b8c1ca";
+pub const BLOCKED_EDGE: &str = "#e53935";
+pub const PARTLY_BLOCKED_EDGE: &str = "#f0a030";
+
+fn edge_state(e: &crate::graph::Edge) -> &'static str {
+    match (e.requests, e.blocked) {
+        (_, 0) => "through",
+        (0, _) => "blocked",
+        _ => "partly-blocked",
+    }
+}
+
 fn edges_between(g: &TrackerGraph, keep: &BTreeSet<&Site>, since: Option<f64>) -> Vec<ViewEdge> {
     g.edges()
         .filter(|(a, b, e)| keep.contains(a) && keep.contains(b) && since.is_none_or(|t| e.last_seen >= t))
@@ -149,10 +164,11 @@ fn edges_between(g: &TrackerGraph, keep: &BTreeSet<&Site>, since: Option<f64>) -
             target: b.clone(),
             requests: e.requests,
             blocked: e.blocked,
-            state: match (e.requests, e.blocked) {
-                (_, 0) => "through",
-                (0, _) => "blocked",
-                _ => "partly-blocked",
+            state: edge_state(e),
+            color: match edge_state(e) {
+                "blocked" => BLOCKED_EDGE,
+                "partly-blocked" => PARTLY_BLOCKED_EDGE,
+                _ => THROUGH_EDGE,
             },
             size: 0.5 + ((e.requests + e.blocked) as f64).ln_1p().min(4.0),
             redirect: e.redirects > 0,

@@ -204,10 +204,12 @@ impl WasmAuditor {
     }
 
     /// Carries out a click (`{"do": "block", "site": ...}`, see `policy::Intent`)
-    /// from `tab`; returns the action's label, or throws the reason it cannot be done.
+    /// from `tab`; returns `{label, open}` (the action in words, vendor pages
+    /// to open for the user), or throws the reason it cannot be done.
     pub fn act(&mut self, intent_json: &str, tab: f64, time: f64) -> Result<String, JsError> {
         let intent: crate::policy::Intent = serde_json::from_str(intent_json).map_err(|e| JsError::new(&format!("action: {e}")))?;
-        self.inner.act(&intent, tab as i64, time).map_err(|e| JsError::new(&e.0))
+        let label = self.inner.act(&intent, tab as i64, time).map_err(|e| JsError::new(&e.0))?;
+        Ok(to_json(&serde_json::json!({"label": label, "open": self.inner.pages_to_open(&intent)})))
     }
 
     /// What the choices come to for this browser (`Capabilities` JSON):

@@ -4,6 +4,7 @@ import init, { Auditor } from '../wasm/telltale.js';
 import * as journal from './journal.js';
 import * as badge from './badge.js';
 import * as packs from './packs.js';
+import * as policy from './policy.js';
 
 const queue = [];
 let auditor = null;
@@ -13,7 +14,7 @@ let markReady;
 export const ready = new Promise((resolve) => { markReady = resolve; });
 
 /** What the user should know about this worker's state (shown by the popup and options page). */
-export const status = { ready: false, startedAt: Date.now(), readyInMs: null, phases: {}, storageError: null, corrupt: [], packErrors: [] };
+export const status = { ready: false, startedAt: Date.now(), readyInMs: null, phases: {}, storageError: null, corrupt: [], packErrors: [], policy: null };
 const t0 = performance.now();
 const mark = (phase) => { status.phases[phase] = Math.round((performance.now() - t0) * 10) / 10; };
 
@@ -79,6 +80,7 @@ export async function start() {
     status.storageError = `Telltale could not read or repair its stored data (${e.message || e}); it is recording in memory.`;
   }
   mark('restored');
+  await loadChoices(a, (await stored).choices);
   const settings = await settingsPromise;
   a.forgetBefore(Date.now() - settings.retentionDays * 864e5);
   auditor = a;
@@ -88,6 +90,31 @@ export async function start() {
   status.readyInMs = Date.now() - status.startedAt;
   journal.startCompaction(() => auditor.snapshot(), status);
   markReady();
+  // The rules in force must be what the stored choices come to: repaired here
+  // after an update, a crash between two writes, or rules changed by hand.
+  policy.apply(auditor, status);
+}
+
+// Stored choices that cannot be read at all are kept aside, never dropped;
+// the core keeps aside single entries it cannot read and applies the rest.
+async function loadChoices(a, text) {
+  if (typeof text !== 'string') return;
+  try {
+    a.setPolicy(text);
+  } catch (e) {
+    const aside = `corrupt:choices:${Date.now()}`;
+    await chrome.storage.local.set({ [aside]: text });
+    await chrome.storage.local.remove('choices');
+    status.corrupt.push(aside);
+    status.storageError = `Your stored choices could not be read (${e.message || e}). They were kept aside as "${aside}"; no choice is in force.`;
+  }
+}
+
+/** Stores the choices (on the journal's write chain) and applies them. */
+export async function saveAndApplyChoices() {
+  const a = auditor;
+  await journal.write(() => chrome.storage.local.set({ choices: a.policyState() }));
+  await policy.apply(a, status);
 }
 
 /** Rebuilds the auditor after rule packs change, keeping what it learned. */
@@ -96,7 +123,20 @@ export async function reload() {
   const a = await build();
   // Taken after the await: events observed while the packs loaded are kept.
   a.restore(auditor.snapshot());
+  a.setPolicy(auditor.policyState());
   auditor = a;
+  // Packs name the companies' domains: the same choices may now mean other rules.
+  await policy.apply(auditor, status);
+}
+
+/** Replaces everything recorded, and the choices, with an "export all" file; throws its error. */
+export async function importAll(text) {
+  await ready;
+  const a = await build();
+  a.importAll(text);
+  await journal.replace(a.snapshot());
+  auditor = a;
+  await saveAndApplyChoices();
 }
 
 /** Deletes the kept-aside copies of snapshots that could not be read. */
@@ -111,6 +151,8 @@ export async function clearAll() {
   await ready;
   await journal.clear();
   const a = await build();
+  // Your choices are not recorded data: they stay, like packs and settings.
+  a.setPolicy(auditor.policyState());
   auditor = a;
   status.storageError = null;
 }

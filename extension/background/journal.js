@@ -123,6 +123,17 @@ export function removeCorrupt(keys) {
   return write(() => store.remove(keys.filter((k) => k.startsWith('corrupt:'))));
 }
 
+/** Replaces the journal and snapshot with one snapshot (an import). */
+export function replace(snapshotText) {
+  pending = [];
+  logKeys = [];
+  return write(async () => {
+    const all = await store.get(null);
+    await store.remove(Object.keys(all).filter((k) => k.startsWith(LOG)));
+    await store.set({ snapshot: snapshotText, snapshotCovers: [] });
+  });
+}
+
 /** Removes the journal and snapshot (corrupt copies stay until the user removes them). */
 export function clear() {
   pending = [];

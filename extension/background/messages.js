@@ -1,8 +1,9 @@
 // Requests from the popup, graph page, options page and content relay.
 // Each answer is something the core computed; this file only routes.
 import { Auditor, categoryInfo } from '../wasm/telltale.js';
-import { current, ready, reload, clearAll, removeCorrupt, status, submit } from './core.js';
+import { current, ready, reload, clearAll, removeCorrupt, status, submit, saveAndApplyChoices, importAll } from './core.js';
 import * as packs from './packs.js';
+import * as policy from './policy.js';
 import { write } from './journal.js';
 
 const json = (text) => JSON.parse(text);
@@ -14,6 +15,27 @@ const handlers = {
   nodeDetails: ({ site }) => json(current().nodeDetails(String(site))),
   export: ({ format }) => current().export(String(format)),
   snapshot: () => current().snapshot(),
+  exportAll: () => current().exportAll(),
+  importAll: async ({ text }) => {
+    try {
+      await importAll(String(text));
+    } catch (e) {
+      return { ok: false, error: String(e.message || e) };
+    }
+    return { ok: true };
+  },
+
+  // The user's choices: the popup's and graph page's buttons, the options page's list.
+  controls: ({ tab }) => ({ controls: json(current().controls(Number(tab))), policy: status.policy }),
+  act: async ({ intent, tab }) => {
+    const out = json(current().act(JSON.stringify(intent || {}), Number(tab ?? -1), Date.now()));
+    await saveAndApplyChoices();
+    // A vendor's own opt-out page, opened for the user beside the current tab.
+    for (const url of out.open) await chrome.tabs.create({ url, active: false }).catch(() => {});
+    return { label: out.label, policy: status.policy };
+  },
+  choices: () => ({ choices: json(current().choices()), keptAside: json(current().policyState()).kept_aside, policy: status.policy }),
+  forget: () => policy.forget(current()),
   signals: () => json(current().signals()),
   categories: () => json(categoryInfo()),
 

@@ -18,6 +18,8 @@ export const liveSource = {
   graphView: (filters) => ask('graphView', { filters }),
   nodeDetails: (site) => ask('nodeDetails', { site }),
   export: (format) => ask('export', { format }),
+  // The graph page is no tab of yours: its actions carry no Undo of a page.
+  act: (intent) => ask('act', { intent, tab: -1 }),
   close() {},
 };
 

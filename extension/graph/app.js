@@ -42,7 +42,11 @@ class App {
       onLayout: (running, error) => this.layoutChanged(running, error),
     });
     this.list = new List({ onPick: (site) => this.pick(site, { focus: true }) });
-    this.panel = new Panel({ onPick: (site) => this.pick(site, { focus: true }), onClose: () => this.pick(null) });
+    this.panel = new Panel({
+      onPick: (site) => this.pick(site, { focus: true }),
+      onClose: () => this.pick(null),
+      onAct: (site, intent) => this.act(site, intent),
+    });
 
     byId('show-graph').addEventListener('click', () => this.setMode('graph'));
     byId('show-list').addEventListener('click', () => this.setMode('list'));
@@ -103,12 +107,13 @@ class App {
 
   render(view) {
     this.view = view;
-    renderLegend(byId('legend'), view.legend, { anyFirstParty: view.nodes.some((n) => n.first_party) });
+    const blocked = view.edges.find((e) => e.state === 'blocked');
+    renderLegend(byId('legend'), view.legend, { anyFirstParty: view.nodes.some((n) => n.first_party), blockedColor: blocked ? blocked.color : null });
     this.list.show(view.nodes);
     this.renderEmpty(view);
 
     // Unchanged data keeps the picture as it is (no new layout).
-    const signature = JSON.stringify([view.nodes.map((n) => [n.id, n.size, n.color, n.first_party]), view.edges.map((e) => [e.source, e.target, e.size])]);
+    const signature = JSON.stringify([view.nodes.map((n) => [n.id, n.size, n.color, n.first_party]), view.edges.map((e) => [e.source, e.target, e.size, e.color])]);
     if (signature !== this.shown) {
       try {
         this.graph.show(view);
@@ -160,6 +165,18 @@ class App {
     if (error) this.showError(message(error));
   }
 
+  /** Block / Unblock from the details panel, then shows the new state. */
+  async act(site, intent) {
+    if (!this.source.act) return;
+    try {
+      await this.source.act(intent);
+    } catch (e) {
+      this.showError(`Could not change ${site}: ${message(e)}`);
+    }
+    await this.load();
+    if (this.selected === site) await this.pick(site);
+  }
+
   /** Selects a site (null clears): highlights it and opens its details. */
   async pick(site, { focus = false } = {}) {
     this.selected = site;
@@ -172,7 +189,7 @@ class App {
     this.panel.loading(site);
     try {
       const details = await this.source.nodeDetails(site);
-      if (this.selected === site) this.panel.show(site, details, { yourSites: this.sites.length });
+      if (this.selected === site) this.panel.show(site, details, { yourSites: this.sites.length, canAct: !!this.source.act });
     } catch (e) {
       if (this.selected === site) this.panel.close();
       this.showError(`Could not read ${site}: ${message(e)}`);

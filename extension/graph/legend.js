@@ -1,14 +1,17 @@
 // The legend: the core's [category, colour] pairs for what is on screen,
-// and the ring that marks a site you visited.
+// the ring that marks a site you visited, and the colour of blocked attempts.
 import { el, fill } from './dom.js';
 import { categoryName, categoryDescription } from './format.js';
 
-export function renderLegend(container, legend, { anyFirstParty }) {
+export function renderLegend(container, legend, { anyFirstParty, blockedColor = null }) {
   const items = legend.map(([category, color]) => el('li', { title: categoryDescription(category) },
     el('span', { class: 'swatch', style: { background: color }, 'aria-hidden': 'true' }),
     categoryName(category)));
   if (anyFirstParty) {
     items.push(el('li', { class: 'legend-ring' }, el('span', { class: 'ring', 'aria-hidden': 'true' }), 'Ring: a site you visited'));
+  }
+  if (blockedColor) {
+    items.push(el('li', { class: 'legend-blocked' }, el('span', { class: 'line', style: { background: blockedColor }, 'aria-hidden': 'true' }), 'Line in this colour: blocked by your choices'));
   }
   items.push(el('li', { class: 'legend-size' }, el('span', { class: 'dots', 'aria-hidden': 'true' }), 'Bigger: seen on more of your sites'));
   fill(container, legend.length ? el('ul', {}, items) : null);

@@ -6,11 +6,12 @@ import { categoryColor, categoryDescription, categoryName, count, plural, when }
 const SHOW_AT_MOST = 200;
 
 export class Panel {
-  /** onPick(site): a site named in the panel was clicked; onClose(). */
-  constructor({ onPick, onClose }) {
+  /** onPick(site): a site named in the panel was clicked; onClose(); onAct(site, intent): Block / Unblock (null for an imported file). */
+  constructor({ onPick, onClose, onAct }) {
     this.root = byId('panel');
     this.body = byId('panel-body');
     this.onPick = onPick;
+    this.onAct = onAct;
     this.site = null;
     byId('panel-close').addEventListener('click', onClose);
     document.addEventListener('keydown', (e) => {
@@ -28,7 +29,8 @@ export class Panel {
   }
 
   /** details: the core's answer (null when the site is unknown); yourSites: how many sites you visited. */
-  show(site, details, { yourSites }) {
+  show(site, details, { yourSites, canAct = false }) {
+    this.canAct = canAct;
     this.open(site);
     if (!details) {
       fill(this.body, el('h2', { class: 'site' }, site), el('p', { class: 'muted' }, 'Telltale has nothing on this site.'));
@@ -43,13 +45,16 @@ export class Panel {
       homepage ? el('p', { class: 'homepage' }, el('a', { href: homepage, target: '_blank', rel: 'noopener noreferrer' }, homepage)) : null,
       el('p', { class: 'badges' },
         d.tracker ? el('span', { class: 'badge tracker' }, 'Tracker') : null,
+        d.blocked_by ? el('span', { class: 'badge blocked' }, 'Blocked') : null,
         d.first_party ? el('span', { class: 'badge yours' }, 'A site you visited') : null),
+      this.control(d),
       d.categories.length ? el('ul', { class: 'chips', 'aria-label': 'Categories' },
         d.categories.map((c) => el('li', { class: 'chip', title: categoryDescription(c) },
           el('span', { class: 'swatch', style: { background: categoryColor(c) }, 'aria-hidden': 'true' }),
           categoryName(c)))) : null,
       el('dl', { class: 'facts' },
         el('dt', {}, 'Requests'), el('dd', {}, count(d.requests)),
+        el('dt', {}, 'Blocked'), el('dd', { class: 'blocked-requests' }, count(d.blocked)),
         el('dt', {}, 'First seen'), el('dd', {}, when(d.first_seen)),
         el('dt', {}, 'Last seen'), el('dd', {}, when(d.last_seen))),
       d.evidence.length ? section('Why Telltale says so', el('ul', { class: 'evidence' }, d.evidence.map((line) => el('li', {}, line)))) : null,
@@ -64,6 +69,16 @@ export class Panel {
         d.loaded.length ? this.sites(d.loaded) : null) : null,
     );
     this.body.scrollTop = 0;
+  }
+
+  /** Block / Unblock for a third party, when the data is yours (not an imported file). */
+  control(d) {
+    const third = d.requests > 0 || d.blocked > 0 || !d.first_party;
+    if (!this.onAct || !this.canAct || !third) return null;
+    const intent = d.blocked_by ? { do: 'unblock', site: d.site } : { do: 'block', site: d.site };
+    return el('p', { class: 'actions' },
+      el('button', { type: 'button', class: 'act', onclick: (e) => { e.currentTarget.disabled = true; this.onAct(d.site, intent); } }, d.blocked_by ? 'Unblock' : 'Block'),
+      d.blocked_by ? el('span', { class: 'muted small' }, ` ${d.blocked_by}`) : null);
   }
 
   /** A list of sites, each a button that selects it. */

@@ -92,7 +92,9 @@ export class GraphView {
 
   reduceEdge(edge, data) {
     if (this.selected === null) return data;
-    return this.graph.hasExtremity(edge, this.selected) ? { ...data, color: EDGE_FOCUS, zIndex: 1 } : { ...data, hidden: true };
+    // Sigma's own graph: while a new one is being set, sigma may still draw the old one.
+    const drawn = this.sigma ? this.sigma.getGraph() : this.graph;
+    return drawn.hasNode(this.selected) && drawn.hasExtremity(edge, this.selected) ? { ...data, color: EDGE_FOCUS, zIndex: 1 } : { ...data, hidden: true };
   }
 
   /** Draws a view ({nodes, edges}); sites already on screen keep their place. */
@@ -118,7 +120,8 @@ export class GraphView {
     }
     for (const e of view.edges) {
       if (graph.hasNode(e.source) && graph.hasNode(e.target) && !graph.hasDirectedEdge(e.source, e.target)) {
-        graph.addDirectedEdge(e.source, e.target, { size: e.size * scale, type: edgeType });
+        // Blocked attempts are drawn in the core's colour for them, apart from what got through.
+        graph.addDirectedEdge(e.source, e.target, { size: e.size * scale, type: edgeType, color: e.color });
       }
     }
     this.place(graph);

@@ -1,4 +1,4 @@
-// Settings: rule packs, retention, clearing and exporting data, what is stored.
+// Settings: your choices, rule packs, retention, clearing, exporting and importing data, what is stored.
 import { ask, el } from '../shared/api.js';
 
 function download(name, text, type = 'application/json') {
@@ -37,6 +37,44 @@ async function renderPacks() {
   body.replaceChildren(...rows);
 }
 
+// Only https links are made from vendors' opt-out pages (the core checked them already).
+function safeHttps(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+async function renderChoices() {
+  const { choices, keptAside, policy } = await ask('choices');
+  const list = document.getElementById('choices');
+  list.replaceChildren(...(choices.length ? choices.map((c) => el('li', { dataset: { key: c.key } },
+    el('span', { class: 'choice' }, c.label),
+    c.time ? el('span', { class: 'muted' }, ` since ${new Date(c.time).toLocaleString()}`) : null,
+    ' ',
+    el('button', { type: 'button', 'aria-label': `Remove: ${c.label}`, onclick: async () => { await ask('act', { intent: { do: 'remove', key: c.key }, tab: -1 }); renderChoices(); } }, 'Remove'),
+  )) : [el('li', { class: 'muted' }, 'No choices yet. Block a tracker or opt out from the popup.')]));
+  document.getElementById('remove-all').disabled = !choices.length;
+  const problems = [];
+  if (policy && policy.error) problems.push(el('p', { class: 'error' }, policy.error));
+  for (const n of (policy && policy.notApplied) || []) problems.push(el('p', { class: 'error' }, `Not applied: ${n.label}: ${n.reason}`));
+  for (const k of keptAside || []) problems.push(el('p', { class: 'error' }, `A stored choice could not be read and was kept aside (${k.error}): `, el('code', {}, JSON.stringify(k.entry))));
+  document.getElementById('choices-problems').replaceChildren(...problems);
+  const pages = ((policy && policy.pages) || []).map((p) => [p.company, safeHttps(p.url)]).filter(([, u]) => u);
+  document.getElementById('opt-out-pages').replaceChildren(...(pages.length ? [
+    el('h3', {}, 'Vendors’ own opt-out pages'),
+    el('p', { class: 'muted' }, 'Opting out everywhere sends Global Privacy Control and Do Not Track and sets vendors’ documented flags and cookies; these vendors also offer a page of their own.'),
+    el('ul', {}, pages.map(([company, url]) => el('li', {}, `${company}: `, el('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url)))),
+  ] : []));
+}
+
+document.getElementById('remove-all').addEventListener('click', async () => {
+  await ask('act', { intent: { do: 'remove-all' }, tab: -1 });
+  renderChoices();
+});
+
 async function renderData() {
   const [settings, status] = await Promise.all([ask('settings'), ask('status')]);
   document.getElementById('retention').value = settings.retentionDays;
@@ -71,7 +109,18 @@ document.getElementById('save-retention').addEventListener('click', async () => 
   renderData();
 });
 
-document.getElementById('export-all').addEventListener('click', async () => download('telltale-snapshot.json', await ask('snapshot')));
+document.getElementById('export-all').addEventListener('click', async () => download('telltale-snapshot.json', await ask('exportAll')));
+document.getElementById('import-all').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  const out = document.getElementById('import-error');
+  const res = await ask('importAll', { text: await file.text() });
+  out.hidden = res.ok;
+  out.textContent = res.ok ? '' : `${file.name}: ${res.error}`;
+  e.target.value = '';
+  renderChoices();
+  renderData();
+});
 document.getElementById('export-graph').addEventListener('click', async () => {
   const [[name, text]] = await ask('export', { format: 'json' });
   download(name, text);
@@ -88,4 +137,4 @@ document.getElementById('remove-corrupt').addEventListener('click', async () => 
   renderData();
 });
 
-Promise.all([renderPacks(), renderData()]).then(() => { document.body.dataset.ready = '1'; });
+Promise.all([renderChoices(), renderPacks(), renderData()]).then(() => { document.body.dataset.ready = '1'; });

@@ -1,4 +1,7 @@
-// The current tab's third parties, grouped by company, as the core reported them.
+// The current tab's third parties, grouped by company, as the core reported
+// them, with one-click controls. What each button does, whether it shows
+// "Block" or "Unblock", and which optional permission it asks for all come
+// from the core (`controls`); a click sends the intent and redraws.
 import { ask, el, chip, categoryMap } from '../shared/api.js';
 
 async function tabId() {
@@ -8,45 +11,127 @@ async function tabId() {
   return tab ? tab.id : -1;
 }
 
-function company(c, report, info) {
+let tab = -1;
+let info = null;
+
+/**
+ * A button whose accessible name is its label. `needs`: optional permissions
+ * requested in the click itself (browsers only ask inside a user gesture);
+ * refused ones leave the choice applied in part, and the core says what is missing.
+ */
+function action(label, intent, { needs = [], pressed } = {}) {
+  return el('button', {
+    type: 'button',
+    'aria-pressed': pressed === undefined ? null : String(pressed),
+    onclick: (e) => {
+      const asked = needs.length ? chrome.permissions.request({ permissions: needs }).catch(() => false) : Promise.resolve(true);
+      e.currentTarget.disabled = true;
+      asked.then(() => ask('act', { intent, tab })).then(render, showError);
+    },
+  }, label);
+}
+
+function company(c, row) {
   const replay = c.categories.includes('session-replay');
   const retarget = c.categories.includes('retargeting');
   const sites = c.sites.join(', ');
-  return el('li', { class: [replay && 'replay', retarget && 'retarget'].filter(Boolean).join(' ') || null, dataset: { company: c.company } },
-    el('div', {}, el('span', { class: 'name' }, c.company), c.tracker && el('span', { class: 'tracker-mark' }, 'tracker')),
+  const buttons = [];
+  if (c.tracker && row) {
+    buttons.push(row.blocked_by ? action('Unblock', { do: 'unblock', site: row.site }) : action('Block', { do: 'block', site: row.site }));
+    if (row.can_opt_out && !row.opted_out) buttons.push(action('Opt out', { do: 'opt-out', site: row.site }, { needs: row.opt_out_needs }));
+  }
+  return el('li', { class: [replay && 'replay', retarget && 'retarget', row && row.blocked_by && 'blocked'].filter(Boolean).join(' ') || null, dataset: { company: c.company } },
+    el('div', { class: 'row-head' },
+      el('span', { class: 'name' }, c.company), c.tracker && el('span', { class: 'tracker-mark' }, 'tracker'),
+      buttons.length ? el('span', { class: 'row-actions' }, buttons) : null),
     replay && el('div', { class: 'warning' }, 'Records what you do on this page (mouse, keys, forms).'),
     retarget && el('div', { class: 'warning' }, 'Marks you for ads that follow you to other sites.'),
     el('div', {}, c.categories.map((k) => chip(k, info))),
     c.known && sites !== c.company && el('div', { class: 'sites' }, sites),
+    row && row.blocked_by && el('div', { class: 'blocked-by' }, `Blocked by your choice: ${row.blocked_by}`),
+    row && row.opted_out && el('div', { class: 'meta' }, 'Opted out'),
     el('div', { class: 'meta' },
       `${c.requests} request${c.requests === 1 ? '' : 's'}`,
+      c.blocked ? el('span', { class: 'blocked-count' }, ` · ${c.blocked} blocked`) : '',
       c.reach > 1 ? ` · seen you on ${c.reach} of your sites` : '',
     ),
   );
 }
 
-async function main() {
-  const [info, tab] = await Promise.all([categoryMap(), tabId()]);
-  const { report, status } = await ask('tabReport', { tab });
+function pageControls(k) {
+  const buttons = [
+    action('Block all session replay', { do: k.session_replay_blocked ? 'unblock-category' : 'block-category', category: 'session-replay' }, { pressed: k.session_replay_blocked }),
+    action('Block all retargeting', { do: k.retargeting_blocked ? 'unblock-category' : 'block-category', category: 'retargeting' }, { pressed: k.retargeting_blocked }),
+    k.trusted ? action('Stop trusting this site', { do: 'untrust', site: k.site }) : action('Trust this site', { do: 'trust', site: k.site }),
+    action('Opt out everywhere', { do: k.opt_out_everywhere ? 'stop-opt-out-everywhere' : 'opt-out-everywhere' }, { needs: k.opt_out_everywhere ? [] : k.opt_out_everywhere_needs, pressed: k.opt_out_everywhere }),
+  ];
+  const forget = el('button', {
+    type: 'button',
+    title: 'Remove the cookies and site data that the trackers you block have stored',
+    onclick: (e) => {
+      const asked = chrome.permissions.request({ permissions: k.forget_needs }).catch(() => false);
+      e.currentTarget.disabled = true;
+      asked.then((granted) => (granted ? ask('forget') : null)).then((out) => {
+        render();
+        note(out ? `Removed ${out.cookies} cookie${out.cookies === 1 ? '' : 's'}${out.siteData ? ' and site data' : ''} of ${out.domains} blocked domain${out.domains === 1 ? '' : 's'}.` : 'Forget me needs permission to remove cookies and site data.');
+      }, showError);
+    },
+  }, 'Forget me');
+  return [
+    el('div', { class: 'controls' }, buttons, forget),
+    k.trusted && el('p', { class: 'meta' }, 'Trusted: nothing is blocked and no opt-out signal is sent on this site.'),
+    k.undo && el('div', { class: 'undo' }, el('span', { class: 'meta' }, `Last: ${k.undo}`), action('Undo', { do: 'undo' })),
+  ];
+}
+
+function note(text) {
+  const n = document.getElementById('note');
+  n.hidden = !text;
+  n.textContent = text || '';
+}
+
+function showError(e) {
   const alert = document.getElementById('alert');
-  if (status.storageError) {
+  alert.hidden = false;
+  alert.textContent = `Telltale: ${e.message || e}`;
+  render();
+}
+
+async function render() {
+  const [{ report, status }, { controls, policy }] = await Promise.all([ask('tabReport', { tab }), ask('controls', { tab })]);
+  const alert = document.getElementById('alert');
+  const problems = [status.storageError, policy && policy.error].filter(Boolean);
+  if (problems.length) {
     alert.hidden = false;
-    alert.textContent = status.storageError;
+    alert.textContent = problems.join(' ');
   }
   const summary = document.getElementById('summary');
   const list = document.getElementById('companies');
+  const actions = document.getElementById('actions');
   if (!report) {
-    summary.append(el('p', {}, 'Nothing recorded for this tab yet. Reload the page to audit it.'));
+    summary.replaceChildren(el('p', {}, 'Nothing recorded for this tab yet. Reload the page to audit it.'));
+    actions.replaceChildren();
+    list.replaceChildren();
+    document.body.dataset.ready = '1';
     return;
   }
   const n = report.trackers;
-  summary.append(
+  summary.replaceChildren(
     el('div', { class: 'site' }, report.site),
     el('div', {}, el('span', { class: `count${n ? '' : ' none'}` }, String(n)), n === 1 ? ' tracker' : ' trackers',
-      ` among ${report.third_parties.length} third part${report.third_parties.length === 1 ? 'y' : 'ies'}`),
+      ` among ${report.third_parties.length} third part${report.third_parties.length === 1 ? 'y' : 'ies'}`,
+      report.blocked ? el('span', { class: 'blocked-count', id: 'blocked-total' }, ` · ${report.blocked} blocked`) : null),
   );
-  list.replaceChildren(...report.companies.map((c) => company(c, report, info)));
+  const notApplied = policy && policy.notApplied && policy.notApplied.length
+    ? el('p', { class: 'alert' }, `Not applied: ${policy.notApplied.map((x) => `${x.label} (${x.reason})`).join('; ')}`) : null;
+  actions.replaceChildren(...[...pageControls(controls), notApplied].filter(Boolean));
+  list.replaceChildren(...report.companies.map((c) => company(c, controls.rows[c.company])));
   document.body.dataset.ready = '1';
+}
+
+async function main() {
+  [info, tab] = await Promise.all([categoryMap(), tabId()]);
+  await render();
 }
 
 main().catch((e) => {

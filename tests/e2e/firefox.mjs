@@ -95,6 +95,8 @@ export async function launchFirefox(web, { idleMs = 30_000 } = {}) {
         'network.cookie.cookieBehavior': 0,
         'privacy.trackingprotection.enabled': false,
         'webgl.force-enabled': true,
+        // Optional permissions asked for in a click are granted without a prompt (no one to answer it here).
+        'extensions.webextOptionalPermissionPrompts': false,
       },
     });
     s.browser = browser;

@@ -85,6 +85,14 @@ const GTM_JS = `(function () {
 })();
 `;
 
+// gtag.js in miniature: like Google's, it reads window['ga-disable-<id>'] for
+// the id in its own URL, and says what it found (it sends nothing either way).
+const GTAG_JS = `(function () {
+  var id = new URL(document.currentScript.src).searchParams.get('id');
+  window.__gtag = { id: id, disabled: window['ga-disable-' + id] === true };
+})();
+`;
+
 const ANALYTICS_JS = `(function () {
   var img = new Image();
   img.src = 'https://www.google-analytics.com/collect?v=1&t=pageview&tid=UA-1-1&dl=' + encodeURIComponent(location.href);
@@ -147,7 +155,7 @@ const THIRD_PARTIES = {
     body: GIF,
     headers: { 'set-cookie': [cookie('khaos', `k${uid++}`), cookie('audit', '1')] },
   }),
-  'www.googletagmanager.com': () => ({ type: 'text/javascript', body: GTM_JS }),
+  'www.googletagmanager.com': (req, url) => ({ type: 'text/javascript', body: url.pathname === '/gtag/js' ? GTAG_JS : GTM_JS }),
   'cdn.cookielaw.org': () => ({ type: 'text/javascript', body: 'window.OneTrustStub = true;\n' }),
   'platform.twitter.com': () => ({ type: 'text/javascript', body: 'window.twttr = { widgets: {} };\n' }),
   'snap.licdn.com': () => ({ type: 'text/javascript', body: 'window._linkedin_data_partner_ids = [42];\n' }),
@@ -351,8 +359,26 @@ function dripPage(url) {
 </body></html>`;
 }
 
+// optout.example: what opting out must show to page scripts. Its first
+// statement reads navigator.globalPrivacyControl (in the top document and in
+// an about:blank frame), then it loads gtag.js with a measurement id.
+export const OPTOUT = { site: 'optout.example', measurementId: 'G-TT0001' };
+
+function optoutPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>opt-out – fixture</title>
+<script>window.__gpcAtStart = navigator.globalPrivacyControl;</script>
+</head><body>
+<h1>Opt-out</h1>
+<iframe title="blank" src="about:blank" id="blank"></iframe>
+<script>window.__gpcInFrame = document.getElementById('blank').contentWindow.navigator.globalPrivacyControl;</script>
+<script async src="https://www.googletagmanager.com/gtag/js?id=${OPTOUT.measurementId}"></script>
+<img alt="" width="1" height="1" src="https://pixel.rubiconproject.com/tap.php?v=1&amp;nid=9">
+</body></html>`;
+}
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage };
+const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage };
 
 // ---------------------------------------------------------------- the server
 
@@ -381,7 +407,7 @@ function refererSite(req) {
 
 /**
  * Starts the fixture web on a free loopback port. Returns `{port, log, close}`;
- * `log` is every request, in order: `{host, site, path, method, page, from, dest}`.
+ * `log` is every request, in order: `{host, site, path, method, page, from, dest, cookie, gpc, dnt}`.
  */
 export async function startFixtureWeb() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-fixture-'));
@@ -403,6 +429,7 @@ export async function startFixtureWeb() {
     log.push({
       time: Date.now(), host, site: siteOf(host), path: url.pathname, query: url.search, method: req.method,
       page, from, dest: req.headers['sec-fetch-dest'] || '', cookie: req.headers.cookie || '',
+      gpc: req.headers['sec-gpc'] || '', dnt: req.headers.dnt || '',
     });
     req.resume();
     const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };

@@ -1,0 +1,180 @@
+// One-click blocking and opting out in Firefox ESR (dist/firefox, driven by
+// tests/e2e/firefox.mjs), held to the same expectations as the Chromium
+// tests (tests/e2e/blocking.test.mjs): the same popup buttons, clicked as a
+// person clicks them, and what the fixture web's server then receives.
+// Firefox differs where it matters: its declarativeNetRequest engine reports
+// a blocked request as NS_ERROR_ABORT, its background is an event page that
+// is suspended when idle (here after 1.5 s), and a temporary add-on does not
+// outlive the browser, so the restart is tested in Chromium only.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { poll, screenshotPath, sleep } from './browser.mjs';
+import { launchFirefox } from './firefox.mjs';
+import { HOSTS, OPTOUT, startFixtureWeb } from './fixture-web.mjs';
+
+const IDLE_MS = 1500;
+
+let web;
+let s;
+const tabs = {};
+
+async function openSite(site) {
+  const page = tabs[site] || (await s.browser.newPage());
+  tabs[site] = page;
+  await page.goto(`https://${site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await s.webQuiet(300);
+  return page;
+}
+
+async function tabIdOf(page) {
+  const all = await s.extPage.evaluate(() => chrome.tabs.query({}));
+  const t = all.find((x) => x.url === page.url());
+  assert.ok(t, `no tab with URL ${page.url()}`);
+  return t.id;
+}
+
+async function popupOf(site) {
+  const id = await tabIdOf(tabs[site]);
+  const popup = await s.browser.newPage();
+  await popup.setViewport({ width: 420, height: 900 });
+  await s.openExtensionPage(popup, `popup/popup.html?tab=${id}`);
+  await poll(() => popup.evaluate(() => document.body.dataset.ready === '1'), { timeout: 10_000 });
+  return popup;
+}
+
+/**
+ * Clicks the button whose text is exactly `name` (inside `within`, a CSS
+ * selector, when given) with a real input event, as browsers ask for
+ * permissions only inside one, then waits until the popup has redrawn.
+ */
+async function click(page, name, within = 'body') {
+  const handle = await poll(async () => {
+    const h = await page.evaluateHandle((n, w) => {
+      const root = document.querySelector(w);
+      return root ? [...root.querySelectorAll('button')].find((b) => b.textContent === n && !b.disabled) || null : null;
+    }, name, within);
+    const el = h.asElement();
+    if (!el) await h.dispose();
+    return el;
+  }, { timeout: 10_000 });
+  await handle.click();
+  await poll(() => page.evaluate(() => !document.querySelector('button[disabled]')), { timeout: 10_000 });
+}
+
+const hasButton = (page, name, within = 'body') => page.evaluate((n, w) => [...document.querySelector(w).querySelectorAll('button')].some((b) => b.textContent === n), name, within);
+const served = (from, site) => web.log.slice(from).filter((r) => r.site === site);
+// What pages asked for: Firefox's own requests (its settings service, the
+// tab's favicon) come from the browser, which no extension may change.
+const fromPages = (from) => web.log.slice(from).filter((r) => HOSTS.includes(r.host) && r.path !== '/favicon.ico');
+
+before(async () => {
+  web = await startFixtureWeb();
+  s = await launchFirefox(web, { idleMs: IDLE_MS });
+});
+
+after(async () => {
+  try {
+    if (s) await s.close();
+  } finally {
+    if (web) await web.close();
+  }
+});
+
+test('Firefox: Block on a tracker\'s row stops its requests, the page still loads, and the popup counts them as blocked', async () => {
+  await openSite('news.example');
+  assert.ok(served(0, 'hotjar.com').length > 0);
+  const popup = await popupOf('news.example');
+  await click(popup, 'Block', 'li[data-company="Hotjar"]');
+  assert.ok(await hasButton(popup, 'Unblock', 'li[data-company="Hotjar"]'));
+  assert.ok(await hasButton(popup, 'Undo'));
+  await popup.close();
+
+  const mark = web.log.length;
+  await openSite('news.example');
+  assert.equal(served(mark, 'hotjar.com').length, 0, 'no request for the blocked company');
+  assert.ok(served(mark, 'news.example').some((r) => r.path === '/'), 'the first party loads');
+  const { report } = await s.ask('tabReport', { tab: await tabIdOf(tabs['news.example']) });
+  const hotjar = report.third_parties.find((t) => t.site === 'hotjar.com');
+  assert.ok(hotjar && hotjar.requests === 0 && hotjar.blocked >= 1, `Firefox's aborted requests count as blocked: ${JSON.stringify(hotjar)}`);
+
+  const again = await popupOf('news.example');
+  const row = await again.evaluate(() => document.querySelector('li[data-company="Hotjar"]').innerText);
+  assert.match(row, /\d+ blocked/);
+  await again.screenshot({ path: screenshotPath('firefox-blocking-popup.png'), fullPage: true });
+  await click(again, 'Undo');
+  assert.ok(await hasButton(again, 'Block', 'li[data-company="Hotjar"]'));
+  await again.close();
+  const m2 = web.log.length;
+  await openSite('news.example');
+  const st = await s.ask('status');
+  const rules = await s.extPage.evaluate(() => chrome.declarativeNetRequest.getDynamicRules());
+  assert.ok(served(m2, 'hotjar.com').length > 0, `Undo lets it through again; policy ${JSON.stringify(st.policy)}; rules ${JSON.stringify(rules)}`);
+});
+
+test('Firefox: Block all session replay blocks the recorder on every site; Trust this site lets it through there only', async () => {
+  const popup = await popupOf('news.example');
+  await click(popup, 'Block all session replay');
+  await popup.close();
+  let mark = web.log.length;
+  for (const site of ['news.example', 'blog.example', 'recipes.example']) await openSite(site);
+  assert.deepEqual(served(mark, 'hotjar.com').map((r) => `${r.host}${r.path}`), []);
+
+  const p2 = await popupOf('recipes.example');
+  await click(p2, 'Trust this site');
+  assert.ok(await hasButton(p2, 'Stop trusting this site'));
+  await p2.close();
+  mark = web.log.length;
+  await openSite('recipes.example');
+  assert.ok(served(mark, 'hotjar.com').length > 0, 'the recorder loads on the trusted site');
+  mark = web.log.length;
+  await openSite('blog.example');
+  assert.equal(served(mark, 'hotjar.com').length, 0, 'and stays blocked elsewhere');
+});
+
+test('Firefox: Opt out everywhere sends Sec-GPC and DNT on every request and sets navigator.globalPrivacyControl and vendors\' flags first', async () => {
+  const popup = await popupOf('news.example');
+  await click(popup, 'Opt out everywhere');
+  await popup.close();
+  const mark = web.log.length;
+  const page = await openSite(OPTOUT.site);
+  await openSite('shop.example');
+  const got = fromPages(mark);
+  const missing = got.filter((r) => r.gpc !== '1' || r.dnt !== '1');
+  assert.deepEqual(missing.map((r) => `${r.host}${r.path}`), [], 'every request carries both signals');
+  assert.ok(got.some((r) => r.host === OPTOUT.site && r.path === '/'), 'the top-level document too');
+  assert.equal(await page.evaluate(() => window.__gpcAtStart), true);
+  assert.equal(await page.evaluate(() => window.__gpcInFrame), true);
+  await poll(() => page.evaluate(() => !!window.__gtag));
+  assert.deepEqual(await page.evaluate(() => window.__gtag), { id: OPTOUT.measurementId, disabled: true });
+});
+
+test('Firefox: choices hold while the background is suspended and woken; blocked attempts reach the graph and the export', async () => {
+  await sleep(IDLE_MS + 2000);
+  const mark = web.log.length;
+  await openSite('blog.example');
+  assert.equal(served(mark, 'hotjar.com').length, 0, 'still blocked after the background was suspended');
+  assert.ok(fromPages(mark).every((r) => r.gpc === '1'));
+  const view = await s.graph();
+  const edge = view.edges.find((e) => e.source === 'blog.example' && e.target === 'hotjar.com');
+  assert.ok(edge && edge.state === 'blocked', JSON.stringify(edge));
+  const [[, text]] = await s.ask('export', { format: 'json' });
+  const e = JSON.parse(text).edges.find((x) => x.source === 'blog.example' && x.target === 'hotjar.com');
+  assert.ok(e.blocked > 0);
+
+  const o = await s.browser.newPage();
+  await o.setViewport({ width: 1000, height: 900 });
+  await s.openExtensionPage(o, 'options/options.html');
+  await poll(() => o.evaluate(() => document.body.dataset.ready === '1'));
+  const labels = await o.evaluate(() => [...document.querySelectorAll('#choices li .choice')].map((x) => x.textContent));
+  assert.deepEqual(labels.sort(), ['Block all session replay', 'Opt out everywhere', 'Trust recipes.example'].sort());
+  await click(o, 'Remove all', '#choices-section');
+  await poll(async () => (await s.ask('choices')).choices.length === 0);
+  await poll(() => s.extPage.evaluate(async () => (await chrome.declarativeNetRequest.getDynamicRules()).length === 0));
+  await o.close();
+  const m2 = web.log.length;
+  await openSite('blog.example');
+  assert.ok(served(m2, 'hotjar.com').length > 0);
+  assert.ok(fromPages(m2).every((r) => r.gpc === ''));
+});
