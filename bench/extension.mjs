@@ -9,6 +9,11 @@
 // temporary directory first, so a rebuild during the run does not mix builds.
 //
 // Options: --only=size,start,load,graph   which measures (default: these four)
+//          --only=block    blocking: computing and applying a policy that blocks
+//                          5,000 domains (act message → rules in force), beside a bare
+//                          updateDynamicRules of the same rule; then the 100-third-party
+//                          page without the extension, with it, and with it and
+//                          "Block all advertising", side by side
 //          --only=load-parts  diagnostic: the load test with parts of the extension taken out,
 //                          at the first --latency value (default 0)
 //          --events=FILE   with --only=load-parts: one variant only, the build with its
@@ -40,6 +45,7 @@
 //    served here; two browsers (with / without the extension) loading it
 //    alternately (ABBA); navigation start → loadEventEnd. Once per --latency:
 //    at once (the CPU-bound worst case), and with every response delayed.
+// 5. block (only when asked): see --only=block above.
 // 4. graph: the graph page importing a 5,000-node / 20,000-edge export
 //    (bench/make-graph.mjs): change event → first sigma render and next
 //    frame; then frames per second while panning (camera moved every frame,
@@ -537,7 +543,7 @@ function edit(dir, file, fn) {
   fs.writeFileSync(p, after);
 }
 
-async function measureLoad({ parts = false, latency = 0 } = {}) {
+async function measureLoad({ parts = false, latency = 0, block = false } = {}) {
   const served = latency ? `every response sent ${latency} ms after its request` : 'every response sent at once';
   console.log(parts
     ? `\n## Diagnostic: the page with 100 third parties, with parts of the extension taken out (${served})\n`
@@ -546,10 +552,16 @@ async function measureLoad({ parts = false, latency = 0 } = {}) {
   const web = await startPageWeb(hosts, latency);
   const variants = {};
   let ext = null;
+  let blocker = null;
   try {
     ext = await ExtBrowser.open(parts ? 'parts-ext' : 'load-ext', web.port);
     variants.without = { ctx: await launch(parts ? 'parts-plain' : 'load-plain', { port: web.port }) };
     variants['with Telltale'] = { ctx: ext.ctx };
+    if (block) {
+      blocker = await ExtBrowser.open('load-block', web.port);
+      await blocker.ask('act', { intent: { do: 'block-category', category: 'advertising' }, tab: -1 });
+      variants['with Telltale, Block all advertising'] = { ctx: blocker.ctx, blocking: true, blockedBefore: (await blocker.ask('status')).stats.blocked };
+    }
     if (parts) {
       let i = 0;
       const parts = opt.events
@@ -573,7 +585,7 @@ async function measureLoad({ parts = false, latency = 0 } = {}) {
       const order = names.length === 2 ? (i % 2 ? names : [...names].reverse()) : names.map((_, k) => names[(k + i) % names.length]);
       for (const name of order) {
         const x = await loadOnce(variants[name].page, `${i}`);
-        if (x.resources !== 100 || x.tags !== 50) throw new Error(`${name} load ${i}: ${x.resources} resources, ${x.tags} tags ran; ${x.others}`);
+        if (!variants[name].blocking && (x.resources !== 100 || x.tags !== 50)) throw new Error(`${name} load ${i}: ${x.resources} resources, ${x.tags} tags ran; ${x.others}`);
         if (i >= WARM) variants[name].samples.push(x);
         await sleep(100);
       }
@@ -596,11 +608,79 @@ async function measureLoad({ parts = false, latency = 0 } = {}) {
     out.latencyMs = latency;
     results[parts ? 'loadParts' : `load${latency ? `Latency${latency}` : ''}`] = out;
     table(['variant', 'loads', 'load median ms', 'p90', 'DOMContentLoaded median', 'overhead (ratio of medians)', 'overhead (median of per-round ratios)'], rows);
+    if (blocker) {
+      const b = variants['with Telltale, Block all advertising'].samples;
+      const st = await blocker.ask('status');
+      const perLoad = (st.stats.blocked - variants['with Telltale, Block all advertising'].blockedBefore) / (WARM + LOADS);
+      console.log(`\nwith Block all advertising: ${st.policy.rules} rules in force; ${f1(perLoad)} of the page's 100 third-party requests blocked per load (Telltale's count), ${median(b.map((x) => x.tags))} of its 50 tags ran (median)`);
+    }
     console.log(`\nthe extension's graph has ${seen} edges from bench-news.example (${hosts.length} third-party hosts)`);
   } finally {
     for (const v of Object.values(variants)) await v.ctx.close().catch(() => {});
     if (ext) await ext.close();
+    if (blocker) await blocker.close();
     await web.close();
+  }
+}
+
+/**
+ * Computing and applying a policy that blocks 5,000 domains, in the
+ * extension: a pack with one company of 5,000 domains is loaded, then the
+ * `act` message (the popup's Block) is timed until it answers, which is after
+ * the rules are in force; Unblock likewise. Beside it, the floor: the same
+ * rule given to updateDynamicRules directly from an extension page.
+ */
+async function measureBlockApply(rounds = 15) {
+  console.log('\n## Blocking: compute and apply a policy that blocks 5,000 domains\n');
+  const domains = Array.from({ length: 5000 }, (_, i) => `d${i}.bench-tracker.example`);
+  const pack = {
+    format: 'telltale-rules/1', name: 'bench-5000', version: '1', license: 'CC0-1.0',
+    sources: { bench: { name: 'generated for the benchmark' } },
+    entities: [{ name: 'Bench Tracker', domains, categories: ['advertising'], source: 'bench' }],
+  };
+  const b = await ExtBrowser.open('block-apply', 9);
+  try {
+    const added = await b.ask('addPack', { name: 'bench-5000.json', text: JSON.stringify(pack) });
+    if (!added.ok) throw new Error(added.error);
+    const block = [];
+    const unblock = [];
+    const floor = [];
+    let rules = 0;
+    let rule = null;
+    for (let i = 0; i < 2 + rounds; i++) {
+      let t = performance.now();
+      await b.ask('act', { intent: { do: 'block', site: 'd0.bench-tracker.example' }, tab: -1 });
+      const dt = performance.now() - t;
+      const inForce = await b.extPage.evaluate(() => chrome.declarativeNetRequest.getDynamicRules());
+      rules = inForce.length;
+      rule = inForce[0];
+      if (rules !== 1 || rule.condition.requestDomains.length !== 5000) throw new Error(`expected one rule of 5,000 domains, got ${rules}`);
+      t = performance.now();
+      await b.ask('act', { intent: { do: 'unblock', site: 'd0.bench-tracker.example' }, tab: -1 });
+      const du = performance.now() - t;
+      // The browser alone: the same rule added and removed from an extension page.
+      const df = await b.extPage.evaluate(async (r) => {
+        const t0 = performance.now();
+        await chrome.declarativeNetRequest.updateDynamicRules({ addRules: [r] });
+        const t1 = performance.now();
+        await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [r.id] });
+        return t1 - t0;
+      }, rule);
+      if (i >= 2) {
+        block.push(dt);
+        unblock.push(du);
+        floor.push(df);
+      }
+    }
+    results.blockApply = { rounds, rules, block, unblock, floor };
+    table(['what', 'runs', 'median ms', 'p90'], [
+      ['Block (act message → core computes → rules in force)', rounds, f1(median(block)), f1(p90(block))],
+      ['Unblock (the rule removed)', rounds, f1(median(unblock)), f1(p90(unblock))],
+      ['floor: updateDynamicRules of the same rule, from an extension page', rounds, f1(median(floor)), f1(p90(floor))],
+    ]);
+    console.log(`\n${rules} rule with ${rule.condition.requestDomains.length} requestDomains`);
+  } finally {
+    await b.close();
   }
 }
 
@@ -760,6 +840,10 @@ async function main() {
   if (ONLY.has('load')) for (const latency of LATENCIES) await measureLoad({ latency });
   if (ONLY.has('load-parts')) await measureLoad({ parts: true, latency: opt.latency ? LATENCIES[0] : 0 });
   if (ONLY.has('graph')) await measureGraph(graphFile, expected);
+  if (ONLY.has('block')) {
+    await measureBlockApply();
+    for (const latency of LATENCIES) await measureLoad({ latency, block: true });
+  }
 
   results.machine.loadAfter = os.loadavg();
   console.log(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -277,6 +277,20 @@ mod tests {
     }
 
     #[test]
+    fn blocked_attempts_are_drawn_apart() {
+        let mut g = sample();
+        g.record_blocked(&s("a.example"), &s("rec.example"), 5.0);
+        g.record_blocked(&s("c.example"), &s("blocked.example"), 5.0);
+        let v = graph_view(&g, &Filters::default());
+        let edge = |a: &str, b: &str| v.edges.iter().find(|e| e.source.as_str() == a && e.target.as_str() == b).unwrap();
+        assert_eq!((edge("a.example", "rec.example").state, edge("a.example", "rec.example").color), ("partly-blocked", PARTLY_BLOCKED_EDGE));
+        assert_eq!((edge("c.example", "blocked.example").state, edge("c.example", "blocked.example").color), ("blocked", BLOCKED_EDGE));
+        assert_eq!(edge("b.example", "rec.example").color, THROUGH_EDGE);
+        let n = v.nodes.iter().find(|n| n.id.as_str() == "blocked.example").unwrap();
+        assert_eq!((n.requests, n.blocked, n.reach), (0, 1, 0));
+    }
+
+    #[test]
     fn filters_by_category_time_and_site() {
         let g = sample();
         let v = graph_view(&g, &Filters { categories: vec![Category::SessionReplay], ..Default::default() });

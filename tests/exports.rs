@@ -19,6 +19,9 @@ fn graph() -> Auditor {
     }
     let raw = r#"{"kind":"response","url":"https://www.google-analytics.com/collect","top_url":"https://www.aftonbladet.se/","tab":1,"time":1440877634000,"status":200,"set_cookie":["<i>\"x\"</i>=1; Path=/"]}"#;
     a.observe_raw(&serde_json::from_str(raw).unwrap()).unwrap();
+    // A request that a choice blocked: counted apart from those that got through.
+    let blocked = r#"{"kind":"error","url":"https://static.hotjar.com/c/hotjar-2.js","top_url":"http://aftonbladet.se/","tab":1,"time":1440877635000,"error":"net::ERR_BLOCKED_BY_CLIENT"}"#;
+    a.observe_raw(&serde_json::from_str(blocked).unwrap()).unwrap();
     a
 }
 
@@ -50,6 +53,9 @@ assert g.is_directed()
 e = g.edges["mytoys.de", "doubleclick.net"]
 assert int(e["requests"]) == 2, e
 assert '<i>"x"</i>' in str(ga["cookies"]), ga
+assert int(hj["blocked"]) == 1 and int(hj["requests"]) >= 1, hj
+assert int(g.edges["aftonbladet.se", "hotjar.com"]["blocked"]) == 1
+assert int(ga["blocked"]) == 0, ga
 print(g.number_of_nodes(), g.number_of_edges())
 "#;
 

@@ -107,8 +107,8 @@ class App {
 
   render(view) {
     this.view = view;
-    const blocked = view.edges.find((e) => e.state === 'blocked');
-    renderLegend(byId('legend'), view.legend, { anyFirstParty: view.nodes.some((n) => n.first_party), blockedColor: blocked ? blocked.color : null });
+    const colorOf = (state) => (view.edges.find((e) => e.state === state) || {}).color || null;
+    renderLegend(byId('legend'), view.legend, { anyFirstParty: view.nodes.some((n) => n.first_party), blockedColor: colorOf('blocked'), partlyColor: colorOf('partly-blocked') });
     this.list.show(view.nodes);
     this.renderEmpty(view);
 

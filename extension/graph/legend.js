@@ -3,7 +3,7 @@
 import { el, fill } from './dom.js';
 import { categoryName, categoryDescription } from './format.js';
 
-export function renderLegend(container, legend, { anyFirstParty, blockedColor = null }) {
+export function renderLegend(container, legend, { anyFirstParty, blockedColor = null, partlyColor = null }) {
   const items = legend.map(([category, color]) => el('li', { title: categoryDescription(category) },
     el('span', { class: 'swatch', style: { background: color }, 'aria-hidden': 'true' }),
     categoryName(category)));
@@ -11,7 +11,10 @@ export function renderLegend(container, legend, { anyFirstParty, blockedColor = 
     items.push(el('li', { class: 'legend-ring' }, el('span', { class: 'ring', 'aria-hidden': 'true' }), 'Ring: a site you visited'));
   }
   if (blockedColor) {
-    items.push(el('li', { class: 'legend-blocked' }, el('span', { class: 'line', style: { background: blockedColor }, 'aria-hidden': 'true' }), 'Line in this colour: blocked by your choices'));
+    items.push(el('li', { class: 'legend-blocked' }, el('span', { class: 'line', style: { background: blockedColor }, 'aria-hidden': 'true' }), 'Line: every request blocked by your choices'));
+  }
+  if (partlyColor) {
+    items.push(el('li', { class: 'legend-blocked' }, el('span', { class: 'line', style: { background: partlyColor }, 'aria-hidden': 'true' }), 'Line: some requests blocked, some got through'));
   }
   items.push(el('li', { class: 'legend-size' }, el('span', { class: 'dots', 'aria-hidden': 'true' }), 'Bigger: seen on more of your sites'));
   fill(container, legend.length ? el('ul', {}, items) : null);

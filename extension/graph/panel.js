@@ -78,7 +78,7 @@ export class Panel {
     const intent = d.blocked_by ? { do: 'unblock', site: d.site } : { do: 'block', site: d.site };
     return el('p', { class: 'actions' },
       el('button', { type: 'button', class: 'act', onclick: (e) => { e.currentTarget.disabled = true; this.onAct(d.site, intent); } }, d.blocked_by ? 'Unblock' : 'Block'),
-      d.blocked_by ? el('span', { class: 'muted small' }, ` ${d.blocked_by}`) : null);
+      d.blocked_by ? el('span', { class: 'muted small' }, ` Blocked by your choice: ${d.blocked_by}`) : null);
   }
 
   /** A list of sites, each a button that selects it. */

@@ -207,9 +207,14 @@ test('the graph page shows blocked attempts apart, offers Block / Unblock, and t
   let mark = web.log.length;
   await openSite('shop.example');
   assert.equal(served(mark, 'rubiconproject.com').length, 0, 'blocked from the graph page');
-  await g.getByRole('button', { name: 'Graph', exact: true }).click();
-  await g.waitForTimeout(1500);
+  // As a person comes back to it: the whole graph, blocked attempts in their own colour.
+  await g.reload();
+  await g.waitForSelector('body[data-ready="1"]');
+  await g.waitForTimeout(2500);
   await g.screenshot({ path: screenshotPath('blocking-graph.png') });
+  await g.getByRole('button', { name: 'List', exact: true }).click();
+  await g.locator('tr[data-site="rubiconproject.com"]').click();
+  assert.match(await panel.locator('.blocked-requests').innerText(), /^[1-9]/, 'the panel counts the blocked attempts');
   await panel.getByRole('button', { name: 'Unblock', exact: true }).click();
   await panel.getByRole('button', { name: 'Block', exact: true }).waitFor().catch(async (e) => {
     await g.screenshot({ path: screenshotPath('blocking-graph-fail.png') });
@@ -294,4 +299,51 @@ test('choices and rules survive a browser restart, and Remove all clears them', 
   assert.ok(served(mark, 'hotjar.com').length > 0, 'nothing blocked once every choice is removed');
   assert.ok(served(mark, 'blog.example').every((r) => r.gpc === ''), 'no signal either');
   assert.equal(siteOf('static.hotjar.com'), 'hotjar.com');
+});
+
+test('stored choices that are corrupt or from a newer version are kept aside and reported; the rest apply; hostile names stay text', async () => {
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  const doc = {
+    format: 'telltale-choices', version: 2,
+    choices: [
+      { kind: 'block-site', site: 'quiet-tracker.test', time: 1 },
+      { kind: 'block-everything-forever', time: 2 },
+      { kind: 'block-company', company: hostile, time: 3 },
+    ],
+  };
+  await session.extPage.evaluate((text) => chrome.storage.local.set({ choices: text }), JSON.stringify(doc));
+  await session.stopWorker();
+  await poll(async () => (await ask('status')).ready === true);
+  const { choices, keptAside, policy } = await ask('choices');
+  assert.deepEqual(choices.map((c) => c.label).sort(), [`Block ${hostile}`, 'Block quiet-tracker.test']);
+  assert.equal(keptAside.length, 1);
+  assert.match(keptAside[0].error, /newer Telltale/);
+  await poll(async () => (await dynamicRules()).some((r) => (r.condition.requestDomains || []).includes('quiet-tracker.test')));
+  assert.ok((await ask('choices')).policy.notApplied.some((n) => n.label === `Block ${hostile}`), 'a company no pack names is reported, not dropped');
+  assert.ok(policy !== undefined);
+
+  const o = await session.ctx.newPage();
+  await o.goto(`chrome-extension://${session.extensionId}/options/options.html`);
+  await o.waitForSelector('body[data-ready="1"]');
+  const text = await o.locator('#choices-section').innerText();
+  assert.ok(text.includes(`Block ${hostile}`), 'the name is shown as text');
+  assert.match(text, /kept aside \(from a newer Telltale/);
+  assert.match(text, /Not applied: Block <img/);
+  assert.equal(await o.evaluate(() => window.__pwned), undefined);
+  assert.equal(await o.locator('#choices-section img').count(), 0, 'no markup from a name');
+  await o.screenshot({ path: screenshotPath('blocking-options-kept-aside.png'), fullPage: true });
+
+  // A document that is not JSON at all: kept aside whole, reported, no choice in force.
+  await session.extPage.evaluate(() => chrome.storage.local.set({ choices: '{"format": "telltale-choices", "choices": [' }));
+  await session.stopWorker();
+  await poll(async () => (await ask('status')).ready === true);
+  const st = await ask('status');
+  assert.match(st.storageError, /stored choices could not be read/);
+  const aside = st.corrupt.find((k) => k.startsWith('corrupt:choices:'));
+  assert.ok(aside);
+  const kept = await session.extPage.evaluate((k) => chrome.storage.local.get(k), aside);
+  assert.equal(kept[aside], '{"format": "telltale-choices", "choices": [', 'kept byte for byte');
+  assert.deepEqual((await ask('choices')).choices, []);
+  await poll(async () => (await dynamicRules()).length === 0);
+  await o.close();
 });
