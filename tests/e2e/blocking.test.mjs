@@ -375,3 +375,28 @@ test('stored choices that are corrupt or from a newer version are kept aside and
   await poll(async () => (await dynamicRules()).length === 0);
   await o.close();
 });
+
+test('"Export everything" carries the choices, and importing it restores them and their rules', async () => {
+  await ask('act', { intent: { do: 'block-category', category: 'retargeting' }, tab: -1 });
+  await poll(async () => (await dynamicRules()).length > 0);
+  const exported = await ask('exportAll');
+  assert.equal(JSON.parse(exported).choices.choices[0].kind, 'block-category');
+  await ask('act', { intent: { do: 'remove-all' }, tab: -1 });
+  await poll(async () => (await dynamicRules()).length === 0);
+
+  const o = await session.ctx.newPage();
+  await o.goto(`chrome-extension://${session.extensionId}/options/options.html`);
+  await o.waitForSelector('body[data-ready="1"]');
+  await o.setInputFiles('#import-all', { name: 'telltale-snapshot.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  await o.locator('#choices li .choice', { hasText: 'Block all retargeting' }).waitFor();
+  await poll(async () => (await dynamicRules()).length > 0);
+  const mark = web.log.length;
+  await openSite('news.example');
+  assert.equal(served(mark, 'criteo.com').length, 0, 'retargeting blocked again after the import');
+  // A file that is not an export is refused with its reason, and changes nothing.
+  await o.setInputFiles('#import-all', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "telltale-snapshot", "choices": 7') });
+  await o.locator('#import-error:not([hidden])').waitFor();
+  assert.match(await o.locator('#import-error').innerText(), /^bad\.json: /);
+  assert.equal((await ask('choices')).choices.length, 1);
+  await o.close();
+});

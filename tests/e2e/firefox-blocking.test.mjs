@@ -150,6 +150,22 @@ test('Firefox: Opt out everywhere sends Sec-GPC and DNT on every request and set
   assert.deepEqual(await page.evaluate(() => window.__gtag), { id: OPTOUT.measurementId, disabled: true });
 });
 
+test('Firefox: Forget me removes a blocked tracker\'s cookies (checked through the cookies API)', async () => {
+  await openSite('shop.example');
+  const cookiesOf = (d) => s.extPage.evaluate(async (domain) => (chrome.cookies ? (await chrome.cookies.getAll({ domain })).map((c) => c.name) : null), d);
+  const popup = await popupOf('shop.example');
+  await click(popup, 'Block', 'li[data-company="Rubicon Project"]');
+  await click(popup, 'Forget me');
+  await poll(() => popup.evaluate(() => !document.getElementById('note').hidden));
+  assert.match(await popup.evaluate(() => document.getElementById('note').textContent), /Removed \d+ cookie/);
+  await popup.close();
+  assert.deepEqual(await cookiesOf('rubiconproject.com'), []);
+  assert.ok((await cookiesOf('adnxs.com')).length > 0, 'cookies of trackers you did not block stay');
+  const p2 = await popupOf('shop.example');
+  await click(p2, 'Undo');
+  await p2.close();
+});
+
 test('Firefox: choices hold while the background is suspended and woken; blocked attempts reach the graph and the export', async () => {
   await sleep(IDLE_MS + 2000);
   const mark = web.log.length;
