@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use serde::{Deserialize, Serialize};
 
@@ -139,6 +139,9 @@ pub struct CompanyReach {
 pub struct TrackerGraph {
     g: StableDiGraph<Node, Edge>,
     index: HashMap<Site, NodeIndex>,
+    /// (source, target) → edge: petgraph's `find_edge` walks the source's
+    /// edge list, which made a page with many third parties quadratic.
+    edge_index: HashMap<(NodeIndex, NodeIndex), EdgeIndex>,
 }
 
 impl TrackerGraph {
@@ -184,7 +187,7 @@ impl TrackerGraph {
 
     pub fn edge(&self, from: &Site, to: &Site) -> Option<&Edge> {
         let (a, b) = (*self.index.get(from)?, *self.index.get(to)?);
-        self.g.find_edge(a, b).map(|e| &self.g[e])
+        self.edge_index.get(&(a, b)).map(|&e| &self.g[e])
     }
 
     /// Marks `site` as visited at the top level.
@@ -196,9 +199,13 @@ impl TrackerGraph {
     fn edge_mut(&mut self, from: &Site, to: &Site, time: f64) -> &mut Edge {
         let a = self.node_ix(from, time);
         let b = self.node_ix(to, time);
-        let e = match self.g.find_edge(a, b) {
-            Some(e) => e,
-            None => self.g.add_edge(a, b, Edge::default()),
+        let e = match self.edge_index.get(&(a, b)) {
+            Some(&e) => e,
+            None => {
+                let e = self.g.add_edge(a, b, Edge::default());
+                self.edge_index.insert((a, b), e);
+                e
+            }
         };
         let edge = &mut self.g[e];
         edge.touch(time);
@@ -255,7 +262,7 @@ impl TrackerGraph {
     /// that turned out never to reach the network. Where it was seen stays.
     pub fn unrecord_request(&mut self, from: &Site, to: &Site, resource_type: Option<&str>) {
         let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else { return };
-        if let Some(e) = self.g.find_edge(a, b) {
+        if let Some(&e) = self.edge_index.get(&(a, b)) {
             let edge = &mut self.g[e];
             edge.requests = edge.requests.saturating_sub(1);
             if let Some(t) = resource_type {
@@ -353,10 +360,11 @@ impl TrackerGraph {
         for (a, b, e) in edges {
             let ia = *g.index.get(&a).ok_or_else(|| format!("edge from unknown site {a}"))?;
             let ib = *g.index.get(&b).ok_or_else(|| format!("edge to unknown site {b}"))?;
-            if g.g.find_edge(ia, ib).is_some() {
+            if g.edge_index.contains_key(&(ia, ib)) {
                 return Err(format!("edge {a} → {b} appears twice"));
             }
-            g.g.add_edge(ia, ib, e);
+            let ix = g.g.add_edge(ia, ib, e);
+            g.edge_index.insert((ia, ib), ix);
         }
         Ok(g)
     }
@@ -366,12 +374,15 @@ impl TrackerGraph {
     pub fn forget_before(&mut self, cutoff: f64) {
         let old: Vec<NodeIndex> = self.g.node_indices().filter(|&ix| self.g[ix].last_seen < cutoff).collect();
         let mut removed = BTreeSet::new();
+        let gone: std::collections::HashSet<NodeIndex> = old.iter().copied().collect();
         for ix in old {
             if let Some(n) = self.g.remove_node(ix) {
                 self.index.remove(&n.site);
                 removed.insert(n.site);
             }
         }
+        // Removed nodes took their edges with them; their indices may be reused.
+        self.edge_index.retain(|&(a, b), _| !gone.contains(&a) && !gone.contains(&b));
         if !removed.is_empty() {
             for n in self.g.node_weights_mut() {
                 n.seen_on.retain(|s| !removed.contains(s));

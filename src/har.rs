@@ -45,15 +45,29 @@ pub struct HarRequest {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct HarContent {
-    #[serde(default, rename = "mimeType")]
+    #[serde(default, rename = "mimeType", deserialize_with = "string_or_null")]
     pub mime_type: String,
+}
+
+// Browsers and HAR tools write some fields oddly: `null` for an empty
+// string, `200.0` for a status. Both read as meant.
+fn string_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+fn status_number<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(f as i64),
+        Some(f) => Err(serde::de::Error::custom(format!("invalid status {f}: expected an HTTP status code"))),
+        None => Ok(0),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct HarResponse {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "status_number")]
     pub status: i64,
-    #[serde(default, rename = "redirectURL")]
+    #[serde(default, rename = "redirectURL", deserialize_with = "string_or_null")]
     pub redirect_url: String,
     #[serde(default)]
     pub headers: Vec<HarHeader>,
@@ -250,50 +264,141 @@ impl<'de, F: FnMut(HarItem)> Visitor<'de> for EntriesSeed<'_, F> {
     }
 }
 
+/// Entries held back while their page's document is awaited (an unsorted
+/// capture); past this many, the page opens on the first of them.
+const MAX_PENDING_ENTRIES: usize = 10_000;
+
+/// One HAR page while it is read: its tab, whether its document has been
+/// seen, the entries waiting for it, and its URL from the `pages` list.
+struct PageState {
+    tab: TabId,
+    opened: bool,
+    pending: Vec<HarEntry>,
+}
+
+/// Whether an entry can be its page's document: a web URL that is not
+/// plainly a subresource (by its recorded type, else by its MIME type; an
+/// entry with neither, like a redirect hop, can).
+fn may_be_document(e: &HarEntry) -> bool {
+    let web = e.request.url.starts_with("https://") || e.request.url.starts_with("http://");
+    let t = match e.resource_type.as_deref() {
+        Some(name) => ResourceType::from_browser_name(name),
+        None if e.response.content.mime_type.trim().is_empty() => ResourceType::MainFrame,
+        None => ResourceType::from_mime(&e.response.content.mime_type),
+    };
+    web && matches!(t, ResourceType::MainFrame | ResourceType::Other)
+}
+
 /// Feeds a HAR capture to `auditor`: each HAR page becomes a tab (numbered
-/// from `first_tab`) whose first entry is its main-frame document; every
-/// entry then gives a request and a response. Returns the tabs in page order.
+/// from `first_tab`) whose main frame is its document: the first entry that
+/// can be one (entries before it wait, so an unsorted capture keeps its
+/// page), else the page's URL in the `pages` list, else its first web entry.
+/// An entry without `pageref` belongs to the page being read. Every entry
+/// gives a request and a response; an entry whose URL is not a web URL
+/// (about:, data:, ...) is counted once. Returns the tabs in page order.
 pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_tab: TabId) -> Result<Vec<TabId>, HarError> {
-    let mut tabs: Vec<(String, TabId)> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut pages: std::collections::HashMap<String, PageState> = std::collections::HashMap::new();
+    let mut page_urls: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut current: Option<String> = None;
     read_har(file, reader, |item| {
-        let HarItem::Entry(e) = item else { return };
-        let pageref = e.pageref.clone().unwrap_or_default();
-        let time = e.time_ms();
-        let (tab, first) = match tabs.iter().find(|(p, _)| *p == pageref) {
-            Some(&(_, t)) => (t, false),
-            None => {
-                let t = first_tab + tabs.len() as TabId;
-                tabs.push((pageref, t));
-                (t, true)
+        let e = match item {
+            HarItem::Page(p) => {
+                if let Some(u) = p.url.clone().or_else(|| p.title.clone()).filter(|u| u.starts_with("http://") || u.starts_with("https://")) {
+                    page_urls.insert(p.id.clone(), u);
+                }
+                return;
             }
+            HarItem::Entry(e) => e,
         };
-        let named = e.resource_type.as_deref().map(ResourceType::from_browser_name);
-        let resource_type = match named.unwrap_or_else(|| ResourceType::from_mime(&e.response.content.mime_type)) {
-            _ if first => ResourceType::MainFrame,
-            // Only a page's first document is its main frame; later documents are frames.
-            ResourceType::MainFrame => ResourceType::SubFrame,
-            t => t,
-        };
-        let _ = auditor.observe_raw(&RawEvent::Request(RawRequest {
-            url: e.request.url.clone(),
-            resource_type: resource_type.as_str().into(),
-            method: e.request.method.clone(),
-            time,
-            tab,
-            cookie_header: e.cookie_header(),
-            ..Default::default()
-        }));
-        let _ = auditor.observe_raw(&RawEvent::Response(RawResponse {
-            url: e.request.url.clone(),
-            tab,
-            time,
-            status: u16::try_from(e.response.status).unwrap_or(0),
-            redirect_url: Some(e.response.redirect_url.clone()).filter(|r| !r.is_empty()),
-            set_cookie: e.set_cookie_lines(),
-            ..Default::default()
-        }));
+        let key = e.pageref.clone().or_else(|| current.clone()).unwrap_or_default();
+        current = Some(key.clone());
+        let page = pages.entry(key.clone()).or_insert_with(|| {
+            order.push(key.clone());
+            PageState { tab: first_tab + (order.len() - 1) as TabId, opened: false, pending: Vec::new() }
+        });
+        if page.opened {
+            feed(auditor, e, page.tab, false);
+        } else if may_be_document(e) {
+            feed(auditor, e, page.tab, true);
+            page.opened = true;
+            for p in std::mem::take(&mut page.pending) {
+                feed(auditor, &p, page.tab, false);
+            }
+        } else if !(e.request.url.starts_with("https://") || e.request.url.starts_with("http://")) {
+            // Counted as what it is (not a network request); it opens no page.
+            feed(auditor, e, page.tab, false);
+        } else if page.pending.len() < MAX_PENDING_ENTRIES {
+            page.pending.push(e.clone());
+        } else {
+            open_without_document(auditor, page, page_urls.get(&key));
+            feed(auditor, e, page.tab, false);
+        }
     })?;
-    Ok(tabs.into_iter().map(|(_, t)| t).collect())
+    // Pages whose document never came: their URL in `pages`, else their first web entry.
+    for key in &order {
+        if let Some(page) = pages.get_mut(key) {
+            if !page.opened {
+                open_without_document(auditor, page, page_urls.get(key));
+            }
+        }
+    }
+    Ok(order.iter().filter_map(|k| pages.get(k)).map(|p| p.tab).collect())
+}
+
+/// Opens a page that has no document entry: at its URL from the `pages`
+/// list when there is one, else at its first waiting entry; then feeds the rest.
+fn open_without_document(auditor: &mut Auditor, page: &mut PageState, url: Option<&String>) {
+    let mut pending = std::mem::take(&mut page.pending).into_iter();
+    match url {
+        Some(u) => {
+            let time = pending.as_slice().first().map_or(0.0, HarEntry::time_ms);
+            let _ = auditor.observe_raw(&RawEvent::Navigation(crate::observe::RawNavigation { url: u.clone(), tab: page.tab, time }));
+        }
+        None => {
+            if let Some(first) = pending.next() {
+                feed(auditor, &first, page.tab, true);
+            }
+        }
+    }
+    page.opened = true;
+    for p in pending {
+        feed(auditor, &p, page.tab, false);
+    }
+}
+
+/// One entry as the browser would report it: a request, then its response.
+fn feed(auditor: &mut Auditor, e: &HarEntry, tab: TabId, document: bool) {
+    let time = e.time_ms();
+    let named = e.resource_type.as_deref().map(ResourceType::from_browser_name);
+    let resource_type = match named.unwrap_or_else(|| ResourceType::from_mime(&e.response.content.mime_type)) {
+        _ if document => ResourceType::MainFrame,
+        // Only a page's document is its main frame; later documents are frames.
+        ResourceType::MainFrame => ResourceType::SubFrame,
+        t => t,
+    };
+    let request = auditor.observe_raw(&RawEvent::Request(RawRequest {
+        url: e.request.url.clone(),
+        resource_type: resource_type.as_str().into(),
+        method: e.request.method.clone(),
+        time,
+        tab,
+        cookie_header: e.cookie_header(),
+        ..Default::default()
+    }));
+    // An unusable URL is counted once, by its request.
+    if request.is_err() {
+        return;
+    }
+    let _ = auditor.observe_raw(&RawEvent::Response(RawResponse {
+        url: e.request.url.clone(),
+        tab,
+        time,
+        status: u16::try_from(e.response.status).unwrap_or(0),
+        redirect_url: Some(e.response.redirect_url.clone()).filter(|r| !r.is_empty()),
+        set_cookie: e.set_cookie_lines(),
+        ..Default::default()
+    }));
 }
 
 #[cfg(test)]

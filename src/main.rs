@@ -128,7 +128,7 @@ mod cli {
         match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                let _ = writeln!(io::stderr(), "telltale: {e}");
+                let _ = writeln!(io::stderr(), "telltale: {}", report::printable(&e));
                 ExitCode::FAILURE
             }
         }
@@ -159,9 +159,8 @@ mod cli {
         }
         let reports: Vec<_> = tabs.iter().filter_map(|&t| auditor.tab_report(t)).collect();
         let out = report::audit(&auditor, &reports);
-        let mut stdout = io::stdout().lock();
         let text = if a.json { serde_json::to_string_pretty(&out).map_err(|e| e.to_string())? + "\n" } else { report::to_text(&out) };
-        let _ = stdout.write_all(text.as_bytes());
+        write_stdout(&text)?;
         if let (Some(path), Some(format)) = (a.export, a.format) {
             let files = export(auditor.graph(), format);
             if format == Format::Csv {
@@ -221,7 +220,7 @@ mod cli {
         let text = if a.full { serde_json::to_string_pretty(&compiled) } else { serde_json::to_string_pretty(&compiled.rules) }.map_err(|e| e.to_string())?;
         write_stdout(&(text + "\n"))?;
         for n in &compiled.not_applied {
-            let _ = writeln!(io::stderr(), "telltale: not applied: {}: {}", n.label, n.reason);
+            let _ = writeln!(io::stderr(), "telltale: not applied: {}: {}", report::printable(&n.label), report::printable(&n.reason));
         }
         if compiled.not_applied.is_empty() {
             Ok(())
@@ -236,14 +235,21 @@ mod cli {
     }
 
     fn check(packs: &[PathBuf]) -> Result<(), String> {
+        let mut out = String::new();
         for p in packs {
             let name = p.display().to_string();
             let pack = RulePack::parse(&name, &read(p)?).map_err(|e| e.to_string())?;
             let domains: usize = pack.entities.iter().map(|e| e.domains.len()).sum();
             let patterns: usize = pack.entities.iter().map(|e| e.patterns.len()).sum();
-            println!("{name}: ok: {} {} with {} entities, {domains} domains, {patterns} patterns, {} sources", pack.name, pack.version, pack.entities.len(), pack.sources.len());
+            out += &format!(
+                "{name}: ok: {} {} with {} entities, {domains} domains, {patterns} patterns, {} sources\n",
+                report::printable(&pack.name),
+                report::printable(&pack.version),
+                pack.entities.len(),
+                pack.sources.len()
+            );
         }
-        Ok(())
+        write_stdout(&out)
     }
 
     fn build(tpw: &Path, tpw_version: &str, recorders: &Path, curated: &Path, version: &str, output: &Path) -> Result<(), String> {
@@ -267,7 +273,6 @@ mod cli {
         // The result must load: check it as any pack is checked.
         RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;
         fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))?;
-        println!("{}: {} entities from {} sources", output.display(), pack.entities.len(), pack.sources.len());
-        Ok(())
+        write_stdout(&format!("{}: {} entities from {} sources\n", output.display(), pack.entities.len(), pack.sources.len()))
     }
 }

@@ -2,7 +2,7 @@
 //! cross-site picture (which companies saw you on how many of your sites).
 //! The CLI prints these; the popup renders the same structures.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -79,6 +79,13 @@ pub struct AuditOut {
 
 /// A page's third parties, with reach and categories as the auditor knows them now.
 pub fn page(a: &Auditor, r: &PageReport) -> PageOut {
+    page_with(a, r, &mut HashMap::new())
+}
+
+/// [`page`], with the reach of each company's set of sites remembered across
+/// pages: many pages share the same trackers, and the union of their
+/// `seen_on` sets is the costly part.
+fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usize>) -> PageOut {
     let g = a.graph();
     let third_parties: Vec<ThirdPartyOut> = r
         .third_parties
@@ -127,8 +134,10 @@ pub fn page(a: &Auditor, r: &PageReport) -> PageOut {
         .map(|mut c| {
             c.categories.sort();
             c.categories.dedup();
-            let seen: BTreeSet<&Site> = c.sites.iter().filter_map(|s| g.node(s)).flat_map(|n| n.seen_on.iter()).collect();
-            c.reach = seen.len();
+            c.reach = *reach_of.entry(c.sites.clone()).or_insert_with(|| {
+                let seen: BTreeSet<&Site> = c.sites.iter().filter_map(|s| g.node(s)).flat_map(|n| n.seen_on.iter()).collect();
+                seen.len()
+            });
             c
         })
         .collect();
@@ -224,11 +233,34 @@ pub fn audit(a: &Auditor, reports: &[&PageReport]) -> AuditOut {
         })
         .collect();
     AuditOut {
-        pages: reports.iter().map(|r| page(a, r)).collect(),
+        pages: {
+            let mut reach_of = HashMap::new();
+            reports.iter().map(|r| page_with(a, r, &mut reach_of)).collect()
+        },
         sites_visited: g.nodes().filter(|n| n.first_party).count(),
         cross_site,
         stats: a.stats().clone(),
     }
+}
+
+/// Text that is safe to print on a terminal: control characters (C0, DEL,
+/// C1) and the bidirectional overrides written as `\u{..}` escapes, so a
+/// name in a pack or a capture cannot move the cursor, clear the screen or
+/// reorder what is shown.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            let _ = write!(o, "\\u{{{:x}}}", c as u32);
+        } else {
+            o.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(o)
 }
 
 fn cats(c: &[Category]) -> String {
@@ -239,7 +271,7 @@ fn cats(c: &[Category]) -> String {
 pub fn to_text(out: &AuditOut) -> String {
     let mut o = String::new();
     for p in &out.pages {
-        let _ = writeln!(o, "{} ({})", p.page, p.site);
+        let _ = writeln!(o, "{} ({})", printable(&p.page), p.site);
         let _ = writeln!(o, "  {} third parties from {} companies; {} trackers", p.third_parties.len(), p.companies.len(), p.trackers);
         for c in &p.companies {
             let mark = if c.tracker { "tracker" } else { "       " };
@@ -247,7 +279,7 @@ pub fn to_text(out: &AuditOut) -> String {
             let _ = writeln!(
                 o,
                 "  {mark}  {:<32} {:>4} req{blocked}  [{}]  {}",
-                c.company,
+                printable(&c.company),
                 c.requests,
                 cats(&c.categories),
                 c.sites.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
@@ -263,7 +295,7 @@ pub fn to_text(out: &AuditOut) -> String {
         let _ = writeln!(
             o,
             "  {:<32} seen you on {} of your sites ({})  [{}]",
-            c.company,
+            printable(&c.company),
             c.reach,
             c.seen_on.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
             cats(&c.categories)

@@ -6,7 +6,9 @@ use std::fmt::Write;
 use super::{categories_cell, sorted_edges, sorted_nodes};
 use crate::graph::TrackerGraph;
 
-/// A DOT double-quoted string: backslashes and quotes escaped, line breaks removed.
+/// A DOT double-quoted string: backslashes and quotes escaped; control
+/// characters (NUL included, which ends Graphviz's strings) written as the
+/// text `\u{..}` with their code point in hex.
 fn q(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
@@ -14,7 +16,7 @@ fn q(s: &str) -> String {
         match c {
             '"' => o.push_str("\\\""),
             '\\' => o.push_str("\\\\"),
-            '\n' | '\r' => o.push(' '),
+            c if c.is_control() => o.push_str(&format!("\\\\u{{{:x}}}", c as u32)),
             c => o.push(c),
         }
     }

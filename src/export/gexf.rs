@@ -2,9 +2,7 @@
 
 use std::fmt::Write;
 
-use quick_xml::escape::escape;
-
-use super::{edge_values, node_values, sorted_edges, sorted_nodes, EDGE_FIELDS, NODE_FIELDS};
+use super::{xml_text as escape, edge_values, node_values, sorted_edges, sorted_nodes, EDGE_FIELDS, NODE_FIELDS};
 use crate::graph::TrackerGraph;
 
 pub fn write(g: &TrackerGraph) -> String {

@@ -80,6 +80,34 @@ pub fn export(g: &TrackerGraph, format: Format) -> Vec<(String, String)> {
     }
 }
 
+/// Text for an XML attribute value or element, well-formed whatever it holds:
+/// markup characters escaped; TAB, LF and CR as character references (so
+/// they survive attribute-value normalisation); and the characters XML 1.0
+/// forbids (other C0 controls, U+FFFE, U+FFFF) written as the text `\u{..}`
+/// with their code point in hex, as the CLI prints them.
+pub(crate) fn xml_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |c: char| !matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}') && (c as u32) >= 0x20;
+    if s.chars().all(plain) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            '\t' => o.push_str("&#9;"),
+            '\n' => o.push_str("&#10;"),
+            '\r' => o.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(o)
+}
+
 /// Nodes in a stable order (by site), so exports of equal graphs are equal text.
 pub(crate) fn sorted_nodes(g: &TrackerGraph) -> Vec<&Node> {
     let mut v: Vec<&Node> = g.nodes().collect();

@@ -63,6 +63,7 @@ impl RuleIndex {
     /// Adds a validated pack.
     pub fn add(&mut self, pack: &RulePack) {
         self.packs.push((pack.name.clone(), pack.version.clone()));
+        let mut touched = std::collections::HashSet::new();
         for e in &pack.entities {
             let id = self.entities.len() as u32;
             let mut categories = e.categories.clone();
@@ -83,9 +84,14 @@ impl RuleIndex {
             for p in &e.patterns {
                 // Validated by RulePack::parse.
                 let Ok((host, path_prefix)) = p.parts() else { continue };
-                let list = self.patterns.entry(host).or_default();
-                list.push(Pattern { path_prefix, categories: p.categories.clone(), entity: id, text: p.pattern.clone() });
-                // Longest prefix first, so the most specific pattern decides.
+                touched.insert(host.clone());
+                self.patterns.entry(host).or_default().push(Pattern { path_prefix, categories: p.categories.clone(), entity: id, text: p.pattern.clone() });
+            }
+        }
+        // Longest prefix first, so the most specific pattern decides; sorted
+        // once per pack (stable: among equal lengths the earlier stays first).
+        for host in touched {
+            if let Some(list) = self.patterns.get_mut(&host) {
                 list.sort_by_key(|p| std::cmp::Reverse(p.path_prefix.len()));
             }
         }

@@ -403,22 +403,23 @@ impl RulePack {
     /// Checks what serde cannot: the format tag, source references,
     /// duplicate domains, pattern syntax. Errors point at the offending text.
     fn validate(&self, file: &str, text: &str) -> Result<(), PackError> {
-        let err = |needle: &str, after: usize, message: String| {
-            let (line, column) = locate(text, needle, after);
+        let err = |needle: &str, span: (usize, usize), message: String| {
+            let (line, column) = locate(text, needle, span);
             PackError { file: file.to_owned(), line, column, message }
         };
         if self.format != FORMAT_V1 {
             return Err(err(
                 &format!("\"{}\"", self.format),
-                0,
+                (0, text.len()),
                 format!("unsupported format {:?}: expected \"{FORMAT_V1}\"", self.format),
             ));
         }
         let mut seen_domains: BTreeMap<&str, &str> = BTreeMap::new();
-        // Byte offset of the current entity, so located errors point inside it.
-        let mut cursor = text.find("\"entities\"").unwrap_or(0);
-        for entity in &self.entities {
-            cursor = find_from(text, &format!("\"{}\"", json_escape(&entity.name)), cursor).unwrap_or(cursor);
+        // Where each entity is in the text, found in one pass, so located
+        // errors point inside it at a cost bounded by its own size.
+        let spans = entity_spans(text);
+        for (i, entity) in self.entities.iter().enumerate() {
+            let cursor = spans.get(i).copied().unwrap_or((0, text.len()));
             if entity.name.trim().is_empty() {
                 return Err(err("\"name\"", cursor, "entity name is empty: expected a company or product name".into()));
             }
@@ -487,17 +488,76 @@ fn json_escape(s: &str) -> String {
     quoted[1..quoted.len() - 1].to_owned()
 }
 
-fn find_from(text: &str, needle: &str, from: usize) -> Option<usize> {
-    text.get(from..)?.find(needle).map(|i| i + from)
-}
-
-/// 1-based line and column of the first `needle` at or after byte `after`.
-fn locate(text: &str, needle: &str, after: usize) -> (usize, usize) {
-    let at = find_from(text, needle, after).or_else(|| text.find(needle)).unwrap_or(0);
+/// 1-based line and column of the first `needle` inside the byte range
+/// `span`, or of the span's start when it is not there (a value spelled with
+/// escapes, say).
+fn locate(text: &str, needle: &str, span: (usize, usize)) -> (usize, usize) {
+    let (from, to) = (span.0.min(text.len()), span.1.min(text.len()));
+    let at = text.get(from..to).and_then(|t| t.find(needle)).map_or(from, |i| i + from);
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, column)
+}
+
+/// The byte ranges of the elements of the top-level `"entities"` array, in
+/// one pass over the text (strings and nesting tracked; nothing else parsed).
+/// Empty when the array is not found as written (a key spelled with escapes).
+fn entity_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans = Vec::new();
+    let (mut i, mut depth) = (0usize, 0usize);
+    let mut key: Option<(usize, usize)> = None;
+    // Inside the entities array: the depth of its elements and where the current one began.
+    let mut inside: Option<usize> = None;
+    let mut element: Option<usize> = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && inside.is_none() {
+                    key = Some((start + 1, i.min(b.len())));
+                }
+                if inside == Some(depth) && element.is_none() {
+                    element = Some(start);
+                }
+            }
+            b'{' | b'[' => {
+                if inside == Some(depth) && element.is_none() {
+                    element = Some(i);
+                }
+                depth += 1;
+                if b[i] == b'[' && depth == 2 && inside.is_none() && key.is_some_and(|(s, e)| &text[s..e] == "entities") {
+                    inside = Some(depth);
+                }
+            }
+            b'}' | b']' => {
+                if inside == Some(depth) {
+                    if let Some(s) = element.take() {
+                        spans.push((s, i));
+                    }
+                    if b[i] == b']' {
+                        return spans;
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            b',' if inside == Some(depth) => {
+                if let Some(s) = element.take() {
+                    spans.push((s, i));
+                }
+            }
+            b':' | b',' if depth == 1 => {}
+            c if inside == Some(depth) && element.is_none() && !c.is_ascii_whitespace() => element = Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    spans
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -623,6 +683,28 @@ mod tests {
         assert!(e.message.contains("names no signal"), "{e}");
         let e = RulePack::parse("k.json", &with(r#"{"kind": "gpc", "source": "s"}"#)).unwrap_err();
         assert!(e.message.contains("unknown variant `gpc`"), "{e}");
+    }
+
+    #[test]
+    fn entities_are_found_in_one_pass() {
+        let text = r#"{"format": "x", "sources": {"entities": [1]}, "entities": [ {"name": "a\"]},{", "d": [1, {"x": "]"}]}, {"name": "b"} ,
+ {"name": "c"}], "after": [{"name": "z"}]}"#;
+        let spans = entity_spans(text);
+        let names: Vec<&str> = spans.iter().map(|&(s, e)| text[s..e].trim()).collect();
+        assert_eq!(names, [r#"{"name": "a\"]},{", "d": [1, {"x": "]"}]}"#, r#"{"name": "b"}"#, r#"{"name": "c"}"#]);
+        assert!(entity_spans("{\"entit\\u0069es\": [{}]}").is_empty());
+        assert!(entity_spans("[").is_empty());
+    }
+
+    #[test]
+    fn a_duplicate_domain_is_located_at_the_duplicate() {
+        let dup = MINIMAL.replace(
+            "\"source\": \"s\"}\n",
+            "\"source\": \"s\"},\n    {\"name\": \"Rec2\",\n     \"domains\": [\"other.example\", \"rec.example\"], \"categories\": [\"analytics\"], \"source\": \"s\"}\n",
+        );
+        let e = RulePack::parse("d.json", &dup).unwrap_err();
+        assert_eq!((e.line, e.column), (10, 35), "{e}");
+        assert!(e.message.contains("claimed by both"), "{e}");
     }
 
     #[test]
