@@ -165,11 +165,12 @@ pub(crate) const NODE_FIELDS: [(&str, Kind); 14] = [
     ("third_party", Kind::Bool),
     ("reach", Kind::Int),
     ("requests", Kind::Long),
-    ("blocked", Kind::Long),
     ("seen_on", Kind::Str),
     ("cookies", Kind::Str),
     ("first_seen", Kind::Double),
     ("last_seen", Kind::Double),
+    // Added after the others, so that columns and attribute ids stay where they were.
+    ("blocked", Kind::Long),
 ];
 
 pub(crate) fn node_values(n: &Node) -> [String; 14] {
@@ -183,11 +184,11 @@ pub(crate) fn node_values(n: &Node) -> [String; 14] {
         n.third_party.to_string(),
         n.reach().to_string(),
         n.requests.to_string(),
-        n.blocked.to_string(),
         sites_cell(&n.seen_on),
         map_cell(&n.cookies),
         n.first_seen.to_string(),
         n.last_seen.to_string(),
+        n.blocked.to_string(),
     ]
 }
 
