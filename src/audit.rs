@@ -143,10 +143,14 @@ impl Auditor {
 
     /// Loads a pack; on error nothing changes.
     pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&RulePack, PackError> {
-        let pack = RulePack::parse(file, text)?;
+        Ok(self.add_pack(RulePack::parse(file, text)?))
+    }
+
+    /// Adds a pack already read and checked ([`RulePack::read`], [`RulePack::parse`]).
+    pub fn add_pack(&mut self, pack: RulePack) -> &RulePack {
         self.rules.add(&pack);
         self.packs.push(pack);
-        Ok(self.packs.last().expect("just pushed"))
+        self.packs.last().expect("just pushed")
     }
 
     pub fn packs(&self) -> &[RulePack] {

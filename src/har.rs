@@ -146,7 +146,13 @@ pub enum HarItem<'a> {
 /// Reads a HAR from `reader`, calling `each` for every page and entry as it is parsed.
 /// Returns the number of entries. `file` names the input in errors.
 pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -> Result<usize, HarError> {
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    use std::io::BufRead;
+    let mut buffered = std::io::BufReader::with_capacity(1 << 16, reader);
+    // A UTF-8 byte-order mark (some Windows tools write one) is not JSON: skip it.
+    if buffered.fill_buf().is_ok_and(|head| head.starts_with(b"\xef\xbb\xbf")) {
+        buffered.consume(3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(buffered);
     let mut count = 0usize;
     let mut saw_log = false;
     let result = de.deserialize_map(TopVisitor { each: &mut each, count: &mut count, saw_log: &mut saw_log }).and_then(|_| de.end());
@@ -216,12 +222,7 @@ impl<'de, F: FnMut(HarItem)> Visitor<'de> for LogSeed<'_, F> {
         let mut saw_entries = false;
         while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
             match key.as_ref() {
-                "pages" => {
-                    let pages: Vec<HarPage> = map.next_value()?;
-                    for p in &pages {
-                        (self.each)(HarItem::Page(p));
-                    }
-                }
+                "pages" => map.next_value_seed(PagesSeed { each: &mut *self.each })?,
                 "entries" => {
                     saw_entries = true;
                     map.next_value_seed(EntriesSeed { each: &mut *self.each, count: &mut *self.count })?;
@@ -233,6 +234,31 @@ impl<'de, F: FnMut(HarItem)> Visitor<'de> for LogSeed<'_, F> {
         }
         if !saw_entries {
             return Err(serde::de::Error::custom("the \"log\" object has no \"entries\" array"));
+        }
+        Ok(())
+    }
+}
+
+/// The `pages` array, one page at a time (a capture can hold a huge one).
+struct PagesSeed<'a, F> {
+    each: &'a mut F,
+}
+
+impl<'de, F: FnMut(HarItem)> DeserializeSeed<'de> for PagesSeed<'_, F> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(HarItem)> Visitor<'de> for PagesSeed<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of HAR pages")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(page) = seq.next_element::<HarPage>()? {
+            (self.each)(HarItem::Page(&page));
         }
         Ok(())
     }
@@ -438,6 +464,57 @@ mod tests {
         assert!(e.response.redirect_url.starts_with("https://sso.mytoys-group.de/"));
         assert_eq!(e.time_ms(), 1513979929425.0);
         assert!(e.set_cookie_lines().iter().any(|l| l.starts_with("JSESSIONID=")));
+    }
+
+    fn entry(pageref: Option<&str>, url: &str, kind: Option<&str>) -> String {
+        let pr = pageref.map(|p| format!("\"pageref\": \"{p}\", ")).unwrap_or_default();
+        let t = kind.map(|k| format!(", \"_resourceType\": \"{k}\"")).unwrap_or_default();
+        format!("{{{pr}\"request\": {{\"url\": \"{url}\"}}, \"response\": {{\"status\": 200}}{t}}}")
+    }
+
+    /// (page URL, third-party sites) of each tab, and the stats.
+    fn audit(text: &str) -> (Vec<(String, Vec<String>)>, crate::audit::Stats) {
+        let mut a = Auditor::with_default_pack();
+        let tabs = audit_har(&mut a, "t.har", text.as_bytes(), 1).unwrap();
+        let pages = tabs
+            .iter()
+            .filter_map(|&t| a.tab_report(t))
+            .map(|r| (r.page.clone(), r.third_parties.keys().map(|s| s.to_string()).collect()))
+            .collect();
+        (pages, a.stats().clone())
+    }
+
+    #[test]
+    fn each_page_is_its_document_whatever_the_order_and_pagerefs() {
+        // Unsorted: a third party first, the document after it.
+        let text = format!(
+            "{{\"log\": {{\"entries\": [{}, {}, {}]}}}}",
+            entry(Some("p"), "https://www.google-analytics.com/collect", Some("image")),
+            entry(Some("p"), "https://news.example/", Some("document")),
+            // No pageref: it belongs to the page being read, not to a new site of yours.
+            entry(None, "https://px.tracker.example/p.gif", Some("image")),
+        );
+        let (pages, _) = audit(&text);
+        assert_eq!(pages, [("https://news.example/".to_string(), vec!["google-analytics.com".to_string(), "tracker.example".to_string()])]);
+
+        // A document that is no web page (about:blank): the `pages` list gives the page's URL; counted once.
+        let text = format!(
+            "{{\"log\": {{\"pages\": [{{\"id\": \"p\", \"title\": \"https://shop.example/cart\"}}], \"entries\": [{}, {}]}}}}",
+            entry(Some("p"), "about:blank", Some("document")),
+            entry(Some("p"), "https://www.google-analytics.com/collect", Some("image")),
+        );
+        let (pages, stats) = audit(&text);
+        assert_eq!(pages, [("https://shop.example/cart".to_string(), vec!["google-analytics.com".to_string()])]);
+        assert_eq!(stats.not_network, 1, "a non-network entry is counted once, not for its request and again for its response");
+    }
+
+    #[test]
+    fn odd_fields_and_a_byte_order_mark_are_read_as_meant() {
+        let text = "\u{feff}{\"log\": {\"entries\": [{\"request\": {\"url\": \"https://news.example/\"}, \"response\": {\"status\": 200.0, \"redirectURL\": null, \"content\": {\"mimeType\": null}}}]}}";
+        let (pages, _) = audit(text);
+        assert_eq!(pages.len(), 1);
+        let e = read("{\"log\": {\"entries\": [{\"request\": {\"url\": \"https://a.example/\"}, \"response\": {\"status\": 200.5}}]}}").unwrap_err();
+        assert!(e.message.contains("invalid status 200.5"), "{e}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod cli {
 
     use clap::{Args, Parser, Subcommand};
     use telltale::export::{export, Format};
-    use telltale::rules::build::{build_default_pack, to_json_lines, Inputs};
+    use telltale::rules::build::{build_default_pack_reporting, to_json_lines, Inputs};
     use telltale::{har, report, Auditor, RulePack};
 
     #[derive(Parser)]
@@ -138,12 +138,19 @@ mod cli {
         fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// A rule pack from a file (`-` for standard input), size-limited and located like every pack error.
+    fn read_pack(path: &Path) -> Result<RulePack, String> {
+        let name = path.display().to_string();
+        let pack = if name == "-" {
+            RulePack::read("<stdin>", io::stdin().lock())
+        } else {
+            RulePack::read(&name, fs::File::open(path).map_err(|e| format!("{name}: {e}"))?)
+        };
+        pack.map_err(|e| e.to_string())
+    }
+
     fn audit(a: AuditArgs) -> Result<(), String> {
-        let mut auditor = if a.no_default_rules { Auditor::new() } else { Auditor::with_default_pack() };
-        for p in &a.rules {
-            let name = p.display().to_string();
-            auditor.load_pack(&name, &read(p)?).map_err(|e| e.to_string())?;
-        }
+        let mut auditor = load_rules(a.no_default_rules, &a.rules)?;
         let mut tabs = Vec::new();
         for f in &a.files {
             let name = f.display().to_string();
@@ -181,8 +188,7 @@ mod cli {
     fn load_rules(no_default: bool, packs: &[PathBuf]) -> Result<Auditor, String> {
         let mut auditor = if no_default { Auditor::new() } else { Auditor::with_default_pack() };
         for p in packs {
-            let name = p.display().to_string();
-            auditor.load_pack(&name, &read(p)?).map_err(|e| e.to_string())?;
+            auditor.add_pack(read_pack(p)?);
         }
         Ok(auditor)
     }
@@ -238,7 +244,7 @@ mod cli {
         let mut out = String::new();
         for p in packs {
             let name = p.display().to_string();
-            let pack = RulePack::parse(&name, &read(p)?).map_err(|e| e.to_string())?;
+            let pack = read_pack(p)?;
             let domains: usize = pack.entities.iter().map(|e| e.domains.len()).sum();
             let patterns: usize = pack.entities.iter().map(|e| e.patterns.len()).sum();
             out += &format!(
@@ -262,7 +268,7 @@ mod cli {
             }
         }
         layers.sort();
-        let pack = build_default_pack(&Inputs {
+        let (pack, dropped) = build_default_pack_reporting(&Inputs {
             third_party_web: &read(tpw)?,
             third_party_web_version: tpw_version,
             session_recorders: &read(recorders)?,
@@ -273,6 +279,13 @@ mod cli {
         // The result must load: check it as any pack is checked.
         RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;
         fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))?;
-        write_stdout(&format!("{}: {} entities from {} sources\n", output.display(), pack.entities.len(), pack.sources.len()))
+        write_stdout(&format!(
+            "{}: {} entities from {} sources; left out {} public-suffix domains ({})\n",
+            output.display(),
+            pack.entities.len(),
+            pack.sources.len(),
+            dropped.len(),
+            dropped.join(", ")
+        ))
     }
 }

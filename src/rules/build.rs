@@ -105,6 +105,14 @@ pub struct Inputs<'a> {
 
 /// Builds the default pack. Errors name the input and what was wrong.
 pub fn build_default_pack(inp: &Inputs) -> Result<RulePack, String> {
+    build_default_pack_reporting(inp).map(|(p, _)| p)
+}
+
+/// [`build_default_pack`], also returning the source domains left out
+/// (`entity: domain`): public suffixes such as `github.io` or `de.com`,
+/// which would claim every site under them.
+pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<String>), String> {
+    let mut dropped = Vec::new();
     let tpw: Vec<TpwEntity> =
         serde_json::from_str(inp.third_party_web).map_err(|e| format!("third-party-web entities: {e}"))?;
     let mut sources = BTreeMap::new();
@@ -134,6 +142,10 @@ pub fn build_default_pack(inp: &Inputs) -> Result<RulePack, String> {
         for d in &t.domains {
             let bare = d.trim_start_matches("*.");
             let host = Host::parse(bare).map_err(|e| format!("third-party-web entity {:?}: {e}", t.name))?;
+            if super::domain_problem(&host).is_some() {
+                dropped.push(format!("{}: {}", t.name, host.as_str()));
+                continue;
+            }
             // A domain named twice keeps its first owner, as third-party-web's own matcher does.
             if seen.insert(host.as_str().to_owned()) {
                 domains.push(DomainName(host.as_str().to_owned()));
@@ -207,7 +219,7 @@ pub fn build_default_pack(inp: &Inputs) -> Result<RulePack, String> {
         }
     }
 
-    Ok(RulePack {
+    Ok((RulePack {
         format: FORMAT_V1.into(),
         name: "telltale-default".into(),
         version: inp.version.into(),
@@ -215,7 +227,7 @@ pub fn build_default_pack(inp: &Inputs) -> Result<RulePack, String> {
         sources,
         categories: category_definitions(),
         entities,
-    })
+    }, dropped))
 }
 
 /// A stable source id from its URL or name: `github.com/x/y`, lower case.

@@ -135,7 +135,10 @@ impl<'de> Deserialize<'de> for DomainName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = std::borrow::Cow::<str>::deserialize(d)?;
         match crate::site::Host::parse(&s) {
-            Ok(h) if h.as_str() == s.as_ref() => Ok(DomainName(s.into_owned())),
+            Ok(h) if h.as_str() == s.as_ref() => match domain_problem(&h) {
+                Some(m) => Err(serde::de::Error::custom(format!("domain {s:?} {m}"))),
+                None => Ok(DomainName(s.into_owned())),
+            },
             Ok(h) => Err(serde::de::Error::custom(format!(
                 "domain {s:?} is not in normal form: expected {:?} (lower case, no port, no trailing dot)",
                 h.as_str()
@@ -143,6 +146,19 @@ impl<'de> Deserialize<'de> for DomainName {
             Err(e) => Err(serde::de::Error::custom(format!("expected a domain name such as \"tracker.example\": {e}"))),
         }
     }
+}
+
+/// Why a normalised host cannot be a pack's domain, if it cannot: an IPv6
+/// literal (the schema's domain pattern has no colon), or a public suffix,
+/// which would claim every site under it.
+pub(crate) fn domain_problem(h: &crate::site::Host) -> Option<&'static str> {
+    if h.as_str().contains(':') {
+        return Some("is an IPv6 literal: expected a domain name or an IPv4 address, as the pack schema's domain pattern says");
+    }
+    if !h.is_ip() && h.registrable_domain().is_none() {
+        return Some("is a public suffix (every site under it would match): expected a registrable domain, or a host under one");
+    }
+    None
 }
 
 /// A URL pattern: `host/path-prefix`. It matches a request whose host is
@@ -164,12 +180,31 @@ pub struct UrlPattern {
 
 impl UrlPattern {
     /// Splits into (host, path prefix starting with '/').
+    /// Anything the matcher would not honour is an error, never accepted
+    /// and then ignored: a scheme, a port, a query or fragment, a host that
+    /// is not in normal form or is a public suffix.
     pub fn parts(&self) -> Result<(String, String), String> {
-        let (host, path) = match self.pattern.find('/') {
-            Some(i) => (&self.pattern[..i], &self.pattern[i..]),
-            None => (self.pattern.as_str(), "/"),
+        let p = &self.pattern;
+        if p.contains("://") {
+            return Err(format!("pattern {p:?} has a scheme: patterns match any scheme, write host/path"));
+        }
+        if p.contains(['?', '#']) {
+            return Err(format!("pattern {p:?} has a query or fragment: patterns match the path only"));
+        }
+        let (host, path) = match p.find('/') {
+            Some(i) => (&p[..i], &p[i..]),
+            None => (p.as_str(), "/"),
         };
-        let h = crate::site::Host::parse(host).map_err(|e| format!("pattern {:?}: {e}", self.pattern))?;
+        if host.contains(':') && !host.starts_with('[') {
+            return Err(format!("pattern {p:?} has a port: patterns match any port"));
+        }
+        let h = crate::site::Host::parse(host).map_err(|e| format!("pattern {p:?}: {e}"))?;
+        if h.as_str() != host {
+            return Err(format!("pattern {p:?}: host {host:?} is not in normal form: expected {:?}", h.as_str()));
+        }
+        if let Some(m) = domain_problem(&h) {
+            return Err(format!("pattern {p:?}: host {host:?} {m}"));
+        }
         Ok((h.as_str().to_owned(), path.to_owned()))
     }
 }
@@ -380,13 +415,46 @@ impl fmt::Display for PackError {
 
 impl std::error::Error for PackError {}
 
+/// The largest pack Telltale reads: far above any list people keep (the
+/// default pack is 0.3 MB, EasyList 3 MB), far below what exhausts memory.
+pub const MAX_PACK_BYTES: usize = 128 << 20;
+
 impl RulePack {
-    /// Parses and validates a pack. `file` names it in errors.
+    /// Reads a pack's bytes (a file, standard input): at most
+    /// [`MAX_PACK_BYTES`], UTF-8 with or without a byte-order mark, then
+    /// [`RulePack::parse`]. Errors are located like every pack error.
+    pub fn read(file: &str, reader: impl std::io::Read) -> Result<RulePack, PackError> {
+        let at = |line, column, message: String| PackError { file: file.to_owned(), line, column, message };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(reader, MAX_PACK_BYTES as u64 + 1), &mut bytes).map_err(|e| at(0, 0, format!("read error: {e}")))?;
+        if bytes.len() > MAX_PACK_BYTES {
+            return Err(at(1, 1, format!("larger than {} MB: expected a rule pack (Telltale reads packs up to that size)", MAX_PACK_BYTES >> 20)));
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let good = &bytes[..e.valid_up_to()];
+                let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                let last = good.iter().rposition(|&b| b == b'\n').map_or(good, |i| &good[i + 1..]);
+                let column = String::from_utf8_lossy(last).chars().count() + 1;
+                return Err(at(line, column, "invalid UTF-8: expected a UTF-8 text file".into()));
+            }
+        };
+        RulePack::parse(file, text)
+    }
+
+    /// Parses and validates a pack. `file` names it in errors. A leading
+    /// byte-order mark is allowed (columns then count from after it).
     pub fn parse(file: &str, text: &str) -> Result<RulePack, PackError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.len() > MAX_PACK_BYTES {
+            return Err(PackError { file: file.to_owned(), line: 1, column: 1, message: format!("larger than {} MB: expected a rule pack", MAX_PACK_BYTES >> 20) });
+        }
         let pack: RulePack = serde_json::from_str(text).map_err(|e| PackError {
             file: file.to_owned(),
             line: e.line(),
-            column: e.column(),
+            // At the end of the text serde_json says column 0: the end is the column after the last character.
+            column: if e.column() == 0 { end_column(text, e.line()) } else { e.column() },
             message: describe_json_error(&e),
         })?;
         pack.validate(file, text)?;
@@ -500,6 +568,11 @@ fn locate(text: &str, needle: &str, span: (usize, usize)) -> (usize, usize) {
     (line, column)
 }
 
+/// The 1-based column just after the end of line `line` (for errors at the end of the text).
+fn end_column(text: &str, line: usize) -> usize {
+    text.split('\n').nth(line.saturating_sub(1)).map_or(0, |l| l.chars().count()) + 1
+}
+
 /// The byte ranges of the elements of the top-level `"entities"` array, in
 /// one pass over the text (strings and nesting tracked; nothing else parsed).
 /// Empty when the array is not found as written (a key spelled with escapes).
@@ -587,6 +660,8 @@ mod tests {
     {"name": "Rec", "domains": ["rec.example"], "categories": ["session-replay"], "source": "s"}
   ]
 }"#;
+
+    use std::io::Read;
 
     #[test]
     fn minimal_pack_loads() {
@@ -705,6 +780,49 @@ mod tests {
         let e = RulePack::parse("d.json", &dup).unwrap_err();
         assert_eq!((e.line, e.column), (10, 35), "{e}");
         assert!(e.message.contains("claimed by both"), "{e}");
+    }
+
+    #[test]
+    fn what_the_matcher_would_not_honour_is_rejected_with_a_location() {
+        let pattern = |m: &str| MINIMAL.replace("\"source\": \"s\"}\n", &format!("\"source\": \"s\", \"patterns\": [{{\"match\": {m:?}, \"categories\": [\"analytics\"]}}]}}\n"));
+        for (m, says) in [
+            ("https://rec.example/x", "has a scheme"),
+            ("rec.example/x?y=1", "query or fragment"),
+            ("rec.example:8080/x", "has a port"),
+            ("Rec.Example/x", "not in normal form"),
+            ("co.uk/ads", "public suffix"),
+        ] {
+            let e = RulePack::parse("p.json", &pattern(m)).unwrap_err();
+            assert!(e.message.contains(says), "{m}: {e}");
+            assert_eq!(e.line, 8, "{m}: {e}");
+        }
+        for (d, says) in [("com", "public suffix"), ("github.io", "public suffix"), ("::1", "IPv6")] {
+            let e = RulePack::parse("d.json", &MINIMAL.replace("[\"rec.example\"]", &format!("[{d:?}]"))).unwrap_err();
+            assert!(e.message.contains(says), "{d}: {e}");
+            assert_eq!(e.line, 8, "{d}: {e}");
+        }
+        assert!(RulePack::parse("ip.json", &MINIMAL.replace("[\"rec.example\"]", "[\"192.0.2.1\"]")).is_ok(), "IPv4, as the schema allows");
+    }
+
+    #[test]
+    fn bom_utf8_size_and_end_of_file_are_handled() {
+        let p = RulePack::read("bom.json", format!("\u{feff}{MINIMAL}").as_bytes()).unwrap();
+        assert_eq!(p.entities.len(), 1);
+        let mut bad = MINIMAL.as_bytes().to_vec();
+        let at = MINIMAL.find("Rec").unwrap();
+        bad[at + 1] = 0xff;
+        let e = RulePack::read("utf8.json", &bad[..]).unwrap_err();
+        assert_eq!((e.line, e.column), (8, 16), "{e}");
+        assert!(e.message.contains("invalid UTF-8"), "{e}");
+        let e = RulePack::read("zero", std::io::repeat(0).take(MAX_PACK_BYTES as u64 + 10)).unwrap_err();
+        assert!(e.message.starts_with("larger than 128 MB"), "{e}");
+        let cut = &MINIMAL[..MINIMAL.find("\"entities\"").unwrap()];
+        let e = RulePack::parse("cut.json", cut).unwrap_err();
+        assert!(e.message.starts_with("unexpected end of file"), "{e}");
+        assert_eq!((e.line, e.column), (7, 2), "{e}");
+        // After a final line break serde_json says column 0: the column is where the text ends.
+        let e = RulePack::parse("nl.json", "{\n  \"format\": \"telltale-rules/1\",\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "a real column: {e}");
     }
 
     #[test]
