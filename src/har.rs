@@ -353,6 +353,10 @@ pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_ta
             }
         } else if !(e.request.url.starts_with("https://") || e.request.url.starts_with("http://")) {
             // Counted as what it is (not a network request); it opens no page.
+            // A blob: document still says whose page it is: its origin.
+            if let Some(inner) = e.request.url.strip_prefix("blob:").filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
+                page_urls.entry(key.clone()).or_insert_with(|| inner.to_owned());
+            }
             feed(auditor, e, page.tab, false);
         } else if page.pending.len() < MAX_PENDING_ENTRIES {
             page.pending.push(e.clone());

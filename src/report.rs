@@ -302,11 +302,11 @@ pub fn to_text(out: &AuditOut) -> String {
         );
     }
     let s = &out.stats;
-    if s.bad_urls + s.not_network + s.malformed_cookies > 0 {
+    if s.bad_urls + s.not_network + s.malformed_cookies + s.without_page > 0 {
         let _ = writeln!(
             o,
-            "\nSkipped: {} non-network URLs, {} unparseable URLs, {} malformed Set-Cookie headers",
-            s.not_network, s.bad_urls, s.malformed_cookies
+            "\nSkipped: {} non-network URLs, {} unparseable URLs, {} malformed Set-Cookie headers, {} requests with no page",
+            s.not_network, s.bad_urls, s.malformed_cookies, s.without_page
         );
     }
     o

@@ -206,3 +206,15 @@ fn a_pack_cannot_clear_the_screen() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!err.contains('\u{1b}') && err.lines().count() == 1, "{err}");
 }
+
+#[test]
+fn a_pipe_closed_early_is_an_error_with_a_message() {
+    let d = scratch("hostile-pipe");
+    probe(&d, "har_big.py", &["sites", "--entries", "5000", "-o", "s.har"]);
+    // `head` leaves after one byte: the rest of the report meets a closed pipe.
+    let script = format!("set -o pipefail; '{}' audit --json '{}' | head -c 1 >/dev/null", env!("CARGO_BIN_EXE_telltale"), d.join("s.har").display());
+    let out = Command::new("bash").args(["-c", &script]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("telltale: standard output:") && err.contains("Broken pipe") && err.lines().count() == 1, "{err}");
+}
