@@ -436,6 +436,14 @@ impl Auditor {
         }
     }
 
+    /// Names a tab's page in its report by what its document was (a page
+    /// with no web address, opened at a placeholder).
+    pub(crate) fn name_page(&mut self, tab: TabId, name: &str) {
+        if let Some(t) = self.tabs.get_mut(&tab) {
+            t.report.page = name.to_owned();
+        }
+    }
+
     /// The report for a tab's current page.
     pub fn tab_report(&self, tab: TabId) -> Option<&PageReport> {
         self.tabs.get(&tab).map(|t| &t.report)

@@ -300,7 +300,13 @@ struct PageState {
     tab: TabId,
     opened: bool,
     pending: Vec<HarEntry>,
+    /// The page's document when it is no web page (`about:blank`, `data:`).
+    opaque: Option<String>,
 }
+
+/// The site of a page whose document has no web address and whose `pages`
+/// entry names none: a reserved name (RFC 2606), so it cannot be a real site.
+pub const UNKNOWN_PAGE: &str = "https://unknown-page.invalid/";
 
 /// Whether an entry can be its page's document: a web URL that is not
 /// plainly a subresource (by its recorded type, else by its MIME type; an
@@ -341,7 +347,7 @@ pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_ta
         current = Some(key.clone());
         let page = pages.entry(key.clone()).or_insert_with(|| {
             order.push(key.clone());
-            PageState { tab: first_tab + (order.len() - 1) as TabId, opened: false, pending: Vec::new() }
+            PageState { tab: first_tab + (order.len() - 1) as TabId, opened: false, pending: Vec::new(), opaque: None }
         });
         if page.opened {
             feed(auditor, e, page.tab, false);
@@ -356,6 +362,8 @@ pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_ta
             // A blob: document still says whose page it is: its origin.
             if let Some(inner) = e.request.url.strip_prefix("blob:").filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
                 page_urls.entry(key.clone()).or_insert_with(|| inner.to_owned());
+            } else if page.opaque.is_none() && e.resource_type.as_deref().is_none_or(|t| ResourceType::from_browser_name(t) == ResourceType::MainFrame) {
+                page.opaque = Some(e.request.url.chars().take(200).collect());
             }
             feed(auditor, e, page.tab, false);
         } else if page.pending.len() < MAX_PENDING_ENTRIES {
@@ -376,16 +384,24 @@ pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_ta
     Ok(order.iter().filter_map(|k| pages.get(k)).map(|p| p.tab).collect())
 }
 
-/// Opens a page that has no document entry: at its URL from the `pages`
-/// list when there is one, else at its first waiting entry; then feeds the rest.
+/// Opens a page that has no web document entry: at its URL from the
+/// `pages` list when there is one; else, when its document was no web page,
+/// as an unknown page (its third parties are kept); else at its first
+/// waiting entry. Then feeds the rest.
 fn open_without_document(auditor: &mut Auditor, page: &mut PageState, url: Option<&String>) {
     let mut pending = std::mem::take(&mut page.pending).into_iter();
-    match url {
-        Some(u) => {
-            let time = pending.as_slice().first().map_or(0.0, HarEntry::time_ms);
-            let _ = auditor.observe_raw(&RawEvent::Navigation(crate::observe::RawNavigation { url: u.clone(), tab: page.tab, time }));
+    let time = pending.as_slice().first().map_or(0.0, HarEntry::time_ms);
+    let navigate = |a: &mut Auditor, u: &str| a.observe_raw(&RawEvent::Navigation(crate::observe::RawNavigation { url: u.to_owned(), tab: page.tab, time }));
+    match (url, &page.opaque) {
+        (Some(u), _) => {
+            let _ = navigate(auditor, u);
         }
-        None => {
+        (None, Some(document)) => {
+            if navigate(auditor, UNKNOWN_PAGE).is_ok() {
+                auditor.name_page(page.tab, document);
+            }
+        }
+        (None, None) => {
             if let Some(first) = pending.next() {
                 feed(auditor, &first, page.tab, true);
             }
@@ -510,6 +526,15 @@ mod tests {
         let (pages, stats) = audit(&text);
         assert_eq!(pages, [("https://shop.example/cart".to_string(), vec!["google-analytics.com".to_string()])]);
         assert_eq!(stats.not_network, 1, "a non-network entry is counted once, not for its request and again for its response");
+
+        // Neither: an unknown page, named by its document; its trackers are kept.
+        let text = format!(
+            "{{\"log\": {{\"entries\": [{}, {}]}}}}",
+            entry(Some("p"), "data:text/html,hi", Some("document")),
+            entry(Some("p"), "https://www.google-analytics.com/collect", Some("image")),
+        );
+        let (pages, _) = audit(&text);
+        assert_eq!(pages, [("data:text/html,hi".to_string(), vec!["google-analytics.com".to_string()])]);
     }
 
     #[test]

@@ -116,7 +116,20 @@ mod cli {
     }
 
     pub fn main() -> ExitCode {
-        let cli = Cli::parse();
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            // --help and --version go to standard output, which may fail like any other.
+            Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+                return match write_stdout(&e.render().to_string()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(m) => {
+                        let _ = writeln!(io::stderr(), "telltale: {m}");
+                        ExitCode::FAILURE
+                    }
+                };
+            }
+            Err(e) => e.exit(),
+        };
         let result = match cli.command {
             Command::Audit(a) => audit(a),
             Command::Policy(p) => policy(p),

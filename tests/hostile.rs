@@ -79,7 +79,7 @@ fn a_pack_with_escaped_names_and_one_with_many_patterns() {
 #[test]
 fn a_closed_stdout_is_an_error_with_a_message() {
     let har = common::har("mytoys.de-2017.har");
-    for args in [vec!["audit", har.to_str().unwrap()], vec!["audit", "--json", har.to_str().unwrap()], vec!["policy", "--opt-out"], vec!["rules", "check", "rules/default.json"]] {
+    for args in [vec!["audit", har.to_str().unwrap()], vec!["audit", "--json", har.to_str().unwrap()], vec!["policy", "--opt-out"], vec!["rules", "check", "rules/default.json"], vec!["--help"]] {
         // /dev/full: every write fails with ENOSPC.
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_telltale")).args(&args).current_dir(env!("CARGO_MANIFEST_DIR")).stdout(full).stderr(Stdio::piped()).output().unwrap();
