@@ -1,7 +1,8 @@
 // The headless demo: Telltale in headless Chromium browses the test fixture
 // web (six news, shop and blog sites with real tracker hostnames served
-// locally), then leaves the graph exports and screenshots of the popup, graph
-// and list in target/demo/. Run by scripts/demo.sh inside a network namespace
+// locally), clicks "Block all session replay" in the popup and reloads the
+// page, then leaves the graph exports and screenshots of the popup (before
+// and after), graph and list in target/demo/. Run by scripts/demo.sh inside a network namespace
 // with only loopback, so nothing leaves the machine.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,6 +49,17 @@ try {
   await popup.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
   await popup.screenshot({ path: path.join(out, 'popup-news.png'), fullPage: true });
 
+  // One click: the session recorder is blocked on every site.
+  const before = web.log.length;
+  await popup.getByRole('button', { name: 'Block all session replay', exact: true }).click();
+  await popup.waitForFunction(() => !document.querySelector('button[disabled]'));
+  await page.goto('https://news.example/', { waitUntil: 'load' });
+  await page.waitForTimeout(800);
+  const recorderRequests = web.log.slice(before).filter((r) => r.site === 'hotjar.com').length;
+  await popup.reload();
+  await popup.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+  await popup.screenshot({ path: path.join(out, 'popup-news-blocked.png'), fullPage: true });
+
   const graph = await ctx.newPage();
   await graph.setViewportSize({ width: 1400, height: 860 });
   await graph.goto(`chrome-extension://${id}/graph/graph.html`);
@@ -63,8 +75,10 @@ try {
   console.log(`Telltale demo: browsed ${sites.length} sites; the graph has ${view.nodes.length} sites and ${view.edges.length} connections.`);
   console.log(`news.example: ${report.trackers} trackers among ${report.third_parties.length} third parties:`);
   for (const c of report.companies.filter((c) => c.tracker)) console.log(`  ${c.company.padEnd(28)} ${c.categories.join(', ')}`);
+  const blocked = report.third_parties.find((t) => t.site === 'hotjar.com');
+  console.log(`After "Block all session replay": the recorder's server got ${recorderRequests} requests; Telltale counted ${blocked ? blocked.blocked : 0} blocked on news.example.`);
   console.log(`Exports: ${written.map((n) => path.join('target/demo', n)).join(' ')}`);
-  console.log('Screenshots: target/demo/popup-news.png target/demo/graph.png target/demo/list.png');
+  console.log('Screenshots: target/demo/popup-news.png target/demo/popup-news-blocked.png target/demo/graph.png target/demo/list.png');
 } finally {
   await session.close();
   await web.close();

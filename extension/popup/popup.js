@@ -44,8 +44,12 @@ function company(c, row) {
     el('div', { class: 'row-head' },
       el('span', { class: 'name' }, c.company), c.tracker && el('span', { class: 'tracker-mark' }, 'tracker'),
       buttons.length ? el('span', { class: 'row-actions' }, buttons) : null),
-    replay && el('div', { class: 'warning' }, 'Records what you do on this page (mouse, keys, forms).'),
-    retarget && el('div', { class: 'warning' }, 'Marks you for ads that follow you to other sites.'),
+    replay && el('div', { class: 'warning' }, row && row.blocked_by && !c.requests
+      ? 'Tried to record what you do on this page (mouse, keys, forms); blocked.'
+      : 'Records what you do on this page (mouse, keys, forms).'),
+    retarget && el('div', { class: 'warning' }, row && row.blocked_by && !c.requests
+      ? 'Tried to mark you for ads that follow you to other sites; blocked.'
+      : 'Marks you for ads that follow you to other sites.'),
     el('div', {}, c.categories.map((k) => chip(k, info))),
     c.known && sites !== c.company && el('div', { class: 'sites' }, sites),
     row && row.blocked_by && el('div', { class: 'blocked-by' }, `Blocked by your choice: ${row.blocked_by}`),
