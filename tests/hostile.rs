@@ -218,3 +218,42 @@ fn a_pipe_closed_early_is_an_error_with_a_message() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("telltale: standard output:") && err.contains("Broken pipe") && err.lines().count() == 1, "{err}");
 }
+
+/// Runs the CLI on every file of a probe directory: each ends with exit 0,
+/// or exit 1 and one located line on standard error; never a signal.
+fn every_file_ends_honestly(dir: &Path, args: &[&str]) -> usize {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() > 50, "{}", files.len());
+    for f in &files {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push(f.to_str().unwrap());
+        let out = telltale(&a);
+        let name = f.file_name().unwrap().to_string_lossy();
+        match out.status.code() {
+            Some(0) => {}
+            Some(1) => {
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert_eq!(err.lines().count(), 1, "{name}: {err}");
+                assert!(err.starts_with("telltale: ") && err.contains(&*name), "{name}: {err}");
+                assert!(!err.contains('\u{1b}'), "{name}: {err}");
+            }
+            other => panic!("{name}: exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+    files.len()
+}
+
+#[test]
+fn the_probes_small_hostile_hars_and_packs_end_honestly() {
+    let d = scratch("hostile-small");
+    probe(&d, "har_small.py", &["har"]);
+    probe(&d, "packs.py", &["packs"]);
+    every_file_ends_honestly(&d.join("har"), &["audit"]);
+    every_file_ends_honestly(&d.join("packs"), &["rules", "check"]);
+    // Two that once gave a wrong answer with exit 0.
+    let v = audit_json(&[d.join("har/unsorted_third_party_first.har").to_str().unwrap()]);
+    assert_eq!(v["pages"][0]["site"], "news.example", "the page is its document, not the first entry");
+    let v = audit_json(&[d.join("har/only_non_network.har").to_str().unwrap()]);
+    assert_eq!(v["stats"]["not_network"], 2, "counted once each");
+}
