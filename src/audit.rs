@@ -141,9 +141,10 @@ impl Auditor {
         a
     }
 
-    /// Loads a pack; on error nothing changes.
+    /// Loads a rule list in any format Telltale reads (a native pack, or one
+    /// it imports, told by content); on error nothing changes.
     pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&RulePack, PackError> {
-        Ok(self.add_pack(RulePack::parse(file, text)?))
+        Ok(self.add_pack(crate::rules::import::parse_any(file, text)?.pack))
     }
 
     /// Adds a pack already read and checked ([`RulePack::read`], [`RulePack::parse`]).

@@ -62,6 +62,12 @@ mod cli {
         format: Option<Format>,
     }
 
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum ImportFrom {
+        /// Disconnect's services.json (and entities.json).
+        Disconnect,
+    }
+
     #[derive(Args)]
     struct PolicyArgs {
         /// Block a company (as the packs name it), a third-party site, or a category:
@@ -87,10 +93,34 @@ mod cli {
 
     #[derive(Subcommand)]
     enum RulesCommand {
-        /// Check rule packs; errors give file, line and column.
+        /// Check rule lists (a Telltale pack or Disconnect's services.json, told by content); errors give file, line and column.
         Check {
             #[arg(required = true)]
             packs: Vec<PathBuf>,
+        },
+        /// Import a list researchers keep as a Telltale pack.
+        Import {
+            /// The list's format.
+            #[arg(long = "from", value_enum)]
+            from: ImportFrom,
+            /// The list; for disconnect, services.json then (optionally) entities.json for owners.
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+            /// Where to write the pack.
+            #[arg(short, long, value_name = "PACK.json")]
+            output: PathBuf,
+        },
+        /// Counts by category, source, licence and format of rule lists.
+        Info {
+            #[arg(required = true)]
+            packs: Vec<PathBuf>,
+        },
+        /// Merge packs into one: for a domain several name, the later pack wins (as when loaded in that order).
+        Merge {
+            #[arg(required = true)]
+            packs: Vec<PathBuf>,
+            #[arg(short, long, value_name = "PACK.json")]
+            output: PathBuf,
         },
         /// Build the default pack from its public sources.
         Build {
@@ -134,6 +164,9 @@ mod cli {
             Command::Audit(a) => audit(a),
             Command::Policy(p) => policy(p),
             Command::Rules { command: RulesCommand::Check { packs } } => check(&packs),
+            Command::Rules { command: RulesCommand::Import { from, files, output } } => import(from, &files, &output),
+            Command::Rules { command: RulesCommand::Info { packs } } => info(&packs),
+            Command::Rules { command: RulesCommand::Merge { packs, output } } => merge(&packs, &output),
             Command::Rules { command: RulesCommand::Build { third_party_web, third_party_web_version, session_recorders, curated, version, output } } => {
                 build(&third_party_web, &third_party_web_version, &session_recorders, &curated, &version, &output)
             }
@@ -151,15 +184,87 @@ mod cli {
         fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// A rule pack from a file (`-` for standard input), size-limited and located like every pack error.
-    fn read_pack(path: &Path) -> Result<RulePack, String> {
+    /// A rule list in any format Telltale reads, from a file (`-` for standard
+    /// input), size-limited and located like every pack error.
+    fn read_list(path: &Path) -> Result<telltale::rules::import::Imported, String> {
         let name = path.display().to_string();
-        let pack = if name == "-" {
-            RulePack::read("<stdin>", io::stdin().lock())
+        let (name, text) = if name == "-" {
+            ("<stdin>".to_owned(), telltale::rules::read_text("<stdin>", io::stdin().lock()))
         } else {
-            RulePack::read(&name, fs::File::open(path).map_err(|e| format!("{name}: {e}"))?)
+            let f = fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+            (name.clone(), telltale::rules::read_text(&name, f))
         };
-        pack.map_err(|e| e.to_string())
+        telltale::rules::import::parse_any(&name, &text.map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    }
+
+    fn read_pack(path: &Path) -> Result<RulePack, String> {
+        read_list(path).map(|i| i.pack)
+    }
+
+    fn skipped_note(skipped: &std::collections::BTreeMap<String, usize>) -> String {
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; left out: {}", skipped.iter().map(|(why, n)| format!("{n} {why}")).collect::<Vec<_>>().join(", "))
+        }
+    }
+
+    fn write_pack(output: &Path, pack: &RulePack) -> Result<(), String> {
+        let text = to_json_lines(pack);
+        // What is written must load: it is checked as any pack is.
+        RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;
+        fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))
+    }
+
+    fn import(from: ImportFrom, files: &[PathBuf], output: &Path) -> Result<(), String> {
+        use telltale::rules::import::{check, disconnect};
+        let json = |p: &Path| -> Result<serde_json::Value, String> {
+            let name = p.display().to_string();
+            let text = telltale::rules::read_text(&name, fs::File::open(p).map_err(|e| format!("{name}: {e}"))?).map_err(|e| e.to_string())?;
+            serde_json::from_str(&text).map_err(|e| format!("{name}:{}:{}: not valid JSON: {e}", e.line(), e.column()))
+        };
+        let imported = match from {
+            ImportFrom::Disconnect => {
+                if files.len() > 2 {
+                    return Err("--from disconnect takes services.json and, optionally, entities.json".into());
+                }
+                let services = json(&files[0])?;
+                let entities = files.get(1).map(|p| json(p)).transpose()?;
+                let (sname, ename) = (files[0].display().to_string(), files.get(1).map(|p| p.display().to_string()));
+                let i = disconnect::import((&sname, &services), entities.as_ref().map(|e| (ename.as_deref().unwrap_or(""), e))).map_err(|e| e.to_string())?;
+                check(&sname, i).map_err(|e| e.to_string())?
+            }
+        };
+        write_pack(output, &imported.pack)?;
+        write_stdout(&format!(
+            "{}: {} entities, {} domains, from {}{}\n",
+            output.display(),
+            imported.pack.entities.len(),
+            imported.pack.entities.iter().map(|e| e.domains.len()).sum::<usize>(),
+            files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(" and "),
+            skipped_note(&imported.skipped)
+        ))
+    }
+
+    fn info(packs: &[PathBuf]) -> Result<(), String> {
+        let mut out = String::new();
+        for p in packs {
+            let imported = read_list(p)?;
+            for line in telltale::rules::info(&imported.pack, &p.display().to_string()).lines() {
+                out += &format!("{}\n", report::printable(line));
+            }
+            if !imported.skipped.is_empty() {
+                out += &format!("  imported{}\n", skipped_note(&imported.skipped).trim_start_matches(';'));
+            }
+        }
+        write_stdout(&out)
+    }
+
+    fn merge(packs: &[PathBuf], output: &Path) -> Result<(), String> {
+        let list = packs.iter().map(|p| read_pack(p)).collect::<Result<Vec<_>, _>>()?;
+        let merged = telltale::rules::merge(&list);
+        write_pack(output, &merged)?;
+        write_stdout(&format!("{}: {} entities from {} packs\n", output.display(), merged.entities.len(), list.len()))
     }
 
     fn audit(a: AuditArgs) -> Result<(), String> {

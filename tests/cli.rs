@@ -223,3 +223,42 @@ fn policy_says_what_it_cannot_apply() {
     let out = telltale(&["policy", "--block", "hotjar.com"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected company:NAME, site:SITE or category:ID"));
 }
+
+#[test]
+fn disconnect_lists_import_load_and_merge() {
+    let dir = scratch("cli-import");
+    let services = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/disconnect/services.json");
+    let entities = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/disconnect/entities.json");
+    let pack = dir.join("disconnect.json");
+    let out = telltale(&["rules", "import", "--from", "disconnect", services, entities, "-o", pack.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("1886 entities") && said.contains("left out: 13 domains"), "{said}");
+    let out = telltale(&["rules", "check", pack.to_str().unwrap(), services]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The list itself loads too, its format told by its content, and classifies.
+    let out = telltale(&["audit", "--json", "--no-default-rules", "--rules", services, common::har("aftonbladet.se-2015.har").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hotjar = third_party(&v["pages"][0], "hotjar.com");
+    assert_eq!(hotjar["entity"], "ContentSquare");
+    assert_eq!(cats(hotjar), ["session-replay", "analytics"]);
+    let out = telltale(&["rules", "info", pack.to_str().unwrap()]);
+    let info = String::from_utf8(out.stdout).unwrap();
+    assert!(info.contains("licence CC-BY-NC-SA-4.0") && info.contains("advertising 1273"), "{info}");
+    // Merged after the default pack, the merged pack says what loading both in that order says.
+    let merged = dir.join("merged.json");
+    let out = telltale(&["rules", "merge", concat!(env!("CARGO_MANIFEST_DIR"), "/rules/default.json"), pack.to_str().unwrap(), "-o", merged.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let har = common::har("mytoys.de-2017.har");
+    let by_merged: Value = serde_json::from_slice(&telltale(&["audit", "--json", "--no-default-rules", "--rules", merged.to_str().unwrap(), har.to_str().unwrap()]).stdout).unwrap();
+    let by_loading: Value = serde_json::from_slice(&telltale(&["audit", "--json", "--rules", pack.to_str().unwrap(), har.to_str().unwrap()]).stdout).unwrap();
+    let entities = |v: &Value| -> Vec<(String, String)> {
+        v["pages"][0]["third_parties"].as_array().unwrap().iter().map(|t| (t["site"].to_string(), t["entity"].to_string())).collect()
+    };
+    assert_eq!(entities(&by_merged), entities(&by_loading));
+    assert!(entities(&by_merged).iter().any(|(s, e)| s == "\"doubleclick.net\"" && e == "\"Google\""), "{:?}", entities(&by_merged));
+    // A format Telltale does not read is named, not guessed.
+    let out = telltale(&["rules", "import", "--from", "tds", services, "-o", "x.json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: disconnect"));
+}

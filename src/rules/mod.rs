@@ -6,7 +6,9 @@
 //! `rules/telltale-rules-v1.schema.json`.
 
 pub mod build;
+pub mod import;
 mod index;
+mod manage;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,6 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use index::{Match, PatternRef, RuleIndex};
+pub use manage::{info, merge};
 
 /// The format tag every v1 pack carries in `"format"`.
 pub const FORMAT_V1: &str = "telltale-rules/1";
@@ -419,28 +422,28 @@ impl std::error::Error for PackError {}
 /// default pack is 0.3 MB, EasyList 3 MB), far below what exhausts memory.
 pub const MAX_PACK_BYTES: usize = 128 << 20;
 
+/// The text of a rule list (a file, standard input): at most
+/// [`MAX_PACK_BYTES`], and UTF-8 (a bad byte is given its line and column).
+pub fn read_text(file: &str, reader: impl std::io::Read) -> Result<String, PackError> {
+    let at = |line, column, message: String| PackError { file: file.to_owned(), line, column, message };
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, MAX_PACK_BYTES as u64 + 1), &mut bytes).map_err(|e| at(0, 0, format!("read error: {e}")))?;
+    if bytes.len() > MAX_PACK_BYTES {
+        return Err(at(1, 1, format!("larger than {} MB: expected a rule pack (Telltale reads packs up to that size)", MAX_PACK_BYTES >> 20)));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let last = good.iter().rposition(|&b| b == b'\n').map_or(good, |i| &good[i + 1..]);
+        let column = String::from_utf8_lossy(last).chars().count() + 1;
+        at(line, column, "invalid UTF-8: expected a UTF-8 text file".into())
+    })
+}
+
 impl RulePack {
-    /// Reads a pack's bytes (a file, standard input): at most
-    /// [`MAX_PACK_BYTES`], UTF-8 with or without a byte-order mark, then
-    /// [`RulePack::parse`]. Errors are located like every pack error.
+    /// Reads a native pack: [`read_text`], then [`RulePack::parse`].
     pub fn read(file: &str, reader: impl std::io::Read) -> Result<RulePack, PackError> {
-        let at = |line, column, message: String| PackError { file: file.to_owned(), line, column, message };
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(reader, MAX_PACK_BYTES as u64 + 1), &mut bytes).map_err(|e| at(0, 0, format!("read error: {e}")))?;
-        if bytes.len() > MAX_PACK_BYTES {
-            return Err(at(1, 1, format!("larger than {} MB: expected a rule pack (Telltale reads packs up to that size)", MAX_PACK_BYTES >> 20)));
-        }
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let good = &bytes[..e.valid_up_to()];
-                let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-                let last = good.iter().rposition(|&b| b == b'\n').map_or(good, |i| &good[i + 1..]);
-                let column = String::from_utf8_lossy(last).chars().count() + 1;
-                return Err(at(line, column, "invalid UTF-8: expected a UTF-8 text file".into()));
-            }
-        };
-        RulePack::parse(file, text)
+        RulePack::parse(file, &read_text(file, reader)?)
     }
 
     /// Parses and validates a pack. `file` names it in errors. A leading
