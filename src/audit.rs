@@ -197,6 +197,11 @@ impl Auditor {
         policy::pages_to_open(intent, &self.rules, &self.graph)
     }
 
+    /// The trackers the heuristics found that no loaded pack names, as a pack.
+    pub fn learned_pack(&self, seen_in: &str, version: &str) -> RulePack {
+        crate::learn::learned_pack(&self.learner, &self.rules, seen_in, version)
+    }
+
     /// What the choices come to, for this browser's capabilities.
     pub fn compile_policy(&self, caps: &Capabilities) -> Compiled {
         policy::compile(&self.policy, &self.rules, &self.graph, caps)

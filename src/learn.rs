@@ -52,6 +52,45 @@ impl Learner {
     }
 }
 
+/// The third parties the heuristics flagged and no loaded pack names, as a
+/// native pack researchers can share and load. Its one source says what the
+/// entries rest on: what this browser (or these captures) saw.
+pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in: &str, version: &str) -> crate::rules::RulePack {
+    use crate::rules::{Category, DomainName, Entity, RulePack, Source, FORMAT_V1};
+    let mut entities = Vec::new();
+    for (site, sites) in learner.cookie_sites.iter().filter(|(_, s)| s.len() >= CROSS_SITE_MIN_SITES) {
+        let Ok(host) = crate::site::Host::parse(site.as_str()) else { continue };
+        let Ok(domain) = DomainName::of_host(&host) else { continue };
+        if rules.entity_of_host(&host).is_some() {
+            continue;
+        }
+        entities.push(Entity {
+            name: site.to_string(),
+            company: None,
+            homepage: None,
+            domains: vec![domain],
+            categories: vec![Category::CrossSiteCookies],
+            patterns: vec![],
+            opt_outs: vec![],
+            source: format!("learned-{}", sites.len().min(CROSS_SITE_SOURCES)),
+        });
+    }
+    let mut sources = std::collections::BTreeMap::new();
+    for e in &entities {
+        let n: usize = e.source.trim_start_matches("learned-").parse().unwrap_or(CROSS_SITE_MIN_SITES);
+        let more = if n >= CROSS_SITE_SOURCES { " or more" } else { "" };
+        sources.entry(e.source.clone()).or_insert_with(|| Source {
+            name: format!("Telltale's cross-site-cookies heuristic in {seen_in}: set or received cookies as a third party on {n}{more} first-party sites"),
+            url: None,
+            license: None,
+        });
+    }
+    RulePack { format: FORMAT_V1.into(), name: "telltale-learned".into(), version: version.into(), license: "CC0-1.0".into(), sources, categories: vec![], entities }
+}
+
+/// Learned packs group their entries by how many sites saw them, up to this many.
+const CROSS_SITE_SOURCES: usize = 10;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +115,24 @@ mod tests {
         let mut l = Learner::default();
         l.saw_cookie(&s("a.example"), &s("a.example"));
         assert!(l.cookie_sites.is_empty());
+    }
+
+    #[test]
+    fn learned_trackers_make_a_pack_that_loads() {
+        let mut l = Learner::default();
+        for page in ["a.example", "b.example", "c.example"] {
+            l.saw_cookie(&s("unlisted.example"), &s(page));
+        }
+        l.saw_cookie(&s("once.example"), &s("a.example"));
+        l.saw_cookie(&s("doubleclick.net"), &s("a.example"));
+        l.saw_cookie(&s("doubleclick.net"), &s("b.example"));
+        let mut rules = crate::rules::RuleIndex::new();
+        rules.add(&crate::rules::RulePack::default_pack());
+        let p = learned_pack(&l, &rules, "this browser", "2026-12-02");
+        assert_eq!(p.entities.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["unlisted.example"], "only what no pack names, past the threshold");
+        let text = crate::rules::build::to_json_lines(&p);
+        let back = crate::rules::RulePack::parse("learned.json", &text).unwrap();
+        assert!(back.sources["learned-3"].name.contains("on 3 first-party sites"), "{:?}", back.sources);
     }
 
     #[test]

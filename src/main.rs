@@ -60,6 +60,9 @@ mod cli {
         /// Export format: json, gexf, graphml, dot or csv.
         #[arg(long, value_name = "FORMAT", requires = "export")]
         format: Option<Format>,
+        /// Also write the trackers that heuristics found and no pack names, as a rule pack to share.
+        #[arg(long, value_name = "PACK.json")]
+        learned_pack: Option<PathBuf>,
     }
 
     #[derive(Clone, Copy, clap::ValueEnum)]
@@ -299,6 +302,12 @@ mod cli {
                 fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
             }
             let _ = writeln!(io::stderr(), "telltale: wrote the {format} export to {}", path.display());
+        }
+        if let Some(path) = &a.learned_pack {
+            let names: Vec<String> = a.files.iter().map(|f| f.display().to_string()).collect();
+            let pack = auditor.learned_pack(&format!("the captures {}", names.join(", ")), "1");
+            write_pack(path, &pack)?;
+            let _ = writeln!(io::stderr(), "telltale: wrote {} learned trackers to {}", pack.entities.len(), path.display());
         }
         Ok(())
     }

@@ -240,6 +240,12 @@ impl WasmAuditor {
         }
     }
 
+    /// The trackers the heuristics found and no loaded pack names, as a rule pack (JSON text).
+    #[wasm_bindgen(js_name = learnedPack)]
+    pub fn learned_pack(&self, version: &str) -> String {
+        crate::rules::build::to_json_lines(&self.inner.learned_pack("this browser", version))
+    }
+
     /// Forgets everything last seen before `cutoff` (ms since epoch).
     #[wasm_bindgen(js_name = forgetBefore)]
     pub fn forget_before(&mut self, cutoff: f64) {

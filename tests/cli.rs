@@ -262,3 +262,31 @@ fn disconnect_lists_import_load_and_merge() {
     let out = telltale(&["rules", "import", "--from", "tds", services, "-o", "x.json"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: disconnect"));
 }
+
+#[test]
+fn learned_trackers_export_as_a_pack_that_loads() {
+    let dir = scratch("cli-learned");
+    // An unlisted third party that sets cookies on two sites: the cross-site-cookies heuristic.
+    let page = |site: &str| {
+        format!(
+            r#"{{"log": {{"entries": [
+  {{"pageref": "p", "request": {{"url": "https://{site}/"}}, "response": {{"status": 200, "content": {{"mimeType": "text/html"}}}}}},
+  {{"pageref": "p", "request": {{"url": "https://px.unlisted-tracker.example/p.gif"}}, "response": {{"status": 200, "headers": [{{"name": "Set-Cookie", "value": "tid=1; Path=/"}}], "content": {{"mimeType": "image/gif"}}}}}}]}}}}"#
+        )
+    };
+    let (a, b) = (dir.join("a.har"), dir.join("b.har"));
+    std::fs::write(&a, page("news.example")).unwrap();
+    std::fs::write(&b, page("shop.example")).unwrap();
+    let learned = dir.join("learned.json");
+    let out = telltale(&["audit", a.to_str().unwrap(), b.to_str().unwrap(), "--learned-pack", learned.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&learned).unwrap()).unwrap();
+    let names: Vec<&str> = v["entities"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["unlisted-tracker.example"]);
+    assert_eq!(v["entities"][0]["categories"][0], "cross-site-cookies");
+    // Shared and loaded elsewhere, it names the tracker on a single page.
+    let one = telltale(&["audit", "--json", "--rules", learned.to_str().unwrap(), a.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&one.stdout).unwrap();
+    let t = third_party(&v["pages"][0], "unlisted-tracker.example");
+    assert_eq!((t["tracker"].as_bool(), t["entity"].as_str()), (Some(true), Some("unlisted-tracker.example")));
+}

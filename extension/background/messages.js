@@ -16,6 +16,7 @@ const handlers = {
   export: ({ format }) => current().export(String(format)),
   snapshot: () => current().snapshot(),
   exportAll: () => current().exportAll(),
+  learnedPack: () => current().learnedPack(new Date().toISOString().slice(0, 10)),
   importAll: async ({ text }) => {
     try {
       await importAll(String(text));

@@ -125,6 +125,7 @@ document.getElementById('export-graph').addEventListener('click', async () => {
   const [[name, text]] = await ask('export', { format: 'json' });
   download(name, text);
 });
+document.getElementById('export-learned').addEventListener('click', async () => download('telltale-learned.json', await ask('learnedPack')));
 document.getElementById('clear').addEventListener('click', async () => {
   if (!confirm('Delete everything Telltale has recorded? Rule packs and settings stay.')) return;
   await ask('clearAll');

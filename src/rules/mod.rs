@@ -132,6 +132,14 @@ impl DomainName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A normalised host as a pack's domain, unless it cannot be one (see [`domain_problem`]).
+    pub fn of_host(h: &crate::site::Host) -> Result<DomainName, &'static str> {
+        match domain_problem(h) {
+            Some(why) => Err(why),
+            None => Ok(DomainName(h.as_str().to_owned())),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for DomainName {

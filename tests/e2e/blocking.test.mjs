@@ -400,3 +400,17 @@ test('"Export everything" carries the choices, and importing it restores them an
   assert.equal((await ask('choices')).choices.length, 1);
   await o.close();
 });
+
+test('the trackers Telltale learned (no pack names them) export as a rule pack that loads', async () => {
+  // unlisted-tracker.test set cookies on news.example and shop.example above.
+  const text = await ask('learnedPack');
+  const pack = JSON.parse(text);
+  assert.equal(pack.format, 'telltale-rules/1');
+  const names = pack.entities.map((e) => e.name);
+  assert.ok(names.includes('unlisted-tracker.test'), names.join(', '));
+  assert.ok(!names.includes('doubleclick.net'), 'listed trackers are not in it');
+  const res = await ask('addPack', { name: 'telltale-learned.json', text });
+  assert.ok(res.ok, JSON.stringify(res));
+  const { user } = await ask('packs');
+  assert.ok(user.some((p) => p.name === 'telltale-learned.json' && p.summary.entities === pack.entities.length));
+});
