@@ -32,11 +32,13 @@ impl WasmAuditor {
         WasmAuditor { inner: crate::Auditor::new() }
     }
 
-    /// Loads a rule pack; returns `{name, version, entities}` or throws a located error.
+    /// Loads a rule list (a pack, or a list the core imports); returns its
+    /// summary (`rules::Summary`: name, version, licence, counts, sources) or
+    /// throws a located error.
     #[wasm_bindgen(js_name = loadPack)]
     pub fn load_pack(&mut self, file: &str, text: &str) -> Result<String, JsError> {
         let p = self.inner.load_pack(file, text).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(to_json(&serde_json::json!({"name": p.name, "version": p.version, "entities": p.entities.len()})))
+        Ok(to_json(&crate::rules::summary(p)))
     }
 
     /// Observes one event (a plain object as JSON). Returns
@@ -142,16 +144,9 @@ impl WasmAuditor {
             .map_or_else(|| "null".into(), |d| to_json(&d))
     }
 
-    /// The loaded packs: `[{name, version, entities, license}]` (JSON).
+    /// The loaded packs' summaries (`rules::Summary`: name, version, licence, counts, sources), in load order (JSON).
     pub fn packs(&self) -> String {
-        to_json(
-            &self
-                .inner
-                .packs()
-                .iter()
-                .map(|p| serde_json::json!({"name": p.name, "version": p.version, "license": p.license, "entities": p.entities.len()}))
-                .collect::<Vec<_>>(),
-        )
+        to_json(&self.inner.packs().iter().map(crate::rules::summary).collect::<Vec<_>>())
     }
 
     /// The learned state as JSON text.

@@ -1,5 +1,6 @@
 // Settings: your choices, rule packs, retention, clearing, exporting and importing data, what is stored.
 import { ask, el } from '../shared/api.js';
+import { fetchList } from '../shared/fetch-list.js';
 
 function download(name, text, type = 'application/json') {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -8,6 +9,19 @@ function download(name, text, type = 'application/json') {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// A pack's licence and sources, as the core summarised them.
+function about(summary) {
+  if (!summary) return [el('td', {}), el('td', {})];
+  const cats = Object.entries(summary.categories || {}).map(([c, n]) => `${c} ${n}`).join(', ');
+  const sources = summary.sources || [];
+  const shown = sources.slice(0, 3).join('; ') + (sources.length > 3 ? `; and ${sources.length - 3} more` : '');
+  return [
+    el('td', {}, summary.license || ''),
+    el('td', { class: 'small', title: sources.join('\n') }, shown,
+      el('div', { class: 'muted' }, `${summary.domains} domain${summary.domains === 1 ? '' : 's'}${cats ? ` · ${cats}` : ''}`)),
+  ];
 }
 
 async function renderPacks() {
@@ -19,6 +33,7 @@ async function renderPacks() {
     el('td', {}, 'telltale-default (built in)'),
     el('td', {}, def ? def.version : '—'),
     el('td', {}, def ? String(def.entities) : '—'),
+    ...about(def),
     el('td', {}, el('input', { type: 'checkbox', checked: settings.defaultPack !== false, 'aria-label': 'default pack enabled',
       onchange: async (e) => { await ask('setSettings', { settings: { defaultPack: e.target.checked } }); renderPacks(); } })),
     el('td', {}),
@@ -29,6 +44,7 @@ async function renderPacks() {
       el('td', {}, p.name, err && el('div', { class: 'error' }, err.error)),
       el('td', {}, p.summary ? p.summary.version : ''),
       el('td', {}, p.summary ? String(p.summary.entities) : ''),
+      ...about(p.summary),
       el('td', {}, el('input', { type: 'checkbox', checked: p.enabled, 'aria-label': `${p.name} enabled`,
         onchange: async (e) => { await ask('setPackEnabled', { id: p.id, enabled: e.target.checked }); renderPacks(); } })),
       el('td', {}, el('button', { onclick: async () => { await ask('removePack', { id: p.id }); renderPacks(); } }, 'Remove')),
@@ -89,6 +105,19 @@ async function renderData() {
   alert.textContent = notes.join(' ');
   document.getElementById('remove-corrupt').hidden = !status.corrupt.length;
 }
+
+document.getElementById('pack-url-load').addEventListener('click', async () => {
+  const out = document.getElementById('pack-error');
+  let res;
+  try {
+    res = await ask('addPack', await fetchList(document.getElementById('pack-url').value));
+  } catch (e) {
+    res = { ok: false, error: String(e.message || e) };
+  }
+  out.hidden = res.ok;
+  out.textContent = res.ok ? '' : res.error;
+  renderPacks();
+});
 
 document.getElementById('pack-file').addEventListener('change', async (e) => {
   const file = e.target.files[0];

@@ -6,28 +6,60 @@ use std::fmt::Write;
 
 use super::{Category, OptOut, RulePack, FORMAT_V1};
 
-/// Counts by category, sources, licence and format, as text.
-pub fn info(p: &RulePack, file: &str) -> String {
-    let mut o = String::new();
-    let domains: usize = p.entities.iter().map(|e| e.domains.len()).sum();
-    let patterns: usize = p.entities.iter().map(|e| e.patterns.len()).sum();
-    let _ = writeln!(o, "{file}: {} {} ({}), licence {}", p.name, p.version, p.format, p.license);
-    let _ = writeln!(o, "  {} entities, {domains} domains, {patterns} URL patterns", p.entities.len());
-    let mut by_cat: BTreeMap<Category, usize> = BTreeMap::new();
+/// What a pack holds, in numbers: the options page's table and `rules info`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub name: String,
+    pub version: String,
+    pub format: String,
+    pub license: String,
+    pub entities: usize,
+    pub domains: usize,
+    pub patterns: usize,
+    /// Entities by category (an entity counts once in each of its categories, patterns included).
+    pub categories: BTreeMap<Category, usize>,
+    /// Opt-out mechanisms by kind.
+    pub opt_outs: BTreeMap<&'static str, usize>,
+    /// Each source's name, with its licence when it states one.
+    pub sources: Vec<String>,
+}
+
+pub fn summary(p: &RulePack) -> Summary {
+    let mut categories: BTreeMap<Category, usize> = BTreeMap::new();
     for e in &p.entities {
         let mut cats: BTreeSet<Category> = e.categories.iter().copied().collect();
         cats.extend(e.patterns.iter().flat_map(|x| x.categories.iter().copied()));
         for c in cats {
-            *by_cat.entry(c).or_default() += 1;
+            *categories.entry(c).or_default() += 1;
         }
     }
-    let _ = writeln!(o, "  entities by category: {}", by_cat.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", "));
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut opt_outs: BTreeMap<&'static str, usize> = BTreeMap::new();
     for x in p.entities.iter().flat_map(|e| e.opt_outs.iter()) {
-        *kinds.entry(x.kind()).or_default() += 1;
+        *opt_outs.entry(x.kind()).or_default() += 1;
     }
-    if !kinds.is_empty() {
-        let _ = writeln!(o, "  opt-out mechanisms: {}", kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "));
+    Summary {
+        name: p.name.clone(),
+        version: p.version.clone(),
+        format: p.format.clone(),
+        license: p.license.clone(),
+        entities: p.entities.len(),
+        domains: p.entities.iter().map(|e| e.domains.len()).sum(),
+        patterns: p.entities.iter().map(|e| e.patterns.len()).sum(),
+        categories,
+        opt_outs,
+        sources: p.sources.values().map(|s| match &s.license { Some(l) => format!("{} ({l})", s.name), None => s.name.clone() }).collect(),
+    }
+}
+
+/// Counts by category, sources, licence and format, as text.
+pub fn info(p: &RulePack, file: &str) -> String {
+    let s = summary(p);
+    let mut o = String::new();
+    let _ = writeln!(o, "{file}: {} {} ({}), licence {}", s.name, s.version, s.format, s.license);
+    let _ = writeln!(o, "  {} entities, {} domains, {} URL patterns", s.entities, s.domains, s.patterns);
+    let _ = writeln!(o, "  entities by category: {}", s.categories.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", "));
+    if !s.opt_outs.is_empty() {
+        let _ = writeln!(o, "  opt-out mechanisms: {}", s.opt_outs.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "));
     }
     let _ = writeln!(o, "  sources:");
     for (id, s) in &p.sources {

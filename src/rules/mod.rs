@@ -16,7 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use index::{Match, PatternRef, RuleIndex};
-pub use manage::{info, merge};
+pub use manage::{info, merge, summary, Summary};
 
 /// The format tag every v1 pack carries in `"format"`.
 pub const FORMAT_V1: &str = "telltale-rules/1";

@@ -414,3 +414,27 @@ test('the trackers Telltale learned (no pack names them) export as a rule pack t
   const { user } = await ask('packs');
   assert.ok(user.some((p) => p.name === 'telltale-learned.json' && p.summary.entities === pack.entities.length));
 });
+
+test('a rule list loads from an https URL; a page or a missing list is refused with the reason', async () => {
+  const o = await session.ctx.newPage();
+  await o.goto(`chrome-extension://${session.extensionId}/options/options.html`);
+  await o.waitForSelector('body[data-ready="1"]');
+  const load = async (url) => {
+    await o.fill('#pack-url', url);
+    await o.getByRole('button', { name: 'Load', exact: true }).click();
+  };
+  await load('https://lists.example/page.html');
+  await o.locator('#pack-error:not([hidden])').waitFor();
+  assert.match(await o.locator('#pack-error').innerText(), /sent a web page/);
+  await load('https://lists.example/missing.json');
+  await poll(async () => /answered 404/.test(await o.locator('#pack-error').innerText()));
+  await load('http://lists.example/learned.json');
+  await poll(async () => /not an https URL/.test(await o.locator('#pack-error').innerText()));
+  await load('https://lists.example/learned.json');
+  await o.locator('#packs tr[data-pack="learned.json"]').waitFor();
+  assert.match(await o.locator('#packs tr[data-pack="learned.json"]').innerText(), /CC0-1\.0[\s\S]*e2e list/);
+  const { loaded } = await ask('packs');
+  assert.ok(loaded.some((p) => p.name === 'from-a-url' && p.entities === 1));
+  await o.screenshot({ path: screenshotPath('options-packs.png'), fullPage: true });
+  await o.close();
+});

@@ -172,6 +172,11 @@ const THIRD_PARTIES = {
     body: GIF,
     headers: { 'set-cookie': [cookie('qid', `q${Date.now()}${uid++}`)] },
   }),
+  // A host that serves rule lists (the options page loads one from a URL).
+  'lists.example': (req, url) => (url.pathname === '/learned.json'
+    ? { type: 'application/json', body: JSON.stringify({ format: 'telltale-rules/1', name: 'from-a-url', version: '1', license: 'CC0-1.0',
+      sources: { s: { name: 'e2e list' } }, entities: [{ name: 'Quiet Tracker', domains: ['quiet-tracker.test'], categories: ['advertising'], source: 's' }] }) }
+    : url.pathname === '/page.html' ? { type: 'text/html', body: '<!doctype html><title>not a list</title>' } : { status: 404 }),
   // Hostile third parties (forum.example): markup in paths, queries and cookie names.
   'x.test': () => ({ type: 'image/gif', body: GIF }),
   'cookies.hostile.test': () => ({
