@@ -86,8 +86,9 @@ pub fn export(g: &TrackerGraph, format: Format) -> Vec<(String, String)> {
 /// forbids (other C0 controls, U+FFFE, U+FFFF) written as the text `\u{..}`
 /// with their code point in hex, as the CLI prints them.
 pub(crate) fn xml_text(s: &str) -> std::borrow::Cow<'_, str> {
-    let plain = |c: char| !matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}') && (c as u32) >= 0x20;
-    if s.chars().all(plain) {
+    // Most values need nothing: checked by byte (U+FFFE and U+FFFF start with 0xEF in UTF-8).
+    let plain = |b: u8| b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xef);
+    if s.bytes().all(plain) || !s.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}') || (c as u32) < 0x20) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut o = String::with_capacity(s.len() + 16);
