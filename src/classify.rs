@@ -53,7 +53,8 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
         v.entity = Some(e.name.clone());
         v.company = Some(e.company.clone());
         v.categories = m.categories;
-        v.evidence.push(Evidence::Rule { pack: e.pack.clone(), entity: e.name.clone(), rule: m.rule, source: e.source.name.clone() });
+        let source = m.pattern_source.as_ref().unwrap_or(&e.source).name.clone();
+        v.evidence.push(Evidence::Rule { pack: e.pack.clone(), entity: e.name.clone(), rule: m.rule, source });
     }
     if let Some(sites) = learner.cross_site_cookie_sites(&url.site) {
         v.categories.push(Category::CrossSiteCookies);

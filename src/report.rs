@@ -23,6 +23,8 @@ pub struct ThirdPartyOut {
     pub blocked: u64,
     /// How many of your sites it saw you on.
     pub reach: usize,
+    /// Why it is classified so: the pack and rule, or the heuristic (one line each).
+    pub evidence: Vec<String>,
 }
 
 /// A company's third parties on one page.
@@ -39,6 +41,8 @@ pub struct CompanyOnPage {
     pub blocked: u64,
     /// How many of your sites any of its sites saw you on.
     pub reach: usize,
+    /// Why its sites are classified so (the pack and rule, or the heuristic), without repeats.
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,6 +111,7 @@ fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usiz
                 requests: t.requests,
                 blocked: t.blocked,
                 reach: node.map_or(0, |n| n.reach()),
+                evidence: node.map(|n| n.evidence.clone()).unwrap_or_default(),
             }
         })
         .collect();
@@ -122,12 +127,18 @@ fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usiz
             requests: 0,
             blocked: 0,
             reach: 0,
+            evidence: vec![],
         });
         c.tracker |= t.tracker;
         c.categories.extend(t.categories.iter().copied());
         c.sites.push(t.site.clone());
         c.requests += t.requests;
         c.blocked += t.blocked;
+        for e in &t.evidence {
+            if !c.evidence.contains(e) {
+                c.evidence.push(e.clone());
+            }
+        }
     }
     let mut companies: Vec<CompanyOnPage> = by
         .into_values()

@@ -36,6 +36,8 @@ fn aftonbladet_trackers_are_found() {
     // static.hotjar.com/c/hotjar-*.js is in the capture: a session recorder.
     let hotjar = third_party(page, "hotjar.com");
     assert_eq!(hotjar["entity"], "Hotjar");
+    // The evidence names the pack and the rule that decided.
+    assert_eq!(hotjar["evidence"][0], "telltale-default: pattern static.hotjar.com (The Markup, Blacklight session-recorder list (SESSION_RECORDERS_LIST))", "{hotjar}");
     assert_eq!(hotjar["tracker"], true);
     assert_eq!(cats(hotjar), ["session-replay", "analytics"]);
     let ga = third_party(page, "google-analytics.com");

@@ -56,6 +56,7 @@ assert '<i>"x"</i>' in str(ga["cookies"]), ga
 assert int(hj["blocked"]) == 1 and int(hj["requests"]) >= 1, hj
 assert int(g.edges["aftonbladet.se", "hotjar.com"]["blocked"]) == 1
 assert int(ga["blocked"]) == 0, ga
+assert "telltale-default: domain google-analytics.com" in str(ga["evidence"]), ga
 print(g.number_of_nodes(), g.number_of_edges())
 "#;
 

@@ -51,6 +51,7 @@ function company(c, row) {
       ? 'Tried to mark you for ads that follow you to other sites; blocked.'
       : 'Marks you for ads that follow you to other sites.'),
     el('div', {}, c.categories.map((k) => chip(k, info))),
+    c.evidence && c.evidence.length ? el('div', { class: 'why', title: c.evidence.join('\n') }, `Why: ${c.evidence[0]}${c.evidence.length > 1 ? ` (and ${c.evidence.length - 1} more)` : ''}`) : null,
     c.known && sites !== c.company && el('div', { class: 'sites' }, sites),
     row && row.blocked_by && el('div', { class: 'blocked-by' }, `Blocked by your choice: ${row.blocked_by}`),
     row && row.opted_out && el('div', { class: 'meta' }, 'Opted out'),

@@ -156,7 +156,7 @@ impl Kind {
 }
 
 /// Node attributes, in the order every flat or XML format writes them.
-pub(crate) const NODE_FIELDS: [(&str, Kind); 14] = [
+pub(crate) const NODE_FIELDS: [(&str, Kind); 15] = [
     ("entity", Kind::Str),
     ("company", Kind::Str),
     ("categories", Kind::Str),
@@ -172,9 +172,10 @@ pub(crate) const NODE_FIELDS: [(&str, Kind); 14] = [
     ("last_seen", Kind::Double),
     // Added after the others, so that columns and attribute ids stay where they were.
     ("blocked", Kind::Long),
+    ("evidence", Kind::Str),
 ];
 
-pub(crate) fn node_values(n: &Node) -> [String; 14] {
+pub(crate) fn node_values(n: &Node) -> [String; 15] {
     [
         n.entity.clone().unwrap_or_default(),
         n.company.clone().unwrap_or_default(),
@@ -190,6 +191,8 @@ pub(crate) fn node_values(n: &Node) -> [String; 14] {
         n.first_seen.to_string(),
         n.last_seen.to_string(),
         n.blocked.to_string(),
+        // Lines joined with " | " (a line names a pack and its rule, or a heuristic).
+        n.evidence.join(" | "),
     ]
 }
 

@@ -24,6 +24,8 @@ struct Pattern {
     categories: Vec<Category>,
     entity: u32,
     text: String,
+    /// The pattern's own source, when it names one apart from its entity's.
+    source: Option<u32>,
 }
 
 /// What the rules say about one request.
@@ -34,6 +36,9 @@ pub struct Match {
     pub categories: Vec<Category>,
     /// Which rule decided: `domain hotjar.com` or `pattern static.hotjar.com/`.
     pub rule: String,
+    /// The source of the pattern that refined it, when it names its own
+    /// (else the entity's source stands).
+    pub pattern_source: Option<Source>,
 }
 
 /// A URL pattern as the index holds it.
@@ -51,6 +56,8 @@ pub struct PatternRef<'a> {
 pub struct RuleIndex {
     packs: Vec<(String, String)>,
     entities: Vec<IndexedEntity>,
+    /// Sources that patterns name apart from their entity's.
+    pattern_sources: Vec<Source>,
     domains: HashMap<String, u32>,
     patterns: HashMap<String, Vec<Pattern>>,
 }
@@ -85,7 +92,11 @@ impl RuleIndex {
                 // Validated by RulePack::parse.
                 let Ok((host, path_prefix)) = p.parts() else { continue };
                 touched.insert(host.clone());
-                self.patterns.entry(host).or_default().push(Pattern { path_prefix, categories: p.categories.clone(), entity: id, text: p.pattern.clone() });
+                let source = p.source.as_ref().filter(|s| **s != e.source).and_then(|s| pack.sources.get(s)).map(|s| {
+                    self.pattern_sources.push(s.clone());
+                    (self.pattern_sources.len() - 1) as u32
+                });
+                self.patterns.entry(host).or_default().push(Pattern { path_prefix, categories: p.categories.clone(), entity: id, text: p.pattern.clone(), source });
             }
         }
         // Longest prefix first, so the most specific pattern decides; sorted
@@ -137,7 +148,7 @@ impl RuleIndex {
         for a in host.ancestors() {
             if found.is_none() {
                 if let Some(&id) = self.domains.get(a) {
-                    found = Some(Match { entity: id, categories: self.entities[id as usize].categories.clone(), rule: format!("domain {a}") });
+                    found = Some(Match { entity: id, categories: self.entities[id as usize].categories.clone(), rule: format!("domain {a}"), pattern_source: None });
                 }
             }
             if let Some(list) = self.patterns.get(a) {
@@ -146,6 +157,7 @@ impl RuleIndex {
                         entity: p.entity,
                         categories: self.entities[p.entity as usize].categories.clone(),
                         rule: String::new(),
+                        pattern_source: None,
                     });
                     // A pattern refines the entity it belongs to; it does not
                     // graft its categories onto another company's domain.
@@ -154,6 +166,7 @@ impl RuleIndex {
                         m.categories.sort();
                         m.categories.dedup();
                         m.rule = if m.rule.is_empty() { format!("pattern {}", p.text) } else { format!("{}, pattern {}", m.rule, p.text) };
+                        m.pattern_source = p.source.map(|i| self.pattern_sources[i as usize].clone());
                     }
                     return found;
                 }

@@ -94,6 +94,7 @@ test('Block on a tracker\'s row: the server receives nothing for it, the page st
   assert.match(await row.innerText(), /0 requests · \d+ blocked/, 'a fully blocked tracker keeps its row, with its blocked count');
   assert.match(await again.locator('#blocked-total').innerText(), /\d+ blocked/);
   assert.match(await row.innerText(), /Blocked by your choice: Block Hotjar/);
+  assert.match(await row.innerText(), /Why: telltale-default: (domain|pattern) [a-z.]*hotjar\.com/, 'the pack and rule that decided');
   await again.screenshot({ path: screenshotPath('blocking-popup.png'), fullPage: true });
   await again.close();
 
