@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 
-use super::{Category, OptOut, RulePack, FORMAT_V1};
+use super::{Category, RulePack, FORMAT_V1};
 
 /// What a pack holds, in numbers: the options page's table and `rules info`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -110,9 +110,7 @@ pub fn merge(packs: &[RulePack]) -> RulePack {
                 pat.source = pat.source.as_deref().map(id);
             }
             for o in &mut e.opt_outs {
-                let s = match o {
-                    OptOut::Signal { source, .. } | OptOut::Cookie { source, .. } | OptOut::Page { source, .. } | OptOut::JsFlag { source, .. } => source,
-                };
+                let s = o.source_mut();
                 *s = id(s);
             }
             entities.push(e);

@@ -296,6 +296,13 @@ impl OptOut {
         }
     }
 
+    /// The source id, to rename it (merging packs).
+    pub fn source_mut(&mut self) -> &mut String {
+        match self {
+            OptOut::Signal { source, .. } | OptOut::Cookie { source, .. } | OptOut::Page { source, .. } | OptOut::JsFlag { source, .. } => source,
+        }
+    }
+
     /// The mechanism's kind, as packs name it.
     pub fn kind(&self) -> &'static str {
         match self {
