@@ -1,5 +1,5 @@
 //! Classifying every request of ../shared/data/requests/*.json with the default
-//! pack: criterion's throughput, plus the median cost of one request; and what
+//! pack (entities and the EasyPrivacy layer): criterion's throughput, plus the median cost of one request; and what
 //! every start pays first, the default pack parsed and indexed.
 //!
 //! `cargo bench --bench classify`
@@ -11,7 +11,7 @@ use criterion::{Criterion, Throughput};
 use serde::Deserialize;
 use telltale::classify::classify;
 use telltale::learn::Learner;
-use telltale::observe::WebUrl;
+use telltale::observe::{ResourceType, WebUrl};
 use telltale::rules::{RuleIndex, RulePack, DEFAULT_PACK, DEFAULT_PACK_NAME};
 
 #[derive(Deserialize)]
@@ -19,14 +19,16 @@ struct Req {
     url: String,
     #[serde(rename = "sourceUrl")]
     source_url: String,
+    #[serde(rename = "type")]
+    kind: String,
 }
 
-fn requests() -> Vec<(String, String)> {
+fn requests() -> Vec<(String, String, String)> {
     let mut v = Vec::new();
     for f in ["adblock-rust-matching-test-requests.json", "ghostery-adblocker-test-requests.json"] {
         let text = std::fs::read_to_string(format!("../shared/data/requests/{f}")).expect("../shared/data beside the project");
         let reqs: Vec<Req> = serde_json::from_str(&text).unwrap();
-        v.extend(reqs.into_iter().map(|r| (r.url, r.source_url)));
+        v.extend(reqs.into_iter().map(|r| (r.url, r.source_url, r.kind)));
     }
     v
 }
@@ -56,23 +58,25 @@ fn main() {
 
     let mut ix = RuleIndex::new();
     ix.add(&RulePack::parse(DEFAULT_PACK_NAME, DEFAULT_PACK).unwrap());
+    // With the EasyPrivacy layer, as the CLI and the extension run.
+    ix.add(&RulePack::default_filters());
     let learner = Learner::default();
     let all = requests();
     // The page URL is parsed once per navigation in the auditor, so it is parsed here once per request up front.
-    let prepared: Vec<(String, Option<WebUrl>)> =
-        all.iter().map(|(u, s)| (u.clone(), WebUrl::parse(s).ok())).collect();
+    let prepared: Vec<(String, Option<WebUrl>, ResourceType)> =
+        all.iter().map(|(u, s, k)| (u.clone(), WebUrl::parse(s).ok(), ResourceType::from_browser_name(k))).collect();
     let n = prepared.len();
 
     // Median over requests of the per-request cost (each timed over 64 runs to get past the clock's resolution).
     let mut per_request: Vec<f64> = Vec::with_capacity(n);
     let mut unusable = 0usize;
-    for (url, page) in &prepared {
+    for (url, page, kind) in &prepared {
         let reps = 64;
         let t = Instant::now();
         for _ in 0..reps {
             match WebUrl::parse(black_box(url)) {
                 Ok(u) => {
-                    black_box(classify(&ix, &learner, &u, page.as_ref()));
+                    black_box(classify(&ix, &learner, &u, page.as_ref(), *kind));
                 }
                 Err(_) => unusable += 1,
             }
@@ -94,9 +98,9 @@ fn main() {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("all real requests", |b| {
         b.iter(|| {
-            for (url, page) in &prepared {
+            for (url, page, kind) in &prepared {
                 if let Ok(u) = WebUrl::parse(url) {
-                    black_box(classify(&ix, &learner, &u, page.as_ref()));
+                    black_box(classify(&ix, &learner, &u, page.as_ref(), *kind));
                 }
             }
         })

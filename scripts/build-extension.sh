@@ -23,6 +23,8 @@ node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify
 cp target/wasm/telltale.js target/wasm/telltale_bg.wasm "$stage/wasm/"
 # Vendors' js-flag opt-outs of the built-in pack, as page-world scripts.
 node scripts/flag-scripts.mjs target/wasm "$stage/injected/flags" >/dev/null
+# The default pack's EasyPrivacy layer, compiled (the worker never parses it).
+node scripts/compile-packs.mjs target/wasm "$stage/rules" >/dev/null
 
 rm -rf dist && mkdir -p dist
 for browser in chrome firefox; do

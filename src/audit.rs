@@ -95,7 +95,8 @@ struct Tab {
 #[derive(Debug, Clone)]
 pub struct Auditor {
     rules: RuleIndex,
-    packs: Vec<RulePack>,
+    /// What each loaded pack holds, in load order.
+    packs: Vec<crate::rules::Summary>,
     pub(crate) learner: Learner,
     pub(crate) graph: TrackerGraph,
     pub(crate) signals: SignalStore,
@@ -132,29 +133,50 @@ impl Auditor {
         }
     }
 
-    /// An auditor with the default pack loaded.
+    /// An auditor with the default pack loaded: its entities, and natively
+    /// its EasyPrivacy layer too. The extension loads that layer compiled at
+    /// build time ([`Auditor::load_compiled`]), so a worker never parses it.
     pub fn with_default_pack() -> Auditor {
         let mut a = Auditor::new();
-        let pack = RulePack::default_pack();
-        a.rules.add(&pack);
-        a.packs.push(pack);
+        a.add_pack(RulePack::default_pack());
+        #[cfg(not(target_arch = "wasm32"))]
+        a.add_pack(RulePack::default_filters());
         a
+    }
+
+    /// Loads a pack compiled by [`crate::rules::compiled::compile`]; with
+    /// `expected_hash`, only if it was compiled from that text. On error
+    /// nothing changes (compile the text again).
+    pub fn load_compiled(&mut self, bytes: &[u8], expected_hash: Option<u32>) -> Result<&crate::rules::Summary, crate::rules::compiled::CompiledError> {
+        let loaded = crate::rules::compiled::from_bytes(bytes, expected_hash)?;
+        self.rules.add_entities(&loaded.pack);
+        let mut s = crate::rules::summary(&loaded.pack);
+        for ((_, n), &count) in s.filter_lists.iter_mut().zip(&loaded.filter_counts) {
+            *n = count;
+        }
+        if let Some(layer) = loaded.layer {
+            self.rules.add_filter_layer(layer);
+        }
+        self.packs.push(s);
+        Ok(self.packs.last().expect("just pushed"))
     }
 
     /// Loads a rule list in any format Telltale reads (a native pack, or one
     /// it imports, told by content); on error nothing changes.
-    pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&RulePack, PackError> {
-        Ok(self.add_pack(crate::rules::import::parse_any(file, text)?.pack))
+    pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&crate::rules::Summary, PackError> {
+        let pack = crate::rules::import::parse_any(file, text)?.pack;
+        Ok(self.add_pack(pack))
     }
 
     /// Adds a pack already read and checked ([`RulePack::read`], [`RulePack::parse`]).
-    pub fn add_pack(&mut self, pack: RulePack) -> &RulePack {
+    pub fn add_pack(&mut self, pack: RulePack) -> &crate::rules::Summary {
         self.rules.add(&pack);
-        self.packs.push(pack);
+        self.packs.push(crate::rules::summary(&pack));
         self.packs.last().expect("just pushed")
     }
 
-    pub fn packs(&self) -> &[RulePack] {
+    /// What each loaded pack holds, in load order (later packs take precedence).
+    pub fn packs(&self) -> &[crate::rules::Summary] {
         &self.packs
     }
 
@@ -247,10 +269,10 @@ impl Auditor {
                 let page = r.top.clone().or_else(|| self.tabs.get(&r.tab).map(|t| t.page.clone()));
                 let Some(page) = page else {
                     self.stats.without_page += 1;
-                    return Some(classify(&self.rules, &self.learner, &r.url, None));
+                    return Some(classify(&self.rules, &self.learner, &r.url, None, r.resource_type));
                 };
                 let redirected_from = self.take_redirect(r.url.url.as_str());
-                let verdict = classify(&self.rules, &self.learner, &r.url, Some(&page));
+                let verdict = classify(&self.rules, &self.learner, &r.url, Some(&page), r.resource_type);
                 if !verdict.third_party {
                     return Some(verdict);
                 }
@@ -324,7 +346,7 @@ impl Auditor {
                 }
                 // An attempt that was stopped: counted apart, classified like
                 // any request, and given its row even when nothing got through.
-                let verdict = classify(&self.rules, &self.learner, &f.url, Some(&page));
+                let verdict = classify(&self.rules, &self.learner, &f.url, Some(&page), f.resource_type);
                 self.stats.blocked += 1;
                 self.graph.visit(&page.site, f.time);
                 self.graph.record_blocked(&page.site, &f.url.site, f.time);
@@ -367,7 +389,7 @@ impl Auditor {
             blocked: 0,
         });
         tp.tracker |= verdict.tracker;
-        tp.categories.extend(verdict.categories.iter().copied());
+        crate::rules::merge_categories(&mut tp.categories, verdict.categories.iter().copied());
         Some(tp)
     }
 
@@ -470,6 +492,7 @@ impl Auditor {
 pub fn evidence_line(e: &Evidence) -> String {
     match e {
         Evidence::Rule { pack, rule, source, .. } => format!("{pack}: {rule} ({source})"),
+        Evidence::Filter { pack, list, filter, source } => format!("{pack}: {list} filter {filter} ({source})"),
         Evidence::SameOwner { company } => format!("owned by {company}, like the page"),
         Evidence::Heuristic { name, detail, .. } => format!("heuristic {name}: {detail}"),
     }

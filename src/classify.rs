@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::learn::Learner;
-use crate::observe::WebUrl;
+use crate::observe::{ResourceType, WebUrl};
 use crate::rules::{Category, RuleIndex};
 use crate::site::Site;
 
@@ -14,6 +14,8 @@ use crate::site::Site;
 pub enum Evidence {
     /// A rule pack named the host or URL.
     Rule { pack: String, entity: String, rule: String, source: String },
+    /// A filter of a pack's filter list blocks the request.
+    Filter { pack: String, list: String, filter: String, source: String },
     /// The page's site belongs to the same company, so this third party is not a tracker by that fact alone.
     SameOwner { company: String },
     /// A heuristic decided, from what was observed.
@@ -35,8 +37,12 @@ pub struct Verdict {
     pub evidence: Vec<Evidence>,
 }
 
-/// Classifies a request to `url` made by a page on `page` (if known).
-pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option<&WebUrl>) -> Verdict {
+/// Classifies a request to `url` of type `t` made by a page on `page` (if known).
+///
+/// Who the third party is (entity, company) comes from domain rules, the pack
+/// loaded last first; a filter list that blocks the request adds its
+/// categories and names the filter. Heuristics add what they learned.
+pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option<&WebUrl>, t: ResourceType) -> Verdict {
     let third_party = page.is_some_and(|p| p.site != url.site);
     let mut v = Verdict {
         site: url.site.clone(),
@@ -55,6 +61,17 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
         v.categories = m.categories;
         let source = m.pattern_source.as_ref().unwrap_or(&e.source).name.clone();
         v.evidence.push(Evidence::Rule { pack: e.pack.clone(), entity: e.name.clone(), rule: m.rule, source });
+    }
+    if let Some(f) = rules.filter_match(url, page, t) {
+        v.categories.extend_from_slice(&f.categories);
+        v.categories.sort();
+        v.categories.dedup();
+        // `tracking` says only that a list calls it tracking: a rule that
+        // says how (analytics, session replay) says more.
+        if v.categories.iter().filter(|c| c.is_tracking()).count() > 1 {
+            v.categories.retain(|&c| c != Category::Tracking);
+        }
+        v.evidence.push(Evidence::Filter { pack: f.pack, list: f.list, filter: f.filter, source: f.source.name });
     }
     if let Some(sites) = learner.cross_site_cookie_sites(&url.site) {
         v.categories.push(Category::CrossSiteCookies);
@@ -96,7 +113,7 @@ mod tests {
     }
 
     fn v(ix: &RuleIndex, l: &Learner, url: &str, page: &str) -> Verdict {
-        classify(ix, l, &WebUrl::parse(url).unwrap(), Some(&WebUrl::parse(page).unwrap()))
+        classify(ix, l, &WebUrl::parse(url).unwrap(), Some(&WebUrl::parse(page).unwrap()), ResourceType::Script)
     }
 
     #[test]

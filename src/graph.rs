@@ -295,7 +295,7 @@ impl TrackerGraph {
             node.entity = entity.map(str::to_owned);
             node.company = company.map(str::to_owned);
         }
-        node.categories.extend(categories.iter().copied());
+        crate::rules::merge_categories(&mut node.categories, categories.iter().copied());
         node.tracker |= tracker;
         for e in evidence {
             if node.evidence.len() < MAX_EVIDENCE && !node.evidence.contains(e) {
@@ -329,7 +329,7 @@ impl TrackerGraph {
                 requests: 0,
             });
             c.sites.push(n.site.clone());
-            c.categories.extend(n.categories.iter().copied());
+            crate::rules::merge_categories(&mut c.categories, n.categories.iter().copied());
             c.seen_on.extend(n.seen_on.iter().cloned());
             c.requests += n.requests;
         }

@@ -69,6 +69,8 @@ mod cli {
     enum ImportFrom {
         /// Disconnect's services.json (and entities.json).
         Disconnect,
+        /// Adblock Plus filter lists (EasyList, EasyPrivacy, ...): one or more, compiled together.
+        Abp,
     }
 
     #[derive(Args)]
@@ -106,9 +108,14 @@ mod cli {
             /// The list's format.
             #[arg(long = "from", value_enum)]
             from: ImportFrom,
-            /// The list; for disconnect, services.json then (optionally) entities.json for owners.
+            /// The list; for disconnect, services.json then (optionally) entities.json for owners;
+            /// for abp, one or more filter lists.
             #[arg(required = true)]
             files: Vec<PathBuf>,
+            /// For abp: the categories a block by these lists means (default: by the list's
+            /// title, as rules/README.md tabulates; `tracking` for lists it does not know).
+            #[arg(long = "category", value_name = "ID")]
+            categories: Vec<String>,
             /// Where to write the pack.
             #[arg(short, long, value_name = "PACK.json")]
             output: PathBuf,
@@ -167,7 +174,7 @@ mod cli {
             Command::Audit(a) => audit(a),
             Command::Policy(p) => policy(p),
             Command::Rules { command: RulesCommand::Check { packs } } => check(&packs),
-            Command::Rules { command: RulesCommand::Import { from, files, output } } => import(from, &files, &output),
+            Command::Rules { command: RulesCommand::Import { from, files, output, categories } } => import(from, &files, &output, &categories),
             Command::Rules { command: RulesCommand::Info { packs } } => info(&packs),
             Command::Rules { command: RulesCommand::Merge { packs, output } } => merge(&packs, &output),
             Command::Rules { command: RulesCommand::Build { third_party_web, third_party_web_version, session_recorders, curated, version, output } } => {
@@ -219,8 +226,11 @@ mod cli {
         fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))
     }
 
-    fn import(from: ImportFrom, files: &[PathBuf], output: &Path) -> Result<(), String> {
-        use telltale::rules::import::{check, disconnect};
+    fn import(from: ImportFrom, files: &[PathBuf], output: &Path, categories: &[String]) -> Result<(), String> {
+        use telltale::rules::import::{abp, check, disconnect};
+        if !categories.is_empty() && !matches!(from, ImportFrom::Abp) {
+            return Err("--category is for --from abp: other formats name their own categories".into());
+        }
         let json = |p: &Path| -> Result<serde_json::Value, String> {
             let name = p.display().to_string();
             let text = telltale::rules::read_text(&name, fs::File::open(p).map_err(|e| format!("{name}: {e}"))?).map_err(|e| e.to_string())?;
@@ -237,10 +247,32 @@ mod cli {
                 let i = disconnect::import((&sname, &services), entities.as_ref().map(|e| (ename.as_deref().unwrap_or(""), e))).map_err(|e| e.to_string())?;
                 check(&sname, i).map_err(|e| e.to_string())?
             }
+            ImportFrom::Abp => {
+                let cats = categories
+                    .iter()
+                    .map(|c| {
+                        telltale::rules::Category::from_id(c).ok_or_else(|| {
+                            let ids: Vec<&str> = telltale::rules::Category::ALL.iter().map(|c| c.id()).collect();
+                            format!("--category {c:?} is not a category: expected one of {}", ids.join(", "))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut texts = Vec::new();
+                for p in files {
+                    let name = p.display().to_string();
+                    let f = fs::File::open(p).map_err(|e| format!("{name}: {e}"))?;
+                    texts.push((name.clone(), telltale::rules::read_text(&name, f).map_err(|e| e.to_string())?));
+                }
+                let lists: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+                let i = abp::import(&lists, (!cats.is_empty()).then_some(&cats[..])).map_err(|e| e.to_string())?;
+                check(&files[0].display().to_string(), i).map_err(|e| e.to_string())?
+            }
         };
         write_pack(output, &imported.pack)?;
+        let filters: usize = imported.pack.filter_lists.iter().map(|l| l.filters.len()).sum();
+        let lists = if filters > 0 { format!(", {filters} network filters") } else { String::new() };
         write_stdout(&format!(
-            "{}: {} entities, {} domains, from {}{}\n",
+            "{}: {} entities, {} domains{lists}, from {}{}\n",
             output.display(),
             imported.pack.entities.len(),
             imported.pack.entities.iter().map(|e| e.domains.len()).sum::<usize>(),

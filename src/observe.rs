@@ -46,7 +46,7 @@ impl ResourceType {
         use ResourceType::*;
         match name.to_ascii_lowercase().as_str() {
             "main_frame" | "document" => MainFrame,
-            "sub_frame" | "iframe" => SubFrame,
+            "sub_frame" | "subdocument" | "iframe" => SubFrame,
             "stylesheet" | "css" => Stylesheet,
             "script" | "js" => Script,
             "image" | "imageset" | "img" => Image,
@@ -168,6 +168,9 @@ pub struct RawResponse {
 pub struct RawError {
     pub url: String,
     pub top_url: Option<String>,
+    /// webRequest `type`; empty when the event does not say.
+    #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
+    pub resource_type: String,
     pub tab: TabId,
     pub time: f64,
     pub request_id: Option<String>,
@@ -297,19 +300,41 @@ impl fmt::Display for ObserveError {
 impl std::error::Error for ObserveError {}
 
 /// A URL that was parsed and has a host on the web (http, https, ws, wss).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct WebUrl {
     pub url: Url,
     pub host: Host,
     pub site: Site,
+    /// The text as given, when it differs from `url`'s serialisation
+    /// (`https://a.example` for `https://a.example/`): filter lists match
+    /// the request as it was written, as a browser's blocker does.
+    written: Option<Box<str>>,
 }
+
+/// Equal when the parsed URLs are equal, however they were written.
+impl PartialEq for WebUrl {
+    fn eq(&self, other: &WebUrl) -> bool {
+        self.url == other.url
+    }
+}
+
+impl Eq for WebUrl {}
 
 impl WebUrl {
     /// Parses `raw` (cut to [`MAX_URL_BYTES`]) and keeps it only if it is a web URL with a host.
     pub fn parse(raw: &str) -> Result<WebUrl, ObserveError> {
         let cut = cut_url(raw);
         let url = Url::parse(cut).map_err(|e| ObserveError::BadUrl { url: shorten(raw), reason: e.to_string() })?;
-        Self::from_url(url)
+        let mut w = Self::from_url(url)?;
+        if w.url.as_str() != cut {
+            w.written = Some(cut.into());
+        }
+        Ok(w)
+    }
+
+    /// The URL as the event wrote it (cut to [`MAX_URL_BYTES`]).
+    pub fn as_written(&self) -> &str {
+        self.written.as_deref().unwrap_or(self.url.as_str())
     }
 
     /// Resolves `raw` against `base` (for relative redirect targets).
@@ -330,7 +355,7 @@ impl WebUrl {
             reason: "no usable host".into(),
         })?;
         let site = host.site();
-        Ok(WebUrl { url, host, site })
+        Ok(WebUrl { url, host, site, written: None })
     }
 
     /// Host and path without the leading slash's host separator, as rule patterns match it: `host/path`.
@@ -582,6 +607,7 @@ pub struct Failure {
     pub time: f64,
     pub request_id: Option<String>,
     pub blocked: bool,
+    pub resource_type: ResourceType,
     /// The request never left the browser (a cache-only attempt that missed).
     pub never_sent: bool,
     /// Firefox's word for a request cancelled in the browser (also by its
@@ -598,6 +624,7 @@ impl Failure {
             time: raw.time,
             request_id: raw.request_id.clone(),
             blocked: is_block_error(&raw.error),
+            resource_type: ResourceType::from_browser_name(&raw.resource_type),
             never_sent: is_cache_only_miss(&raw.error),
             aborted: raw.error.contains("NS_ERROR_ABORT"),
         })

@@ -107,6 +107,7 @@ fn category_words(c: Category) -> &'static str {
         Category::Social => "social",
         Category::Fingerprinting => "fingerprinting",
         Category::CrossSiteCookies => "cross-site cookies",
+        Category::Tracking => "trackers that filter lists name",
         Category::TagManager => "tag managers",
         Category::Consent => "consent managers",
         Category::Content => "embedded content",

@@ -143,8 +143,9 @@ fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usiz
     let mut companies: Vec<CompanyOnPage> = by
         .into_values()
         .map(|mut c| {
-            c.categories.sort();
-            c.categories.dedup();
+            let mut set: BTreeSet<Category> = BTreeSet::new();
+            crate::rules::merge_categories(&mut set, c.categories.iter().copied());
+            c.categories = set.into_iter().collect();
             c.reach = *reach_of.entry(c.sites.clone()).or_insert_with(|| {
                 let seen: BTreeSet<&Site> = c.sites.iter().filter_map(|s| g.node(s)).flat_map(|n| n.seen_on.iter()).collect();
                 seen.len()

@@ -77,6 +77,7 @@ pub fn category_colour(category: &str) -> &'static str {
         "social" => "#1f77b4",
         "fingerprinting" => "#8c564b",
         "cross-site-cookies" => "#bcbd22",
+        "tracking" => "#ad494a",
         "tag-manager" => "#17becf",
         "consent" => "#7f7f7f",
         "content" => "#2ca02c",

@@ -38,7 +38,27 @@ impl WasmAuditor {
     #[wasm_bindgen(js_name = loadPack)]
     pub fn load_pack(&mut self, file: &str, text: &str) -> Result<String, JsError> {
         let p = self.inner.load_pack(file, text).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(to_json(&crate::rules::summary(p)))
+        Ok(to_json(p))
+    }
+
+    /// The filter that blocks a request (`url` of webRequest `type`, from a
+    /// page at `page_url`), as its list writes it, or `undefined`: the filter
+    /// lists alone, without the auditor's state (benchmarks, cross-checks).
+    #[wasm_bindgen(js_name = filterMatch)]
+    pub fn filter_match(&self, url: &str, page_url: &str, resource_type: &str) -> Option<String> {
+        let url = crate::observe::WebUrl::parse(url).ok()?;
+        let page = crate::observe::WebUrl::parse(page_url).ok();
+        let t = crate::observe::ResourceType::from_browser_name(resource_type);
+        self.inner.rules().filter_match(&url, page.as_ref(), t).map(|m| m.filter)
+    }
+
+    /// Loads a compiled pack (`compilePack`'s bytes); with `expected_hash`
+    /// (`textHash` of the pack's text), only if compiled from that text.
+    /// Returns the summary, or throws (then compile the text again).
+    #[wasm_bindgen(js_name = loadCompiled)]
+    pub fn load_compiled(&mut self, bytes: &[u8], expected_hash: Option<u32>) -> Result<String, JsError> {
+        let s = self.inner.load_compiled(bytes, expected_hash).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(to_json(s))
     }
 
     /// Observes one event (a plain object as JSON). Returns
@@ -146,7 +166,7 @@ impl WasmAuditor {
 
     /// The loaded packs' summaries (`rules::Summary`: name, version, licence, counts, sources), in load order (JSON).
     pub fn packs(&self) -> String {
-        to_json(&self.inner.packs().iter().map(crate::rules::summary).collect::<Vec<_>>())
+        to_json(&self.inner.packs())
     }
 
     /// The learned state as JSON text.
@@ -281,6 +301,20 @@ pub fn forget_domains(compiled_json: &str) -> Result<String, JsError> {
 
 /// The js-flag page scripts the default pack calls for: `[[id, script text]]`
 /// (the extension build writes each to `injected/flags/<id>.js`).
+/// Compiles a rule list in any format Telltale reads into its binary form
+/// (for `Auditor.loadCompiled`), or throws a located error.
+#[wasm_bindgen(js_name = compilePack)]
+pub fn compile_pack(file: &str, text: &str) -> Result<Vec<u8>, JsError> {
+    let imported = crate::rules::import::parse_any(file, text).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(crate::rules::compiled::compile(&imported.pack, text))
+}
+
+/// The content hash a compiled pack carries for its text.
+#[wasm_bindgen(js_name = textHash)]
+pub fn text_hash(text: &str) -> u32 {
+    crate::rules::compiled::text_hash(text)
+}
+
 #[wasm_bindgen(js_name = flagScripts)]
 pub fn flag_scripts() -> String {
     let mut ix = crate::rules::RuleIndex::new();

@@ -45,6 +45,11 @@ fn aftonbladet_trackers_are_found() {
     let adnxs = third_party(page, "adnxs.com");
     assert_eq!(cats(adnxs), ["advertising"]);
     assert_eq!(third_party(page, "mixpanel.com")["entity"], "Mixpanel");
+    // A third party only EasyPrivacy names is a tracker, and the filter that matched is the evidence.
+    let np = third_party(page, "npario-inc.net");
+    assert_eq!((np["tracker"].as_bool(), np["entity"].is_null()), (Some(true), true), "{np}");
+    assert_eq!(cats(np), ["tracking"]);
+    assert_eq!(np["evidence"][0], "easyprivacy: EasyPrivacy filter ||npario-inc.net^$third-party (EasyPrivacy)");
     // The site's own CDN is a third party by domain, but no pack calls it a tracker.
     let cdn = third_party(page, "aftonbladet-cdn.se");
     assert_eq!((cdn["tracker"].as_bool(), cdn["entity"].is_null(), cdn["requests"].as_u64()), (Some(false), true, Some(92)));
@@ -62,7 +67,10 @@ fn mytoys_trackers_and_redirect_hop() {
     assert_eq!((dc["company"].as_str(), dc["requests"].as_u64()), (Some("Google"), Some(2)));
     assert_eq!(cats(third_party(page, "facebook.net")), ["social"]);
     assert_eq!(third_party(page, "webtrendslive.com")["entity"], "Webtrends");
-    assert_eq!(third_party(page, "commander1.com")["tracker"], false, "a tag manager is not a tracker by itself");
+    // A tag manager is not a tracker by itself; TagCommander is one because EasyPrivacy blocks it.
+    let tc = third_party(page, "commander1.com");
+    assert_eq!(cats(tc), ["tracking", "tag-manager"]);
+    assert_eq!((tc["tracker"].as_bool(), tc["evidence"][1].as_str()), (Some(true), Some("easyprivacy: EasyPrivacy filter ||commander1.com^$third-party (EasyPrivacy)")));
     // The checkout redirects through the group's single-sign-on host.
     assert_eq!(third_party(page, "mytoys-group.de")["requests"], 1);
 }

@@ -24,6 +24,7 @@ fn validate(pack: &str) -> String {
 #[test]
 fn default_pack_matches_the_schema() {
     assert_eq!(validate(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/default.json")), "0\n");
+    assert_eq!(validate(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/easyprivacy.json")), "0\n");
 }
 
 #[test]
@@ -40,6 +41,8 @@ fn schema_and_loader_reject_the_same_shapes() {
         good.replace("\"license\"", "\"licence\""),
         good.replace("telltale-rules/1", "telltale-rules/2"),
         good.replace("\"kind\": \"cookie\"", "\"kind\": \"carrier-pigeon\""),
+        good.replace("]}]}", "]}], \"filter_lists\": [{\"name\": \"L\", \"source\": \"s\", \"categories\": [], \"filters\": [\"||t.example^\"]}]}"),
+        good.replace("]}]}", "]}], \"filter_lists\": [{\"name\": \"L\", \"source\": \"s\", \"categories\": [\"tracking\"], \"filters\": [\"! a comment\"]}]}"),
     ];
     let p = dir.join("good.json");
     std::fs::write(&p, good).unwrap();

@@ -1,9 +1,10 @@
 // The one Auditor (wasm) of this browser: events queue here until it is ready,
 // then each goes in, its journal entry goes to storage and the tab's badge is updated.
-import init, { Auditor } from '../wasm/telltale.js';
+import init, { Auditor, compilePack, textHash } from '../wasm/telltale.js';
 import * as journal from './journal.js';
 import * as badge from './badge.js';
 import * as packs from './packs.js';
+import * as packCache from './pack-cache.js';
 import * as policy from './policy.js';
 
 const queue = [];
@@ -47,20 +48,56 @@ export function current() {
   return auditor;
 }
 
-async function build(settingsPromise = packs.settings(), userPromise = packs.userPacks()) {
+// The default pack's EasyPrivacy layer, compiled at build time (rules/README.md).
+const BUILT_IN_LAYER = new URL('../rules/easyprivacy.ttpack', import.meta.url);
+const builtInLayer = () => fetch(BUILT_IN_LAYER).then((r) => {
+  if (!r.ok) throw new Error(`${BUILT_IN_LAYER.pathname}: ${r.status}`);
+  return r.arrayBuffer();
+});
+
+/** Loads a user pack from its compiled form when cached, else from its text (then caches it). */
+async function loadUserPack(a, p) {
+  const hash = textHash(p.text);
+  const bytes = await packCache.get(hash);
+  if (bytes) {
+    try {
+      a.loadCompiled(bytes, hash);
+      return hash;
+    } catch {
+      // Stale (another Telltale version): compiled again below.
+    }
+  }
+  a.loadPack(p.name, p.text);
+  packCache.put(hash, compilePack(p.name, p.text));
+  return hash;
+}
+
+async function build(settingsPromise = packs.settings(), userPromise = packs.userPacks(), layerPromise = null) {
   const [settings, user] = await Promise.all([settingsPromise, userPromise]);
   mark('settings');
-  const a = settings.defaultPack === false ? Auditor.empty() : new Auditor();
+  const withDefault = settings.defaultPack !== false;
+  const layer = withDefault ? (layerPromise || builtInLayer()) : null;
+  const a = withDefault ? new Auditor() : Auditor.empty();
   mark('auditor');
   status.packErrors = [];
+  if (layer) {
+    try {
+      a.loadCompiled(new Uint8Array(await layer));
+    } catch (e) {
+      status.packErrors.push({ id: 'built-in', name: 'EasyPrivacy (built in)', error: String(e.message || e) });
+    }
+    mark('easyprivacy');
+  }
+  const hashes = [];
   for (const p of user) {
     if (!p.enabled) continue;
     try {
-      a.loadPack(p.name, p.text);
+      hashes.push(await loadUserPack(a, p));
     } catch (e) {
       status.packErrors.push({ id: p.id, name: p.name, error: String(e.message || e) });
     }
   }
+  packCache.prune(hashes);
   return a;
 }
 
@@ -69,9 +106,11 @@ export async function start() {
   const settingsPromise = packs.settings();
   const userPromise = packs.userPacks();
   const stored = journal.load();
+  const layerPromise = builtInLayer();
+  layerPromise.catch(() => {});
   await init({ module_or_path: new URL('../wasm/telltale_bg.wasm', import.meta.url) });
   mark('wasm');
-  const a = await build(settingsPromise, userPromise);
+  const a = await build(settingsPromise, userPromise, layerPromise);
   mark('packs');
   try {
     await journal.restore(a, status, await stored);

@@ -74,7 +74,7 @@ export function registerListeners(submit) {
   }, ALL_URLS);
 
   wr.onErrorOccurred.addListener((d) => {
-    submit({ kind: 'error', url: cut(d.url), time: d.timeStamp, tab: d.tabId, request_id: d.requestId, top_url: topUrl(d), error: d.error || '' });
+    submit({ kind: 'error', url: cut(d.url), time: d.timeStamp, tab: d.tabId, request_id: d.requestId, top_url: topUrl(d), type: d.type, error: d.error || '' });
   }, ALL_URLS);
 
   chrome.webNavigation.onCommitted.addListener((d) => {

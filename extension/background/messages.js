@@ -1,8 +1,9 @@
 // Requests from the popup, graph page, options page and content relay.
 // Each answer is something the core computed; this file only routes.
-import { Auditor, categoryInfo } from '../wasm/telltale.js';
+import { Auditor, categoryInfo, compilePack, textHash } from '../wasm/telltale.js';
 import { current, ready, reload, clearAll, removeCorrupt, status, submit, saveAndApplyChoices, importAll } from './core.js';
 import * as packs from './packs.js';
+import * as packCache from './pack-cache.js';
 import * as policy from './policy.js';
 import { write } from './journal.js';
 
@@ -58,7 +59,9 @@ const handlers = {
     // Checked by the core before it is kept: errors come back with file, line and column.
     let summary;
     try {
-      summary = json(Auditor.empty().loadPack(String(name), String(text)));
+      const bytes = compilePack(String(name), String(text));
+      summary = json(Auditor.empty().loadCompiled(bytes));
+      await packCache.put(textHash(String(text)), bytes);
     } catch (e) {
       return { ok: false, error: String(e.message || e) };
     }

@@ -14,7 +14,7 @@ import { setUpExport } from './export.js';
 
 // Used only if the core cannot be loaded in the page: ids stand in for names.
 const CATEGORY_IDS = ['session-replay', 'retargeting', 'advertising', 'analytics', 'social', 'fingerprinting',
-  'cross-site-cookies', 'tag-manager', 'consent', 'content', 'cdn', 'other'];
+  'cross-site-cookies', 'tracking', 'tag-manager', 'consent', 'content', 'cdn', 'other'];
 
 const NOTHING = { nodes: [], edges: [], legend: [] };
 

@@ -82,6 +82,7 @@ pub fn category_definitions() -> Vec<CategoryDef> {
         d(Category::Social, "Social", "Social networks' widgets, pixels and logins, which tell the network where you go."),
         d(Category::Fingerprinting, "Fingerprinting", "Scripts that identify your browser by its characteristics rather than cookies."),
         d(Category::CrossSiteCookies, "Cross-site cookies", "A third party that set or received cookies on two or more of the sites you visited."),
+        d(Category::Tracking, "Tracking", "Named as tracking by a filter list (EasyPrivacy) that does not say which kind."),
         d(Category::TagManager, "Tag manager", "Loaders that inject other third-party scripts."),
         d(Category::Consent, "Consent", "Consent-management platforms."),
         d(Category::Content, "Content", "Embedded content, video and hosting platforms."),
@@ -227,6 +228,7 @@ pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<Strin
         sources,
         categories: category_definitions(),
         entities,
+        filter_lists: Vec::new(),
     }, dropped))
 }
 
@@ -315,7 +317,28 @@ pub fn to_json_lines(pack: &RulePack) -> String {
     for (i, e) in pack.entities.iter().enumerate() {
         out += &format!("    {}{}\n", serde_json::to_string(e).unwrap(), if i + 1 < n { "," } else { "" });
     }
-    out += "  ]\n}\n";
+    out += "  ]";
+    // One filter per line, so an error in one is located at its line.
+    if !pack.filter_lists.is_empty() {
+        out += ",\n  \"filter_lists\": [\n";
+        let n = pack.filter_lists.len();
+        for (i, l) in pack.filter_lists.iter().enumerate() {
+            let s = |v: &str| serde_json::to_string(v).unwrap();
+            out += &format!(
+                "    {{\"name\": {}, \"source\": {}, \"categories\": {}, \"filters\": [\n",
+                s(&l.name),
+                s(&l.source),
+                serde_json::to_string(&l.categories).unwrap()
+            );
+            let m = l.filters.len();
+            for (j, f) in l.filters.iter().enumerate() {
+                out += &format!("      {}{}\n", s(f), if j + 1 < m { "," } else { "" });
+            }
+            out += &format!("    ]}}{}\n", if i + 1 < n { "," } else { "" });
+        }
+        out += "  ]";
+    }
+    out += "\n}\n";
     out
 }
 
@@ -337,6 +360,16 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn shipped_easyprivacy_layer_is_exactly_what_the_importer_makes() {
+        let imported = crate::rules::import::abp::import(&[("easyprivacy.txt", &shared("filterlists/easyprivacy.txt"))], None).unwrap();
+        let text = to_json_lines(&imported.pack);
+        assert_eq!(text, crate::rules::DEFAULT_FILTERS, "rules/easyprivacy.json is stale: import it again (rules/README.md)");
+        let p = RulePack::parse(crate::rules::DEFAULT_FILTERS_NAME, crate::rules::DEFAULT_FILTERS).unwrap();
+        assert_eq!(p, RulePack::default_filters());
+        assert_eq!(p.filter_lists[0].categories, [crate::rules::Category::Tracking]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::filters::{engine_request, FilterLayer};
 use super::{Category, OptOut, RulePack, Source};
+use crate::observe::{ResourceType, WebUrl};
 use crate::site::Host;
 
 /// An entity as the classifier sees it.
@@ -41,6 +43,18 @@ pub struct Match {
     pub pattern_source: Option<Source>,
 }
 
+/// A block by a pack's filter list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterMatch {
+    pub pack: String,
+    /// The list's name (`EasyPrivacy`).
+    pub list: String,
+    pub categories: Vec<Category>,
+    /// The filter that matched, as the list writes it.
+    pub filter: String,
+    pub source: Source,
+}
+
 /// A URL pattern as the index holds it.
 #[derive(Debug, Clone, Copy)]
 pub struct PatternRef<'a> {
@@ -60,6 +74,8 @@ pub struct RuleIndex {
     pattern_sources: Vec<Source>,
     domains: HashMap<String, u32>,
     patterns: HashMap<String, Vec<Pattern>>,
+    /// Each pack's filter lists, compiled, in load order.
+    filter_layers: Vec<FilterLayer>,
 }
 
 impl RuleIndex {
@@ -67,8 +83,17 @@ impl RuleIndex {
         RuleIndex::default()
     }
 
-    /// Adds a validated pack.
+    /// Adds a validated pack, compiling its filter lists.
     pub fn add(&mut self, pack: &RulePack) {
+        self.add_entities(pack);
+        if !pack.filter_lists.is_empty() {
+            self.filter_layers.push(FilterLayer::build(&pack.name, &pack.filter_lists, &pack.sources));
+        }
+    }
+
+    /// Adds a validated pack's entities and patterns (its filter lists
+    /// come compiled, by [`RuleIndex::add_filter_layer`]).
+    pub fn add_entities(&mut self, pack: &RulePack) {
         self.packs.push((pack.name.clone(), pack.version.clone()));
         let mut touched = std::collections::HashSet::new();
         for e in &pack.entities {
@@ -106,6 +131,30 @@ impl RuleIndex {
                 list.sort_by_key(|p| std::cmp::Reverse(p.path_prefix.len()));
             }
         }
+    }
+
+    /// Adds a filter layer compiled before (a cached engine).
+    pub fn add_filter_layer(&mut self, layer: FilterLayer) {
+        self.filter_layers.push(layer);
+    }
+
+    /// The compiled filter layers, in load order.
+    pub fn filter_layers(&self) -> &[FilterLayer] {
+        &self.filter_layers
+    }
+
+    /// The filter that blocks a request, from the pack loaded last that has
+    /// one: packs loaded later take precedence, as for domains.
+    pub fn filter_match(&self, url: &WebUrl, page: Option<&WebUrl>, t: ResourceType) -> Option<FilterMatch> {
+        if self.filter_layers.is_empty() {
+            return None;
+        }
+        let request = engine_request(url, page, t);
+        self.filter_layers.iter().rev().find_map(|layer| {
+            let hit = layer.check(&request)?;
+            let list = &layer.lists[hit.list];
+            Some(FilterMatch { pack: layer.pack.clone(), list: list.name.clone(), categories: list.categories.clone(), filter: hit.filter, source: list.source.clone() })
+        })
     }
 
     /// Names and versions of the loaded packs, in load order.

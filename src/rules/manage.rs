@@ -22,6 +22,8 @@ pub struct Summary {
     pub opt_outs: BTreeMap<&'static str, usize>,
     /// Each source's name, with its licence when it states one.
     pub sources: Vec<String>,
+    /// Filter lists: name and number of network filters.
+    pub filter_lists: Vec<(String, usize)>,
 }
 
 pub fn summary(p: &RulePack) -> Summary {
@@ -48,6 +50,7 @@ pub fn summary(p: &RulePack) -> Summary {
         categories,
         opt_outs,
         sources: p.sources.values().map(|s| match &s.license { Some(l) => format!("{} ({l})", s.name), None => s.name.clone() }).collect(),
+        filter_lists: p.filter_lists.iter().map(|l| (l.name.clone(), l.filters.len())).collect(),
     }
 }
 
@@ -57,16 +60,25 @@ pub fn info(p: &RulePack, file: &str) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{file}: {} {} ({}), licence {}", s.name, s.version, s.format, s.license);
     let _ = writeln!(o, "  {} entities, {} domains, {} URL patterns", s.entities, s.domains, s.patterns);
-    let _ = writeln!(o, "  entities by category: {}", s.categories.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", "));
+    if !s.categories.is_empty() {
+        let _ = writeln!(o, "  entities by category: {}", s.categories.iter().map(|(c, n)| format!("{c} {n}")).collect::<Vec<_>>().join(", "));
+    }
     if !s.opt_outs.is_empty() {
         let _ = writeln!(o, "  opt-out mechanisms: {}", s.opt_outs.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "));
+    }
+    for l in &p.filter_lists {
+        let cats: Vec<&str> = l.categories.iter().map(|c| c.id()).collect();
+        let _ = writeln!(o, "  filter list {}: {} network filters, as {} (source {})", l.name, l.filters.len(), cats.join(", "), l.source);
     }
     let _ = writeln!(o, "  sources:");
     for (id, s) in &p.sources {
         let entities = p.entities.iter().filter(|e| e.source == *id).count();
         let rules = p.entities.iter().flat_map(|e| e.patterns.iter()).filter(|x| x.source.as_deref() == Some(id.as_str())).count()
             + p.entities.iter().flat_map(|e| e.opt_outs.iter()).filter(|x| x.source() == id).count();
-        let used = if rules > 0 { format!("{entities} entities, {rules} patterns and opt-outs") } else { format!("{entities} entities") };
+        let lists = p.filter_lists.iter().filter(|l| l.source == *id).count();
+        let used = if lists > 0 {
+            format!("{lists} filter list{}", if lists == 1 { "" } else { "s" })
+        } else if rules > 0 { format!("{entities} entities, {rules} patterns and opt-outs") } else { format!("{entities} entities") };
         let _ = writeln!(
             o,
             "    {id}: {}{}{} ({used})",
@@ -99,8 +111,13 @@ pub fn merge(packs: &[RulePack]) -> RulePack {
     let mut sources = BTreeMap::new();
     let mut entities = Vec::new();
     let mut categories = Vec::new();
+    // Merged lists compile into one engine: an exception in any lifts a block of any.
+    let mut filter_lists = Vec::new();
     for (p, list) in packs.iter().zip(kept) {
         let id = |s: &str| format!("{}/{s}", p.name);
+        for l in &p.filter_lists {
+            filter_lists.push(super::FilterList { source: id(&l.source), ..l.clone() });
+        }
         for (k, s) in &p.sources {
             sources.insert(id(k), s.clone());
         }
@@ -136,6 +153,7 @@ pub fn merge(packs: &[RulePack]) -> RulePack {
         sources,
         categories,
         entities,
+        filter_lists,
     }
 }
 

@@ -6,6 +6,8 @@
 //! `rules/telltale-rules-v1.schema.json`.
 
 pub mod build;
+pub mod compiled;
+pub mod filters;
 pub mod import;
 mod index;
 mod manage;
@@ -15,7 +17,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use index::{Match, PatternRef, RuleIndex};
+pub use filters::FilterList;
+pub use index::{FilterMatch, Match, PatternRef, RuleIndex};
 pub use manage::{info, merge, summary, Summary};
 
 /// The format tag every v1 pack carries in `"format"`.
@@ -24,6 +27,13 @@ pub const FORMAT_V1: &str = "telltale-rules/1";
 /// The default pack, built from public data by `telltale rules build` (see rules/README.md).
 pub const DEFAULT_PACK: &str = include_str!("../../rules/default.json");
 pub const DEFAULT_PACK_NAME: &str = "rules/default.json";
+
+/// The default pack's filter-list layer: EasyPrivacy, imported by `telltale
+/// rules import --from abp` (rules/README.md). Native builds embed it; the
+/// extension ships it compiled (`rules/easyprivacy.ttpack`) and loads that.
+#[cfg(not(target_arch = "wasm32"))]
+pub const DEFAULT_FILTERS: &str = include_str!("../../rules/easyprivacy.json");
+pub const DEFAULT_FILTERS_NAME: &str = "rules/easyprivacy.json";
 
 /// Telltale's categories. The ids are stable: exports and packs rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -36,6 +46,8 @@ pub enum Category {
     Social,
     Fingerprinting,
     CrossSiteCookies,
+    /// Named as tracking by a list that does not say how (EasyPrivacy, say).
+    Tracking,
     TagManager,
     Consent,
     Content,
@@ -44,7 +56,7 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 12] = [
+    pub const ALL: [Category; 13] = [
         Category::SessionReplay,
         Category::Retargeting,
         Category::Advertising,
@@ -52,6 +64,7 @@ impl Category {
         Category::Social,
         Category::Fingerprinting,
         Category::CrossSiteCookies,
+        Category::Tracking,
         Category::TagManager,
         Category::Consent,
         Category::Content,
@@ -69,6 +82,7 @@ impl Category {
             Category::Social => "social",
             Category::Fingerprinting => "fingerprinting",
             Category::CrossSiteCookies => "cross-site-cookies",
+            Category::Tracking => "tracking",
             Category::TagManager => "tag-manager",
             Category::Consent => "consent",
             Category::Content => "content",
@@ -92,7 +106,17 @@ impl Category {
                 | Category::Social
                 | Category::Fingerprinting
                 | Category::CrossSiteCookies
+                | Category::Tracking
         )
+    }
+}
+
+/// Adds categories to a set. `tracking` only says that a list calls a third
+/// party tracking; once another tracking category says how, it is dropped.
+pub fn merge_categories(set: &mut std::collections::BTreeSet<Category>, more: impl IntoIterator<Item = Category>) {
+    set.extend(more);
+    if set.contains(&Category::Tracking) && set.iter().filter(|c| c.is_tracking()).count() > 1 {
+        set.remove(&Category::Tracking);
     }
 }
 
@@ -414,6 +438,9 @@ pub struct RulePack {
     #[serde(default)]
     pub categories: Vec<CategoryDef>,
     pub entities: Vec<Entity>,
+    /// Filter lists in Adblock Plus syntax (network filters), compiled by Brave's engine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filter_lists: Vec<FilterList>,
 }
 
 /// A located error in a pack: file, line, column, and what was expected.
@@ -484,6 +511,12 @@ impl RulePack {
     /// extension's start-up is faster without them.
     pub fn default_pack() -> RulePack {
         serde_json::from_str(DEFAULT_PACK).expect("the default pack is checked by the test suite")
+    }
+
+    /// The default pack's EasyPrivacy layer, parsed like [`RulePack::default_pack`].
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn default_filters() -> RulePack {
+        serde_json::from_str(DEFAULT_FILTERS).expect("the default filter layer is checked by the test suite")
     }
 
     /// Checks what serde cannot: the format tag, source references,
@@ -558,6 +591,28 @@ impl RulePack {
                 if let Err((needle, message)) = o.check(entity) {
                     return Err(err(&needle, cursor, message));
                 }
+            }
+        }
+        // Filter lists come after the entities in every pack Telltale writes;
+        // errors are searched for from the key on.
+        let lists_at = text.find("\"filter_lists\"").unwrap_or(0);
+        for list in &self.filter_lists {
+            let cursor = (lists_at, text.len());
+            let name = format!("\"{}\"", json_escape(&list.name));
+            if !self.sources.contains_key(&list.source) {
+                return Err(err(&name, cursor, format!("filter list {:?} names source {:?}, which is not in \"sources\"", list.name, list.source)));
+            }
+            if list.categories.is_empty() {
+                return Err(err(&name, cursor, format!("filter list {:?} has no categories: expected at least one, such as [\"tracking\"]", list.name)));
+            }
+            for f in &list.filters {
+                let problem = match filters::line_kind(f) {
+                    filters::LineKind::Network => continue,
+                    filters::LineKind::Cosmetic => "is an element-hiding filter: a pack holds network filters only".to_owned(),
+                    filters::LineKind::Comment => "is a comment or blank: a pack holds network filters only".to_owned(),
+                    filters::LineKind::Invalid(why) => format!("is not a filter Brave's engine reads ({why})"),
+                };
+                return Err(err(&format!("\"{}\"", json_escape(f)), cursor, format!("filter {f:?} in list {:?} {problem}", list.name)));
             }
         }
         Ok(())

@@ -13,6 +13,8 @@ import { COOKIE_EMBEDS, EMBED_SITES, SITES } from './fixture-web.mjs';
 // site the fixture loads, for the URLs the fixture requests. Checked by hand
 // against rules/default.json (entity domains and patterns), and again by the
 // first test of extension.test.mjs with the lookup rules of rules/README.md.
+// `easyprivacy` names the filter of the EasyPrivacy layer (rules/easyprivacy.json)
+// that adds `tracking` to a site no other tracking category describes.
 export const PACK = {
   'hotjar.com': { hosts: ['static.hotjar.com/c/hotjar-3105.js', 'insights.hotjar.com/api/v2/client/sites/3105/visit-data'], categories: ['analytics', 'session-replay'] }, // Hotjar: analytics; blacklight patterns static.hotjar.com, insights.hotjar.com/api
   'doubleclick.net': { hosts: ['googleads.g.doubleclick.net/pagead/viewthroughconversion/123/'], categories: ['advertising', 'retargeting'] }, // curated retargeting pattern
@@ -26,16 +28,17 @@ export const PACK = {
   'criteo.com': { hosts: ['dis.criteo.com/dis/usersync.aspx'], categories: ['advertising', 'retargeting'] }, // Ghostery revenue::retargeting
   'criteo.net': { hosts: ['static.criteo.net/images/pixel.gif'], categories: ['advertising', 'retargeting'] },
   'rubiconproject.com': { hosts: ['pixel.rubiconproject.com/tap.php'], categories: ['advertising'] },
-  'googletagmanager.com': { hosts: ['www.googletagmanager.com/gtm.js'], categories: ['tag-manager'] },
+  // A tag manager, and a tracker by the default pack's EasyPrivacy layer, which blocks it.
+  'googletagmanager.com': { hosts: ['www.googletagmanager.com/gtm.js'], categories: ['tag-manager', 'tracking'], easyprivacy: '||googletagmanager.com^' },
   'cookielaw.org': { hosts: ['cdn.cookielaw.org/scripttemplates/otSDKStub.js'], categories: ['consent'] },
   'twitter.com': { hosts: ['platform.twitter.com/widgets.js'], categories: ['social'] },
   'licdn.com': { hosts: ['snap.licdn.com/li.lms-analytics/insight.min.js'], categories: ['advertising', 'retargeting'] }, // curated retargeting pattern
   'bing.com': { hosts: ['bat.bing.com/bat.js'], categories: ['advertising'] },
-  'unlisted-tracker.test': { hosts: ['px.unlisted-tracker.test/p.gif'], categories: [] }, // in no pack
-  'quiet-tracker.test': { hosts: ['sync.quiet-tracker.test/p.gif'], categories: [] }, // in no pack
+  'unlisted-tracker.test': { hosts: ['px.unlisted-tracker.test/c/a1.png'], categories: [] }, // in no pack (nor EasyPrivacy)
+  'quiet-tracker.test': { hosts: ['sync.quiet-tracker.test/c/a1.png'], categories: [] }, // in no pack (nor EasyPrivacy)
 };
-// The categories that make a third party a tracker (rules/README.md: "the first seven").
-export const TRACKING = new Set(['session-replay', 'retargeting', 'advertising', 'analytics', 'social', 'fingerprinting', 'cross-site-cookies']);
+// The categories that make a third party a tracker (rules/README.md: "the first eight").
+export const TRACKING = new Set(['session-replay', 'retargeting', 'advertising', 'analytics', 'social', 'fingerprinting', 'cross-site-cookies', 'tracking']);
 export const BROWSE = ['news.example', 'shop.example', 'blog.example', 'recipes.example', 'travel.example', 'sports.example'];
 export const RECORDER_SCRIPT = 'static.hotjar.com/c/hotjar-3105.js';
 

@@ -129,8 +129,13 @@ test('the expected categories agree with rules/default.json', () => {
     }
     return found;
   };
-  for (const [site, { hosts, categories }] of Object.entries(PACK)) {
+  const easyprivacy = new Set(JSON.parse(fs.readFileSync(path.join(ROOT, 'rules/easyprivacy.json'), 'utf8')).filter_lists[0].filters);
+  for (const [site, { hosts, categories, easyprivacy: filter }] of Object.entries(PACK)) {
     const union = new Set();
+    if (filter) {
+      assert.ok(easyprivacy.has(filter), `${filter} is in rules/easyprivacy.json`);
+      union.add('tracking');
+    }
     for (const h of hosts) {
       assert.equal(siteOf(h.split('/')[0]), site);
       const m = lookup(h);

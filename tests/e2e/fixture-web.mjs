@@ -212,8 +212,8 @@ const EMBEDS = {
   twitter: () => `<script src="https://platform.twitter.com/widgets.js"></script>`,
   linkedin: () => `<script src="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script>`,
   bing: () => `<script src="https://bat.bing.com/bat.js"></script>`,
-  unlisted: () => `<img alt="" width="1" height="1" src="https://px.unlisted-tracker.test/p.gif?site=1">`,
-  quiet: () => `<img alt="" width="1" height="1" src="https://sync.quiet-tracker.test/p.gif">`,
+  unlisted: () => `<img alt="" width="1" height="1" src="https://px.unlisted-tracker.test/c/a1.png?site=1">`,
+  quiet: () => `<img alt="" width="1" height="1" src="https://sync.quiet-tracker.test/c/a1.png">`,
 };
 
 /**
@@ -358,7 +358,7 @@ function dripPage(url) {
     if (i >= ${n}) return;
     var img = new Image();
     img.onload = img.onerror = function () { window.__done = i + 1; next(i + 1); };
-    img.src = 'https://${DRIP.host}/p.gif?i=' + i;
+    img.src = 'https://${DRIP.host}/c/a1.png?i=' + i;
   })(0);
 </script>
 </body></html>`;

@@ -163,6 +163,7 @@ pub fn import(services: (&str, &Value), entities: Option<(&str, &Value)>) -> Res
         sources,
         categories: vec![],
         entities,
+        filter_lists: Vec::new(),
     };
     Ok(Imported { pack, skipped })
 }

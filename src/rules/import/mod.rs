@@ -3,6 +3,7 @@
 //! says what it could not carry over ([`Imported::skipped`]); nothing is
 //! dropped silently. Which format a file is, is told by its content.
 
+pub mod abp;
 pub mod disconnect;
 
 use std::collections::BTreeMap;
@@ -39,6 +40,8 @@ pub enum ListFormat {
     Native,
     /// Disconnect's services.json.
     Disconnect,
+    /// An Adblock Plus filter list (text).
+    Adblock,
 }
 
 impl ListFormat {
@@ -46,6 +49,7 @@ impl ListFormat {
         match self {
             ListFormat::Native => "telltale-rules/1",
             ListFormat::Disconnect => "disconnect",
+            ListFormat::Adblock => "adblock",
         }
     }
 }
@@ -79,13 +83,17 @@ pub fn parse_any(file: &str, text: &str) -> Result<Imported, PackError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Only a document that is JSON and not a native pack needs this look.
     let v: Option<Value> = if body.contains(FORMAT_V1) { None } else { serde_json::from_str(body).ok() };
+    if v.is_none() && !body.contains(FORMAT_V1) && abp::detect(body) {
+        let imported = abp::import(&[(file, body)], None).map_err(|e| located(e.message))?;
+        return check(file, imported);
+    }
     match v.as_ref().and_then(detect) {
         Some(ListFormat::Disconnect) => {
             let imported = disconnect::import((file, v.as_ref().expect("detected")), None).map_err(|e| located(e.message))?;
             check(file, imported)
         }
         None if v.as_ref().is_some_and(|v| v.is_object() && v.get("format").is_none()) => Err(located(
-            "not a rule list Telltale reads: expected a Telltale pack (\"format\": \"telltale-rules/1\") or Disconnect's services.json".into(),
+            "not a rule list Telltale reads: expected a Telltale pack (\"format\": \"telltale-rules/1\"), Disconnect's services.json or an Adblock Plus filter list".into(),
         )),
         _ => Ok(Imported { pack: RulePack::parse(file, text)?, skipped: BTreeMap::new() }),
     }
