@@ -503,7 +503,8 @@ test('rule packs in the options page: errors with file:line:column, load, use, d
   await options.waitForSelector('body[data-ready="1"]');
   await options.uncheck(`${row} input[type=checkbox]`);
   await poll(async () => (await ask('packs')).user[0].enabled === false);
-  packs = await ask('packs');
+  // Stored first, then the core reloads its packs: wait for the reload.
+  packs = await poll(async () => { const p = await ask('packs'); return !p.loaded.some((x) => x.name === 'e2e-fingerprinting') && p; }, { timeout: 10000 }).catch(() => ask('packs'));
   assert.ok(!packs.loaded.some((p) => p.name === 'e2e-fingerprinting'), JSON.stringify(packs.loaded));
   await poll(async () => (await options.isChecked(`${row} input[type=checkbox]`)) === false);
   const drip2 = await visit(DRIP.site, '?n=2&pack=disabled');
