@@ -150,10 +150,7 @@ impl Auditor {
     pub fn load_compiled(&mut self, bytes: &[u8], expected_hash: Option<u32>) -> Result<&crate::rules::Summary, crate::rules::compiled::CompiledError> {
         let loaded = crate::rules::compiled::from_bytes(bytes, expected_hash)?;
         self.rules.add_entities(&loaded.pack);
-        let mut s = crate::rules::summary(&loaded.pack);
-        for ((_, n), &count) in s.filter_lists.iter_mut().zip(&loaded.filter_counts) {
-            *n = count;
-        }
+        let s = crate::rules::summary_counted(&loaded.pack, Some(&loaded.filter_counts));
         if let Some(layer) = loaded.layer {
             self.rules.add_filter_layer(layer);
         }
@@ -277,16 +274,17 @@ impl Auditor {
                     return Some(verdict);
                 }
                 self.stats.third_party_requests += 1;
+                // The verdict's site: a CNAME-cloaked tracker's own, not the name it hides behind.
                 // Who loaded it: a redirecting third party, else a third-party frame, else the page.
                 let from = redirected_from
                     .clone()
-                    .filter(|s| *s != r.url.site)
-                    .or_else(|| r.frame.as_ref().map(|f| f.site.clone()).filter(|s| *s != page.site && *s != r.url.site))
+                    .filter(|s| *s != verdict.site)
+                    .or_else(|| r.frame.as_ref().map(|f| f.site.clone()).filter(|s| *s != page.site && *s != verdict.site))
                     .unwrap_or_else(|| page.site.clone());
                 self.graph.visit(&page.site, r.time);
                 self.graph.record_request(&Hit {
                     from: &from,
-                    to: &r.url.site,
+                    to: &verdict.site,
                     page: &page.site,
                     time: r.time,
                     resource_type: Some(r.resource_type.as_str()),
@@ -294,13 +292,13 @@ impl Auditor {
                 });
                 self.apply_verdict(&verdict);
                 if !r.cookies_sent.is_empty() {
-                    self.cookies(&page.site, &r.url.site, &r.cookies_sent, true, r.time);
+                    self.cookies(&page.site, &verdict.site, &r.cookies_sent, true, r.time);
                 }
                 if let Some(id) = &r.request_id {
                     if self.recent.len() >= MAX_RECENT_REQUESTS {
                         self.recent.pop_front();
                     }
-                    self.recent.push_back(Recorded { id: id.clone(), from: from.clone(), to: r.url.site.clone(), tab: r.tab, resource_type: r.resource_type });
+                    self.recent.push_back(Recorded { id: id.clone(), from: from.clone(), to: verdict.site.clone(), tab: r.tab, resource_type: r.resource_type });
                 }
                 if let Some(tp) = self.row(r.tab, &page.site, &verdict) {
                     tp.requests += 1;
@@ -493,6 +491,10 @@ pub fn evidence_line(e: &Evidence) -> String {
     match e {
         Evidence::Rule { pack, rule, source, .. } => format!("{pack}: {rule} ({source})"),
         Evidence::Filter { pack, list, filter, source } => format!("{pack}: {list} filter {filter} ({source})"),
+        Evidence::Tracker { pack, list, tracker, rule, action, cname, source } => match cname {
+            Some(via) => format!("{pack}: {list} CNAME {via}, tracker {tracker}: {action} by {rule} ({source})"),
+            None => format!("{pack}: {list} tracker {tracker}: {action} by {rule} ({source})"),
+        },
         Evidence::SameOwner { company } => format!("owned by {company}, like the page"),
         Evidence::Heuristic { name, detail, .. } => format!("heuristic {name}: {detail}"),
     }

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::learn::Learner;
 use crate::observe::{ResourceType, WebUrl};
-use crate::rules::{Category, RuleIndex};
-use crate::site::Site;
+use crate::rules::tds::Action;
+use crate::rules::{Category, ListDecision, RuleIndex};
+use crate::site::{Host, Site};
 
 /// Why a verdict says what it says.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -16,6 +17,20 @@ pub enum Evidence {
     Rule { pack: String, entity: String, rule: String, source: String },
     /// A filter of a pack's filter list blocks the request.
     Filter { pack: String, list: String, filter: String, source: String },
+    /// A pack's tracker list (DuckDuckGo's TDS, say) names the request's
+    /// tracker: `rule` says what decided (`rule 3 omtrdc\.net/b/ss`,
+    /// `default block`), `action` whether it blocks or ignores, and
+    /// `cname` the first-party host whose CNAME record led there.
+    Tracker {
+        pack: String,
+        list: String,
+        tracker: String,
+        rule: String,
+        action: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cname: Option<String>,
+        source: String,
+    },
     /// The page's site belongs to the same company, so this third party is not a tracker by that fact alone.
     SameOwner { company: String },
     /// A heuristic decided, from what was observed.
@@ -54,24 +69,69 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
         categories: Vec::new(),
         evidence: Vec::new(),
     };
+    let mut rule_rank = None;
     if let Some(m) = rules.lookup(&url.host, url.path()) {
         let e = rules.entity(m.entity);
+        rule_rank = Some(e.rank);
         v.entity = Some(e.name.clone());
         v.company = Some(e.company.clone());
         v.categories = m.categories;
         let source = m.pattern_source.as_ref().unwrap_or(&e.source).name.clone();
         v.evidence.push(Evidence::Rule { pack: e.pack.clone(), entity: e.name.clone(), rule: m.rule, source });
     }
-    if let Some(f) = rules.filter_match(url, page, t) {
-        v.categories.extend_from_slice(&f.categories);
-        v.categories.sort();
-        v.categories.dedup();
-        // `tracking` says only that a list calls it tracking: a rule that
-        // says how (analytics, session replay) says more.
-        if v.categories.iter().filter(|c| c.is_tracking()).count() > 1 {
-            v.categories.retain(|&c| c != Category::Tracking);
+    match rules.list_decision(url, page, t) {
+        Some(ListDecision::Filter(f)) => {
+            v.categories.extend_from_slice(&f.categories);
+            v.evidence.push(Evidence::Filter { pack: f.pack, list: f.list, filter: f.filter, source: f.source.name });
         }
-        v.evidence.push(Evidence::Filter { pack: f.pack, list: f.list, filter: f.filter, source: f.source.name });
+        Some(ListDecision::Tracker { pack, rank, hit }) => {
+            if hit.cname.is_some() {
+                // A first-party name for a tracker's server: the verdict is
+                // about the tracker the CNAME record points to.
+                if let Some(site) = crate::rules::tds::site_of(&hit.host) {
+                    v.third_party = page.is_some_and(|p| p.site != site);
+                    v.site = site;
+                }
+                let owner = Host::parse(&hit.host)
+                    .ok()
+                    .and_then(|h| rules.entity_of_host(&h))
+                    .map(|id| rules.entity(id))
+                    .or_else(|| hit.owner.as_ref().and_then(|o| rules.entities().iter().find(|e| e.rank == rank && e.name == *o)));
+                v.entity = owner.map(|e| e.name.clone()).or_else(|| hit.owner.clone());
+                v.company = owner.map(|e| e.company.clone()).or_else(|| hit.owner.clone());
+                v.categories.clear();
+                v.evidence.retain(|e| !matches!(e, Evidence::Rule { .. }));
+            }
+            match hit.action {
+                Action::Block if hit.categories.is_empty() => v.categories.push(Category::Tracking),
+                Action::Block => v.categories.extend_from_slice(&hit.categories),
+                Action::Ignore => {
+                    // The list has the last word on its tracker: what an
+                    // earlier pack says it tracks for does not stand.
+                    if rule_rank.is_some_and(|r| r < rank) {
+                        v.categories.retain(|c| !c.is_tracking());
+                    }
+                    v.categories.extend(hit.categories.iter().copied().filter(|c| !c.is_tracking()));
+                }
+            }
+            v.evidence.push(Evidence::Tracker {
+                pack,
+                list: hit.list.clone(),
+                tracker: hit.tracker.clone(),
+                rule: hit.decided_by(),
+                action: hit.action.as_str().into(),
+                cname: hit.cname.as_ref().map(|c| format!("{c} → {}", hit.host)),
+                source: hit.source.name.clone(),
+            });
+        }
+        None => {}
+    }
+    v.categories.sort();
+    v.categories.dedup();
+    // `tracking` says only that a list calls it tracking: a rule that
+    // says how (analytics, session replay) says more.
+    if v.categories.iter().filter(|c| c.is_tracking()).count() > 1 {
+        v.categories.retain(|&c| c != Category::Tracking);
     }
     if let Some(sites) = learner.cross_site_cookie_sites(&url.site) {
         v.categories.push(Category::CrossSiteCookies);
@@ -83,7 +143,7 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
             sites: sites.iter().cloned().collect(),
         });
     }
-    if !third_party {
+    if !v.third_party {
         return v;
     }
     // A third party owned by the page's own company is not a tracker by that fact alone.

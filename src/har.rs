@@ -143,11 +143,35 @@ pub enum HarItem<'a> {
     Entry(&'a HarEntry),
 }
 
+/// A reader that keeps the number of characters read since the last line
+/// break: where the input ended, for an error at its end.
+struct LineTail<R> {
+    inner: R,
+    chars: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl<R: Read> Read for LineTail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut c = self.chars.get();
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                c = 0;
+            } else if b & 0xC0 != 0x80 {
+                c += 1;
+            }
+        }
+        self.chars.set(c);
+        Ok(n)
+    }
+}
+
 /// Reads a HAR from `reader`, calling `each` for every page and entry as it is parsed.
 /// Returns the number of entries. `file` names the input in errors.
 pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -> Result<usize, HarError> {
     use std::io::BufRead;
-    let mut buffered = std::io::BufReader::with_capacity(1 << 16, reader);
+    let tail = std::rc::Rc::new(std::cell::Cell::new(0usize));
+    let mut buffered = std::io::BufReader::with_capacity(1 << 16, LineTail { inner: reader, chars: tail.clone() });
     // A UTF-8 byte-order mark (some Windows tools write one) is not JSON: skip it.
     if buffered.fill_buf().is_ok_and(|head| head.starts_with(b"\xef\xbb\xbf")) {
         buffered.consume(3);
@@ -165,7 +189,10 @@ pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -
             serde_json::error::Category::Io => format!("read error: {msg}"),
             serde_json::error::Category::Data => format!("not a HAR 1.2 file: {msg}"),
         };
-        HarError { file: file.to_owned(), line: e.line(), column: e.column(), message }
+        // At the end of the input serde_json says column 0: the end is the
+        // column after the last character of the last line.
+        let column = if e.column() == 0 { tail.get() + 1 } else { e.column() };
+        HarError { file: file.to_owned(), line: e.line(), column, message }
     };
     result.map_err(locate)?;
     if !saw_log {

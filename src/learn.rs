@@ -85,7 +85,7 @@ pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in:
             license: None,
         });
     }
-    RulePack { format: FORMAT_V1.into(), name: "telltale-learned".into(), version: version.into(), license: "CC0-1.0".into(), sources, categories: vec![], entities, filter_lists: Vec::new() }
+    RulePack { format: FORMAT_V1.into(), name: "telltale-learned".into(), version: version.into(), license: "CC0-1.0".into(), sources, categories: vec![], entities, filter_lists: Vec::new(), tracker_lists: Vec::new() }
 }
 
 /// Learned packs group their entries by how many sites saw them, up to this many.

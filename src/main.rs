@@ -71,6 +71,8 @@ mod cli {
         Disconnect,
         /// Adblock Plus filter lists (EasyList, EasyPrivacy, ...): one or more, compiled together.
         Abp,
+        /// DuckDuckGo's Tracker Data Set (tds.json): trackers, entities, domains and cnames.
+        Tds,
     }
 
     #[derive(Args)]
@@ -98,7 +100,7 @@ mod cli {
 
     #[derive(Subcommand)]
     enum RulesCommand {
-        /// Check rule lists (a Telltale pack or Disconnect's services.json, told by content); errors give file, line and column.
+        /// Check rule lists (a Telltale pack, Disconnect's services.json, DuckDuckGo's tds.json or an Adblock Plus list, told by content); errors give file, line and column.
         Check {
             #[arg(required = true)]
             packs: Vec<PathBuf>,
@@ -109,7 +111,7 @@ mod cli {
             #[arg(long = "from", value_enum)]
             from: ImportFrom,
             /// The list; for disconnect, services.json then (optionally) entities.json for owners;
-            /// for abp, one or more filter lists.
+            /// for abp, one or more filter lists; for tds, one tds.json.
             #[arg(required = true)]
             files: Vec<PathBuf>,
             /// For abp: the categories a block by these lists means (default: by the list's
@@ -227,7 +229,7 @@ mod cli {
     }
 
     fn import(from: ImportFrom, files: &[PathBuf], output: &Path, categories: &[String]) -> Result<(), String> {
-        use telltale::rules::import::{abp, check, disconnect};
+        use telltale::rules::import::{abp, check, disconnect, tds};
         if !categories.is_empty() && !matches!(from, ImportFrom::Abp) {
             return Err("--category is for --from abp: other formats name their own categories".into());
         }
@@ -246,6 +248,14 @@ mod cli {
                 let (sname, ename) = (files[0].display().to_string(), files.get(1).map(|p| p.display().to_string()));
                 let i = disconnect::import((&sname, &services), entities.as_ref().map(|e| (ename.as_deref().unwrap_or(""), e))).map_err(|e| e.to_string())?;
                 check(&sname, i).map_err(|e| e.to_string())?
+            }
+            ImportFrom::Tds => {
+                if files.len() > 1 {
+                    return Err("--from tds takes one tds.json".into());
+                }
+                let name = files[0].display().to_string();
+                let i = tds::import(&name, &json(&files[0])?).map_err(|e| e.to_string())?;
+                check(&name, i).map_err(|e| e.to_string())?
             }
             ImportFrom::Abp => {
                 let cats = categories
@@ -270,7 +280,16 @@ mod cli {
         };
         write_pack(output, &imported.pack)?;
         let filters: usize = imported.pack.filter_lists.iter().map(|l| l.filters.len()).sum();
-        let lists = if filters > 0 { format!(", {filters} network filters") } else { String::new() };
+        let trackers: usize = imported.pack.tracker_lists.iter().map(|l| l.trackers.len()).sum();
+        let rules: usize = imported.pack.tracker_lists.iter().flat_map(|l| l.trackers.iter()).map(|t| t.rules.len()).sum();
+        let cnames: usize = imported.pack.tracker_lists.iter().map(|l| l.cnames.len()).sum();
+        let lists = if filters > 0 {
+            format!(", {filters} network filters")
+        } else if trackers > 0 {
+            format!(", {trackers} trackers with {rules} URL rules, {cnames} CNAME records")
+        } else {
+            String::new()
+        };
         write_stdout(&format!(
             "{}: {} entities, {} domains{lists}, from {}{}\n",
             output.display(),

@@ -162,7 +162,7 @@ fn bad_input_gets_a_located_one_line_error() {
     assert!(e.contains("empty.har:1:1: the HAR log has no entries"), "{e}");
 
     let e = audit_error(&write("zero.har", b""));
-    assert!(e.contains("zero.har:1:0: unexpected end of file"), "{e}");
+    assert!(e.contains("zero.har:1:1: unexpected end of file"), "{e}");
 
     let e = audit_error(dir.join("missing.har").to_str().unwrap());
     assert!(e.contains("missing.har: No such file or directory"), "{e}");
@@ -269,7 +269,7 @@ fn disconnect_lists_import_load_and_merge() {
     assert_eq!(entities(&by_merged), entities(&by_loading));
     assert!(entities(&by_merged).iter().any(|(s, e)| s == "\"doubleclick.net\"" && e == "\"Google\""), "{:?}", entities(&by_merged));
     // A format Telltale does not read is named, not guessed.
-    let out = telltale(&["rules", "import", "--from", "tds", services, "-o", "x.json"]);
+    let out = telltale(&["rules", "import", "--from", "openwpm", services, "-o", "x.json"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: disconnect"));
 }
 
@@ -299,4 +299,49 @@ fn learned_trackers_export_as_a_pack_that_loads() {
     let v: Value = serde_json::from_slice(&one.stdout).unwrap();
     let t = third_party(&v["pages"][0], "unlisted-tracker.example");
     assert_eq!((t["tracker"].as_bool(), t["entity"].as_str()), (Some(true), Some("unlisted-tracker.example")));
+}
+
+#[test]
+fn tds_imports_checks_and_audits() {
+    let dir = scratch("cli-tds");
+    let tds = "../shared/data/duckduckgo/tds-slice.json";
+    let pack = dir.join("tds.json");
+    let out = telltale(&["rules", "import", "--from", "tds", tds, "-o", pack.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("35 entities") && said.contains("60 trackers with 132 URL rules, 294 CNAME records") && said.contains("49 domains that cannot be a pack's"), "{said}");
+    // `rules info` on the pack and on the raw file (told by content) say the same counts.
+    for p in [pack.to_str().unwrap(), tds] {
+        let out = telltale(&["rules", "info", p]);
+        let info = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(info.contains("licence CC-BY-NC-SA-4.0"), "{info}");
+        assert!(info.contains("tracker list DuckDuckGo TDS: 60 trackers (32 blocked by default, 28 ignored by default), 132 URL rules, 294 CNAME records"), "{info}");
+    }
+    let out = telltale(&["rules", "check", tds]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // An audit with the raw tds.json: a page that loads Adobe's and Taboola's trackers.
+    let har = dir.join("tds.har");
+    std::fs::write(
+        &har,
+        serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+            "pages": [{"id": "p", "title": "https://shop.example/", "startedDateTime": "2026-01-01T00:00:00Z", "pageTimings": {}}],
+            "entries": [
+                {"pageref": "p", "startedDateTime": "2026-01-01T00:00:00Z", "time": 1, "timings": {"send": 0, "wait": 0, "receive": 0}, "cache": {},
+                 "request": {"method": "GET", "url": "https://shop.example/", "httpVersion": "HTTP/2", "headers": [], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+                 "response": {"status": 200, "statusText": "", "httpVersion": "HTTP/2", "headers": [], "cookies": [], "content": {"size": 0, "mimeType": "text/html"}, "redirectURL": "", "headersSize": -1, "bodySize": 0}},
+                {"pageref": "p", "startedDateTime": "2026-01-01T00:00:01Z", "time": 1, "timings": {"send": 0, "wait": 0, "receive": 0}, "cache": {},
+                 "request": {"method": "GET", "url": "https://metrics.sc.omtrdc.net/b/ss/suite/1/JS-2.0/s1", "httpVersion": "HTTP/2", "headers": [], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+                 "response": {"status": 200, "statusText": "", "httpVersion": "HTTP/2", "headers": [], "cookies": [], "content": {"size": 0, "mimeType": "image/gif"}, "redirectURL": "", "headersSize": -1, "bodySize": 0}}
+            ]}})
+        .to_string(),
+    )
+    .unwrap();
+    let out = telltale(&["audit", "--json", "--no-default-rules", "--rules", tds, har.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &v["pages"][0]["third_parties"][0];
+    assert_eq!(t["site"], "omtrdc.net", "{v}");
+    assert_eq!(t["company"], "Adobe", "{t}");
+    assert!(t["evidence"].to_string().contains(r"DuckDuckGo TDS tracker omtrdc.net: block by rule 3 omtrdc\\.net/b/ss"), "{t}");
 }

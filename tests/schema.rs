@@ -55,3 +55,21 @@ fn schema_and_loader_reject_the_same_shapes() {
         assert!(telltale::RulePack::parse("bad.json", b).is_err(), "loader accepted bad{i}");
     }
 }
+
+#[test]
+fn imported_tracker_data_set_matches_the_schema() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("schema");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string("../shared/data/duckduckgo/tds-slice.json").unwrap();
+    let pack = telltale::rules::import::parse_any("tds-slice.json", &text).unwrap().pack;
+    let path = dir.join("tds.json");
+    std::fs::write(&path, telltale::rules::build::to_json_lines(&pack)).unwrap();
+    assert_eq!(validate(path.to_str().unwrap()), "0\n");
+    // A rule with an unknown key, and a tracker with an action the format does not have, fail both.
+    let written = std::fs::read_to_string(&path).unwrap();
+    for bad in [written.replacen("\"default\":\"block\"", "\"default\":\"allow\"", 1), written.replacen("\"rule\":", "\"regex\":", 1)] {
+        std::fs::write(&path, &bad).unwrap();
+        assert_ne!(validate(path.to_str().unwrap()), "0\n");
+        assert!(telltale::RulePack::parse("tds.json", &bad).is_err());
+    }
+}

@@ -14,13 +14,12 @@ function download(name, text, type = 'application/json') {
 // A pack's licence and sources, as the core summarised them.
 function about(summary) {
   if (!summary) return [el('td', {}), el('td', {})];
-  const cats = Object.entries(summary.categories || {}).map(([c, n]) => `${c} ${n}`).join(', ');
   const sources = summary.sources || [];
   const shown = sources.slice(0, 3).join('; ') + (sources.length > 3 ? `; and ${sources.length - 3} more` : '');
   return [
     el('td', {}, summary.license || ''),
     el('td', { class: 'small', title: sources.join('\n') }, shown,
-      el('div', { class: 'muted' }, `${summary.domains} domain${summary.domains === 1 ? '' : 's'}${cats ? ` · ${cats}` : ''}`)),
+      el('div', { class: 'muted' }, summary.counts || '')),
   ];
 }
 
@@ -29,11 +28,17 @@ async function renderPacks() {
   const body = document.querySelector('#packs tbody');
   const rows = [];
   const def = loaded.find((p) => p.name === 'telltale-default');
+  // The built-in pack's filter layer (EasyPrivacy) is loaded as a pack of its own: shown in the same row.
+  const layer = loaded.find((p) => p.name === 'easyprivacy');
+  const builtIn = def && layer ? { ...def,
+    license: `${def.license}; EasyPrivacy: ${layer.license}`,
+    sources: [...def.sources, ...layer.sources],
+    counts: `${def.counts} · EasyPrivacy: ${layer.counts}` } : def;
   rows.push(el('tr', {},
     el('td', {}, 'telltale-default (built in)'),
     el('td', {}, def ? def.version : '—'),
     el('td', {}, def ? String(def.entities) : '—'),
-    ...about(def),
+    ...about(builtIn),
     el('td', {}, el('input', { type: 'checkbox', checked: settings.defaultPack !== false, 'aria-label': 'default pack enabled',
       onchange: async (e) => { await ask('setSettings', { settings: { defaultPack: e.target.checked } }); renderPacks(); } })),
     el('td', {}),

@@ -229,6 +229,7 @@ pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<Strin
         categories: category_definitions(),
         entities,
         filter_lists: Vec::new(),
+        tracker_lists: Vec::new(),
     }, dropped))
 }
 
@@ -335,6 +336,26 @@ pub fn to_json_lines(pack: &RulePack) -> String {
                 out += &format!("      {}{}\n", s(f), if j + 1 < m { "," } else { "" });
             }
             out += &format!("    ]}}{}\n", if i + 1 < n { "," } else { "" });
+        }
+        out += "  ]";
+    }
+    // One tracker per line, so an error in a rule is located at its tracker.
+    if !pack.tracker_lists.is_empty() {
+        out += ",\n  \"tracker_lists\": [\n";
+        let n = pack.tracker_lists.len();
+        for (i, l) in pack.tracker_lists.iter().enumerate() {
+            let s = |v: &str| serde_json::to_string(v).unwrap();
+            out += &format!("    {{\"name\": {}, \"source\": {}, \"trackers\": [\n", s(&l.name), s(&l.source));
+            let m = l.trackers.len();
+            for (j, t) in l.trackers.iter().enumerate() {
+                out += &format!("      {}{}\n", serde_json::to_string(t).unwrap(), if j + 1 < m { "," } else { "" });
+            }
+            out += "    ], \"cnames\": {\n";
+            let m = l.cnames.len();
+            for (j, (from, to)) in l.cnames.iter().enumerate() {
+                out += &format!("      {}: {}{}\n", s(from), s(to), if j + 1 < m { "," } else { "" });
+            }
+            out += &format!("    }}}}{}\n", if i + 1 < n { "," } else { "" });
         }
         out += "  ]";
     }

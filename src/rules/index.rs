@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::filters::{engine_request, FilterLayer};
+use super::tds::{TrackerHit, TrackerLayer};
 use super::{Category, OptOut, RulePack, Source};
 use crate::observe::{ResourceType, WebUrl};
 use crate::site::Host;
@@ -17,6 +18,8 @@ pub struct IndexedEntity {
     pub categories: Vec<Category>,
     pub opt_outs: Vec<OptOut>,
     pub pack: String,
+    /// The pack's place in load order (0: loaded first).
+    pub rank: usize,
     pub source: Source,
 }
 
@@ -55,6 +58,15 @@ pub struct FilterMatch {
     pub source: Source,
 }
 
+/// What a list (a filter list, or a tracker list) decided for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListDecision {
+    /// A filter blocks it.
+    Filter(FilterMatch),
+    /// A tracker list names its tracker, and blocks or ignores it.
+    Tracker { pack: String, rank: usize, hit: TrackerHit },
+}
+
 /// A URL pattern as the index holds it.
 #[derive(Debug, Clone, Copy)]
 pub struct PatternRef<'a> {
@@ -76,6 +88,10 @@ pub struct RuleIndex {
     patterns: HashMap<String, Vec<Pattern>>,
     /// Each pack's filter lists, compiled, in load order.
     filter_layers: Vec<FilterLayer>,
+    /// The rank (load order) of the pack of each filter layer.
+    filter_ranks: Vec<usize>,
+    /// Each pack's tracker lists with its rank, in load order.
+    tracker_layers: Vec<(usize, TrackerLayer)>,
 }
 
 impl RuleIndex {
@@ -87,14 +103,18 @@ impl RuleIndex {
     pub fn add(&mut self, pack: &RulePack) {
         self.add_entities(pack);
         if !pack.filter_lists.is_empty() {
-            self.filter_layers.push(FilterLayer::build(&pack.name, &pack.filter_lists, &pack.sources));
+            self.add_filter_layer(FilterLayer::build(&pack.name, &pack.filter_lists, &pack.sources));
         }
     }
 
-    /// Adds a validated pack's entities and patterns (its filter lists
-    /// come compiled, by [`RuleIndex::add_filter_layer`]).
+    /// Adds a validated pack's entities, patterns and tracker lists (its
+    /// filter lists come compiled, by [`RuleIndex::add_filter_layer`]).
     pub fn add_entities(&mut self, pack: &RulePack) {
+        let rank = self.packs.len();
         self.packs.push((pack.name.clone(), pack.version.clone()));
+        if !pack.tracker_lists.is_empty() {
+            self.tracker_layers.push((rank, TrackerLayer::build(&pack.name, &pack.tracker_lists, &pack.sources)));
+        }
         let mut touched = std::collections::HashSet::new();
         for e in &pack.entities {
             let id = self.entities.len() as u32;
@@ -108,9 +128,17 @@ impl RuleIndex {
                 categories,
                 opt_outs: e.opt_outs.clone(),
                 pack: pack.name.clone(),
+                rank,
                 source: pack.sources[&e.source].clone(),
             });
+            // An entity with no categories and no patterns (an owner record,
+            // as imported from a tracker data set) says who owns a domain but
+            // not what it does: it only names domains no earlier pack names.
+            let owner_only = e.categories.is_empty() && e.patterns.is_empty();
             for d in &e.domains {
+                if owner_only && self.domains.contains_key(d.as_str()) {
+                    continue;
+                }
                 self.domains.insert(d.as_str().to_owned(), id);
             }
             for p in &e.patterns {
@@ -133,9 +161,45 @@ impl RuleIndex {
         }
     }
 
-    /// Adds a filter layer compiled before (a cached engine).
+    /// Adds a filter layer compiled before (a cached engine), as the layer
+    /// of the pack added last.
     pub fn add_filter_layer(&mut self, layer: FilterLayer) {
+        self.filter_ranks.push(self.packs.len().saturating_sub(1));
         self.filter_layers.push(layer);
+    }
+
+    /// The decision of the pack loaded last that has one: a tracker list
+    /// that names the request's tracker (block or ignore), or a filter that
+    /// blocks it. Within one pack, its tracker lists are asked first.
+    pub fn list_decision(&self, url: &WebUrl, page: Option<&WebUrl>, t: ResourceType) -> Option<ListDecision> {
+        let (mut f, mut k) = (self.filter_layers.len(), self.tracker_layers.len());
+        let mut request = None;
+        while f > 0 || k > 0 {
+            let filter_rank = f.checked_sub(1).map(|i| self.filter_ranks[i]);
+            let tracker_rank = k.checked_sub(1).map(|i| self.tracker_layers[i].0);
+            if tracker_rank >= filter_rank {
+                k -= 1;
+                let (rank, layer) = &self.tracker_layers[k];
+                if let Some(hit) = layer.check(url, page, t) {
+                    return Some(ListDecision::Tracker { pack: layer.pack.clone(), rank: *rank, hit });
+                }
+            } else {
+                f -= 1;
+                let layer = &self.filter_layers[f];
+                let request = request.get_or_insert_with(|| engine_request(url, page, t));
+                if let Some(hit) = layer.check(request) {
+                    let list = &layer.lists[hit.list];
+                    return Some(ListDecision::Filter(FilterMatch {
+                        pack: layer.pack.clone(),
+                        list: list.name.clone(),
+                        categories: list.categories.clone(),
+                        filter: hit.filter,
+                        source: list.source.clone(),
+                    }));
+                }
+            }
+        }
+        None
     }
 
     /// The compiled filter layers, in load order.

@@ -11,6 +11,7 @@ pub mod filters;
 pub mod import;
 mod index;
 mod manage;
+pub mod tds;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,8 +19,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use filters::FilterList;
-pub use index::{FilterMatch, Match, PatternRef, RuleIndex};
-pub use manage::{info, merge, summary, Summary};
+pub use index::{FilterMatch, ListDecision, Match, PatternRef, RuleIndex};
+pub use tds::TrackerList;
+pub use manage::{info, merge, summary, summary_counted, Summary, TrackerListCounts};
 
 /// The format tag every v1 pack carries in `"format"`.
 pub const FORMAT_V1: &str = "telltale-rules/1";
@@ -441,6 +443,9 @@ pub struct RulePack {
     /// Filter lists in Adblock Plus syntax (network filters), compiled by Brave's engine.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filter_lists: Vec<FilterList>,
+    /// Tracker lists with per-URL rules and CNAME records (DuckDuckGo's TDS shape).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracker_lists: Vec<TrackerList>,
 }
 
 /// A located error in a pack: file, line, column, and what was expected.
@@ -613,6 +618,58 @@ impl RulePack {
                     filters::LineKind::Invalid(why) => format!("is not a filter Brave's engine reads ({why})"),
                 };
                 return Err(err(&format!("\"{}\"", json_escape(f)), cursor, format!("filter {f:?} in list {:?} {problem}", list.name)));
+            }
+        }
+        self.validate_tracker_lists(file, text)
+    }
+
+    /// Tracker lists: sources, owners, host names in normal form, rules
+    /// that compile, known request types. Errors are searched for from the
+    /// `"tracker_lists"` key on, where every pack Telltale writes has them.
+    fn validate_tracker_lists(&self, file: &str, text: &str) -> Result<(), PackError> {
+        if self.tracker_lists.is_empty() {
+            return Ok(());
+        }
+        let from = text.find("\"tracker_lists\"").unwrap_or(0);
+        let err = |needle: &str, message: String| {
+            let (line, column) = locate(text, &format!("\"{}\"", json_escape(needle)), (from, text.len()));
+            PackError { file: file.to_owned(), line, column, message }
+        };
+        let entity_names: std::collections::HashSet<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
+        let host_in_normal_form = |h: &str| crate::site::Host::parse(h).is_ok_and(|x| x.as_str() == h) && h.contains('.');
+        for list in &self.tracker_lists {
+            if !self.sources.contains_key(&list.source) {
+                return Err(err(&list.name, format!("tracker list {:?} names source {:?}, which is not in \"sources\"", list.name, list.source)));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for t in &list.trackers {
+                if !host_in_normal_form(&t.domain) {
+                    return Err(err(&t.domain, format!("tracker domain {:?} is not a host name in normal form: expected lower-case labels such as \"tracker.example\"", t.domain)));
+                }
+                if !seen.insert(t.domain.as_str()) {
+                    return Err(err(&t.domain, format!("tracker {:?} is listed twice in tracker list {:?}: expected each tracker once", t.domain, list.name)));
+                }
+                if let Some(o) = t.owner.as_deref().filter(|o| !entity_names.contains(o)) {
+                    return Err(err(o, format!("tracker {:?} names owner {o:?}, which is not an entity of this pack", t.domain)));
+                }
+                for r in &t.rules {
+                    if let Err(why) = tds::compile_rule(&r.rule) {
+                        return Err(err(&r.rule, format!("rule {:?} of tracker {:?} is not a regular expression Telltale can match: {why}", r.rule, t.domain)));
+                    }
+                    for scope in r.options.iter().chain(r.exceptions.iter()) {
+                        if let Some(ty) = scope.types.iter().find(|x| !tds::TYPE_NAMES.contains(&x.as_str())) {
+                            return Err(err(ty, format!("request type {ty:?} in a rule of tracker {:?} is not a webRequest type: expected one of {:?}", t.domain, tds::TYPE_NAMES)));
+                        }
+                        if let Some(d) = scope.domains.iter().find(|d| !host_in_normal_form(d)) {
+                            return Err(err(d, format!("domain {d:?} in a rule of tracker {:?} is not a host name in normal form", t.domain)));
+                        }
+                    }
+                }
+            }
+            for (from_host, to_host) in &list.cnames {
+                if let Some(h) = [from_host, to_host].into_iter().find(|h| !host_in_normal_form(h)) {
+                    return Err(err(h, format!("CNAME record {from_host:?} → {to_host:?}: {h:?} is not a host name in normal form")));
+                }
             }
         }
         Ok(())

@@ -523,6 +523,51 @@ test('rule packs in the options page: errors with file:line:column, load, use, d
   await options.close();
 });
 
+// A list in DuckDuckGo's tds.json shape, written for the fixture web: the quiet
+// tracker's pixel path is blocked by a rule, everything else of it is ignored.
+const TDS_NAME = 'fixture-tds.json';
+const TDS = JSON.stringify({
+  trackers: {
+    [QUIET]: { domain: QUIET, owner: { name: 'Quiet Tracker Inc.', displayName: 'Quiet Tracker' }, default: 'ignore', categories: ['Audience Measurement'],
+      rules: [{ rule: 'quiet-tracker\\.test\\/c\\/a1\\.png', exceptions: { domains: ['sports.example'] } }] },
+  },
+  entities: { 'Quiet Tracker Inc.': { domains: [QUIET], displayName: 'Quiet Tracker' } },
+  domains: { [QUIET]: 'Quiet Tracker Inc.' },
+  cnames: {},
+}, null, 2);
+
+test('a tds.json from the options page: told by content, counted, its rule decides with the rule as evidence', async () => {
+  const options = await optionsPage();
+  await options.setInputFiles('#pack-file', { name: TDS_NAME, mimeType: 'application/json', buffer: Buffer.from(TDS) });
+  const row = `#packs tr[data-pack="${TDS_NAME}"]`;
+  await options.waitForSelector(row, { timeout: 5000 });
+  assert.equal(await options.isHidden('#pack-error'), true, await options.textContent('#pack-error'));
+  const text = await options.textContent(row);
+  assert.ok(text.includes('CC-BY-NC-SA-4.0') && text.includes('1 tracker, 1 URL rule, 0 CNAME records'), text);
+  await options.screenshot({ path: screenshotPath('options-tds-loaded.png'), fullPage: true });
+  // The rule blocks on travel.example: a tracker, with the rule as evidence.
+  const travel = await visit('travel.example', '?tds=1');
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site: QUIET });
+    return n && n.tracker && n;
+  });
+  assert.ok(d.categories.includes('analytics'), JSON.stringify(d));
+  assert.ok(d.evidence.some((e) => e.includes('tracker quiet-tracker.test: block by rule 1 quiet-tracker')), JSON.stringify(d.evidence));
+  assert.equal((await reportOf(travel, QUIET)).entry.company, 'Quiet Tracker');
+  await travel.close();
+  // On sports.example, the rule's exception: not blocked, so the list gives no
+  // category there (what Telltale learned of its cookies still stands).
+  const sports = await visit('sports.example', '?tds=1');
+  const { entry } = await reportOf(sports, QUIET);
+  assert.ok(!entry.categories.includes('analytics'), JSON.stringify(entry));
+  const after = await ask('nodeDetails', { site: QUIET });
+  assert.ok(after.evidence.some((e) => e.includes('ignore by rule 1 quiet-tracker') && e.includes('excepted here')), JSON.stringify(after.evidence));
+  await sports.close();
+  await options.click(`${row} button`);
+  await options.waitForSelector(row, { state: 'detached', timeout: 5000 });
+  await options.close();
+});
+
 test('a removed pack\'s categories no longer show on new pages', async () => {
   const drip = await visit(DRIP.site, '?n=1&pack=removed');
   const { entry } = await reportOf(drip, DRIPPER);

@@ -161,6 +161,7 @@ pub fn import(lists: &[(&str, &str)], categories: Option<&[Category]>) -> Result
             categories: vec![],
             entities: vec![],
             filter_lists,
+            tracker_lists: Vec::new(),
         },
         skipped,
     })

@@ -164,6 +164,7 @@ pub fn import(services: (&str, &Value), entities: Option<(&str, &Value)>) -> Res
         categories: vec![],
         entities,
         filter_lists: Vec::new(),
+        tracker_lists: Vec::new(),
     };
     Ok(Imported { pack, skipped })
 }

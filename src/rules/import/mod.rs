@@ -5,6 +5,7 @@
 
 pub mod abp;
 pub mod disconnect;
+pub mod tds;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -42,6 +43,8 @@ pub enum ListFormat {
     Disconnect,
     /// An Adblock Plus filter list (text).
     Adblock,
+    /// DuckDuckGo's Tracker Data Set, tds.json.
+    Tds,
 }
 
 impl ListFormat {
@@ -50,6 +53,7 @@ impl ListFormat {
             ListFormat::Native => "telltale-rules/1",
             ListFormat::Disconnect => "disconnect",
             ListFormat::Adblock => "adblock",
+            ListFormat::Tds => "tds",
         }
     }
 }
@@ -60,6 +64,8 @@ pub fn detect(v: &Value) -> Option<ListFormat> {
         Some(ListFormat::Native)
     } else if disconnect::detect(v) {
         Some(ListFormat::Disconnect)
+    } else if tds::detect(v) {
+        Some(ListFormat::Tds)
     } else {
         None
     }
@@ -92,8 +98,12 @@ pub fn parse_any(file: &str, text: &str) -> Result<Imported, PackError> {
             let imported = disconnect::import((file, v.as_ref().expect("detected")), None).map_err(|e| located(e.message))?;
             check(file, imported)
         }
+        Some(ListFormat::Tds) => {
+            let imported = tds::import(file, v.as_ref().expect("detected")).map_err(|e| located(e.message))?;
+            check(file, imported)
+        }
         None if v.as_ref().is_some_and(|v| v.is_object() && v.get("format").is_none()) => Err(located(
-            "not a rule list Telltale reads: expected a Telltale pack (\"format\": \"telltale-rules/1\"), Disconnect's services.json or an Adblock Plus filter list".into(),
+            "not a rule list Telltale reads: expected a Telltale pack (\"format\": \"telltale-rules/1\"), Disconnect's services.json, DuckDuckGo's tds.json or an Adblock Plus filter list".into(),
         )),
         _ => Ok(Imported { pack: RulePack::parse(file, text)?, skipped: BTreeMap::new() }),
     }
