@@ -42,11 +42,14 @@ pub struct PageReport {
     pub page: String,
     pub site: Site,
     pub third_parties: BTreeMap<Site, ThirdParty>,
+    /// What the page's own scripts were seen doing ([`crate::behaviour`]), as evidence lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviour: Vec<String>,
 }
 
 impl PageReport {
     fn new(page: &WebUrl) -> PageReport {
-        PageReport { page: page.url.to_string(), site: page.site.clone(), third_parties: BTreeMap::new() }
+        PageReport { page: page.url.to_string(), site: page.site.clone(), third_parties: BTreeMap::new(), behaviour: Vec::new() }
     }
 
     /// Trackers on the page (the badge count).
@@ -70,6 +73,12 @@ pub struct Stats {
     pub without_page: u64,
     /// Third-party requests stopped by the user's choices (or another blocker).
     pub blocked: u64,
+    /// Probe signals left out when a page flooded them (sampled out in the page).
+    #[serde(default)]
+    pub probe_sampled: u64,
+    /// Reports that claimed to be the probe's and were not (forged by a page), ignored.
+    #[serde(default)]
+    pub probe_forged: u64,
 }
 
 /// Probe signals: page site → script (URL without query, or "(inline)") → signal → count.
@@ -291,6 +300,7 @@ impl Auditor {
                     redirect: redirected_from.is_some(),
                 });
                 self.apply_verdict(&verdict);
+                self.count_sent(&page.site, &verdict.site, r.resource_type, r.tab, r.time);
                 if !r.cookies_sent.is_empty() {
                     self.cookies(&page.site, &verdict.site, &r.cookies_sent, true, r.time);
                 }
@@ -354,6 +364,11 @@ impl Auditor {
                 }
                 None
             }
+            Observation::ScriptSignal(s) if matches!(s.signal, Signal::Sampled | Signal::Forged) => {
+                let n = if s.signal == Signal::Sampled { &mut self.stats.probe_sampled } else { &mut self.stats.probe_forged };
+                *n = n.saturating_add(u64::from(s.count));
+                None
+            }
             Observation::ScriptSignal(s) => {
                 if self.signals.len() >= MAX_SIGNAL_PAGES && !self.signals.contains_key(&s.page.site) {
                     return None;
@@ -366,9 +381,53 @@ impl Auditor {
                 if scripts.len() >= MAX_SCRIPTS_PER_PAGE && !scripts.contains_key(&key) {
                     return None;
                 }
-                *scripts.entry(key).or_default().entry(signal_key(&s.signal)).or_default() += u64::from(s.count);
+                crate::behaviour::record(scripts.entry(key).or_default(), &s.signal, s.count);
+                self.rejudge(&s.page.site, s.tab, s.time);
                 None
             }
+        }
+    }
+
+    /// Counts a request that carries data to a third party (not a script,
+    /// style or font), on a page whose scripts the probe reports on: sending
+    /// from a Web Worker, where no probe runs, shows only here.
+    fn count_sent(&mut self, page: &Site, to: &Site, t: ResourceType, tab: TabId, time: f64) {
+        use ResourceType::*;
+        if !matches!(t, Xmlhttprequest | Ping | Websocket | Image | Other) {
+            return;
+        }
+        let Some(scripts) = self.signals.get_mut(page) else { return };
+        let key = format!("{}{to}", crate::behaviour::REQUESTS_TO);
+        if scripts.len() >= MAX_SCRIPTS_PER_PAGE && !scripts.contains_key(&key) {
+            return;
+        }
+        let n = scripts.entry(key).or_default().entry("requests".into()).or_default();
+        *n = n.saturating_add(1);
+        self.rejudge(page, tab, time);
+    }
+
+    /// Judges a page's scripts by what they did ([`crate::behaviour::judge`]);
+    /// a behaviour new for the page is learned, drawn on its vendor's node
+    /// and row, and, for a first-party script, listed in the page's report.
+    fn rejudge(&mut self, page: &Site, tab: TabId, time: f64) {
+        let Some(scripts) = self.signals.get(page) else { return };
+        for f in crate::behaviour::judge(page, scripts) {
+            let Some(seen) = self.learner.saw_behaviour(&f, page, time) else { continue };
+            let line = evidence_line(&seen.evidence());
+            let categories: Vec<Category> = f.kind.category().into_iter().collect();
+            if !f.first_party {
+                self.graph.classify(&f.vendor, None, None, &categories, !categories.is_empty(), std::slice::from_ref(&line));
+            }
+            let Some(t) = self.tabs.get_mut(&tab).filter(|t| t.page.site == *page) else { continue };
+            if f.first_party {
+                if t.report.behaviour.len() < 32 {
+                    t.report.behaviour.push(line);
+                }
+            } else if let Some(row) = t.report.third_parties.get_mut(&f.vendor) {
+                crate::rules::merge_categories(&mut row.categories, categories.iter().copied());
+                row.tracker |= !categories.is_empty();
+            }
+            self.changed_tabs.insert(tab);
         }
     }
 
@@ -497,25 +556,19 @@ pub fn evidence_line(e: &Evidence) -> String {
         },
         Evidence::SameOwner { company } => format!("owned by {company}, like the page"),
         Evidence::Heuristic { name, detail, .. } => format!("heuristic {name}: {detail}"),
-    }
-}
-
-fn signal_key(s: &Signal) -> String {
-    match s {
-        Signal::Listener { event } => format!("listener:{event}"),
-        Signal::MutationObserver => "mutation_observer".into(),
-        Signal::InputRead => "input_read".into(),
-        Signal::CanvasText => "canvas_text".into(),
-        Signal::CanvasRead => "canvas_read".into(),
-        Signal::Beacon { .. } => "beacon".into(),
-        Signal::Unknown => "unknown".into(),
+        Evidence::Behaviour { kind, detail, page, scripts, when, first_party } => format!(
+            "behaviour {kind}: {detail} (on {page}, {}script {}{})",
+            if *first_party { "first-party " } else { "" },
+            scripts.join(", "),
+            if when.is_empty() { String::new() } else { format!(", {when}") }
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observe::{RawNavigation, RawRequest, RawResponse, RawScriptSignal};
+    use crate::observe::{RawNavigation, RawRequest, RawResponse, RawScriptSignal, Signal};
 
     fn req(tab: TabId, url: &str, t: f64) -> RawEvent {
         RawEvent::Request(RawRequest { url: url.into(), resource_type: "script".into(), tab, time: t, ..Default::default() })
@@ -682,5 +735,63 @@ mod tests {
         let script = &page["rec.example/recorder.js"];
         assert_eq!(script["listener:mousemove"], 5);
         assert_eq!(script["mutation_observer"], 1);
+    }
+
+    fn signal(tab: TabId, page: &str, script: &str, signal: Signal, count: u32, time: f64) -> RawEvent {
+        RawEvent::ScriptSignal(RawScriptSignal { tab, time, page_url: page.into(), script_url: script.into(), signal, count })
+    }
+
+    #[test]
+    fn a_recorder_no_list_names_is_caught_by_what_it_does() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        let v = a.observe_raw(&req(1, "https://cdn.rec-unlisted.example/r.js", 2.0)).unwrap().unwrap();
+        assert!(!v.tracker, "no pack names it: {v:?}");
+        let rec = Site::of("rec-unlisted.example").unwrap();
+        let (page, script) = ("https://news.example/", "https://cdn.rec-unlisted.example/r.js");
+        let l = |e: &str| Signal::Listener { event: e.into() };
+        for s in [l("mousemove"), l("scroll"), l("keydown"), Signal::MutationObserver] {
+            a.observe_raw(&signal(1, page, script, s, 1, 3.0)).unwrap();
+        }
+        assert!(!a.graph().node(&rec).unwrap().tracker, "nothing sent back yet");
+        // It sends from a Web Worker: the requests webRequest sees are what counts.
+        for i in 0..3 {
+            let mut r = req(1, "https://ingest.rec-unlisted.example/batch", 4.0 + f64::from(i));
+            if let RawEvent::Request(x) = &mut r {
+                x.resource_type = "xmlhttprequest".into();
+            }
+            a.observe_raw(&r).unwrap();
+        }
+        let node = a.graph().node(&rec).unwrap();
+        assert!(node.tracker && node.categories.contains(&Category::SessionReplay), "{node:?}");
+        let line = node.evidence.iter().find(|e| e.starts_with("behaviour session-replay")).expect("the behaviour is the evidence");
+        assert!(line.contains("records your mouse, keys and page changes: 2 mouse and scroll listeners, 1 key and input listener, DOM observer, 2 batches sent to rec-unlisted.example (on news.example, script cdn.rec-unlisted.example/r.js, 1970-01-01T00:00:00Z)"), "{line}");
+        let row = &a.tab_report(1).unwrap().third_parties[&rec];
+        assert!(row.tracker && row.categories.contains(&Category::SessionReplay));
+        // Later requests to it, on any page, carry the behaviour.
+        a.observe_raw(&nav(2, "https://shop.example/", 9.0)).unwrap();
+        let v = a.observe_raw(&req(2, "https://cdn.rec-unlisted.example/r.js", 10.0)).unwrap().unwrap();
+        assert!(v.tracker && v.categories.contains(&Category::SessionReplay), "{v:?}");
+        assert!(v.evidence.iter().any(|e| matches!(e, Evidence::Behaviour { kind, .. } if kind == "session-replay")));
+        // A snapshot keeps what was learned.
+        let mut b = Auditor::with_default_pack();
+        b.restore(&a.snapshot()).unwrap();
+        b.observe_raw(&nav(3, "https://third.example/", 11.0)).unwrap();
+        assert!(b.observe_raw(&req(3, "https://cdn.rec-unlisted.example/r.js", 12.0)).unwrap().unwrap().tracker);
+    }
+
+    #[test]
+    fn a_first_party_recorder_is_listed_in_the_page_report() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        let (page, script) = ("https://news.example/", "https://www.news.example/bundle.js");
+        let l = |e: &str| Signal::Listener { event: e.into() };
+        for s in [l("pointermove"), l("wheel"), l("input"), Signal::DomSnapshot, Signal::Send { via: "beacon".into(), host: "www.news.example".into() }] {
+            a.observe_raw(&signal(1, page, script, s, 2, 2.0)).unwrap();
+        }
+        let r = a.tab_report(1).unwrap();
+        assert_eq!(r.behaviour.len(), 1, "{:?}", r.behaviour);
+        assert!(r.behaviour[0].starts_with("behaviour session-replay: records your mouse") && r.behaviour[0].contains("first-party script www.news.example/bundle.js"), "{}", r.behaviour[0]);
+        assert!(!a.graph().node(&Site::of("news.example").unwrap()).is_some_and(|n| n.tracker), "the page itself is not drawn as a tracker");
     }
 }

@@ -35,6 +35,9 @@ pub enum Evidence {
     SameOwner { company: String },
     /// A heuristic decided, from what was observed.
     Heuristic { name: String, detail: String, sites: Vec<Site> },
+    /// What the vendor's scripts were seen doing in a page ([`crate::behaviour`]):
+    /// the behaviour, in plain words, where (page, scripts) and when.
+    Behaviour { kind: String, detail: String, page: Site, scripts: Vec<String>, when: String, first_party: bool },
 }
 
 /// What Telltale concludes about one request.
@@ -143,6 +146,18 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
             sites: sites.iter().cloned().collect(),
         });
     }
+    let mut seen_doing = false;
+    for s in learner.behaviour_of(&v.site) {
+        if let Some(c) = s.kind.category() {
+            v.categories.push(c);
+            seen_doing = true;
+        }
+        v.evidence.push(s.evidence());
+    }
+    if seen_doing {
+        v.categories.sort();
+        v.categories.dedup();
+    }
     if !v.third_party {
         return v;
     }
@@ -153,8 +168,9 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
     };
     if same_owner {
         v.evidence.push(Evidence::SameOwner { company: v.company.clone().unwrap_or_default() });
-        // Learned cross-site behaviour still counts: it is evidence beyond ownership.
-        v.tracker = v.categories.contains(&Category::CrossSiteCookies);
+        // Learned cross-site behaviour, and what its scripts were seen doing,
+        // still count: they are evidence beyond ownership.
+        v.tracker = v.categories.contains(&Category::CrossSiteCookies) || seen_doing;
     } else {
         v.tracker = v.categories.iter().any(|c| c.is_tracking());
     }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::behaviour::{Finding, Kind, Seen};
 use crate::site::Site;
 
 /// How many first-party sites the learner remembers per third party. Two
@@ -17,10 +18,16 @@ const MAX_SITES_PER_THIRD_PARTY: usize = 256;
 /// The minimum number of first-party sites for the cross-site-cookies rule.
 pub const CROSS_SITE_MIN_SITES: usize = 2;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Pages remembered per vendor and behaviour: the first is the evidence, the rest counts reach.
+const MAX_PAGES_PER_BEHAVIOUR: usize = 16;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Learner {
     /// Third-party site → the first-party sites on which it set or received cookies.
     cookie_sites: BTreeMap<Site, BTreeSet<Site>>,
+    /// Vendor site → behaviour → where it was seen ([`crate::behaviour`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    behaviour: BTreeMap<Site, BTreeMap<Kind, Vec<Seen>>>,
 }
 
 impl Learner {
@@ -43,12 +50,35 @@ impl Learner {
         self.cookie_sites.get(third_party).filter(|s| s.len() >= CROSS_SITE_MIN_SITES)
     }
 
+    /// Records a behaviour seen on `page` at `time`. Returns the record when
+    /// it is new for that page (what to show), `None` when already known.
+    pub fn saw_behaviour(&mut self, f: &Finding, page: &Site, time: f64) -> Option<&Seen> {
+        let pages = self.behaviour.entry(f.vendor.clone()).or_default().entry(f.kind).or_default();
+        if pages.iter().any(|s| s.page == *page) || pages.len() >= MAX_PAGES_PER_BEHAVIOUR {
+            return None;
+        }
+        pages.push(Seen { kind: f.kind, detail: f.detail.clone(), page: page.clone(), scripts: f.scripts.clone(), time, first_party: f.first_party });
+        pages.last()
+    }
+
+    /// What a vendor's scripts were seen doing as a third party: the first page of each behaviour.
+    pub fn behaviour_of(&self, vendor: &Site) -> impl Iterator<Item = &Seen> {
+        self.behaviour.get(vendor).into_iter().flat_map(|m| m.values()).filter_map(|pages| pages.iter().find(|s| !s.first_party))
+    }
+
     /// Forgets a first-party site everywhere (retention, or the user clearing it).
     pub fn forget_first_party(&mut self, first_party: &Site) {
         for set in self.cookie_sites.values_mut() {
             set.remove(first_party);
         }
         self.cookie_sites.retain(|_, s| !s.is_empty());
+        for kinds in self.behaviour.values_mut() {
+            for pages in kinds.values_mut() {
+                pages.retain(|s| s.page != *first_party);
+            }
+            kinds.retain(|_, p| !p.is_empty());
+        }
+        self.behaviour.retain(|_, k| !k.is_empty());
     }
 }
 

@@ -18,6 +18,7 @@
 //! - `wasm` (wasm32 only): the wasm-bindgen facade.
 
 pub mod audit;
+pub mod behaviour;
 pub mod classify;
 pub mod export;
 pub mod graph;

@@ -215,6 +215,27 @@ pub enum Signal {
     CanvasRead,
     /// navigator.sendBeacon to a URL.
     Beacon { url: String },
+    /// The document serialised or deep-cloned whole (outerHTML of the root,
+    /// XMLSerializer, cloneNode(true) of the document): a DOM snapshot.
+    DomSnapshot,
+    /// Data sent during the visit: `via` is xhr, fetch, beacon, websocket
+    /// or image; `host` the destination's host.
+    Send { via: String, host: String },
+    /// A canvas read back (toDataURL, toBlob, getImageData), with what was
+    /// drawn on it before: its size, the distinct characters of its text,
+    /// the distinct fill and stroke styles, whether save/restore or an event
+    /// listener was used on it, and whether the read came in a user gesture.
+    CanvasExtract { width: u32, height: u32, chars: u32, colours: u32, save_restore: bool, listener: bool, user_gesture: bool },
+    /// measureText with this many distinct fonts so far, by one script.
+    FontMeasure { fonts: u32 },
+    /// A WebGL parameter read that names the GPU (`renderer`, `vendor`, or their unmasked forms).
+    WebglParam { name: String },
+    /// An audio graph of the kind audio fingerprinting uses (`offline_context`, `oscillator`, `compressor`).
+    Audio { node: String },
+    /// Signals the probe sampled out of a flood (`count` of them): counted, not stored.
+    Sampled,
+    /// Reports the relay refused as not the probe's (`count` of them): counted, not stored.
+    Forged,
     #[default]
     Unknown,
 }
@@ -683,6 +704,9 @@ impl Observation {
                 signal: match &s.signal {
                     Signal::Beacon { url } => Signal::Beacon { url: shorten(url) },
                     Signal::Listener { event } => Signal::Listener { event: event.chars().take(32).collect() },
+                    Signal::Send { via, host } => Signal::Send { via: via.chars().take(16).collect(), host: Host::parse(host).map(|h| h.as_str().to_owned()).unwrap_or_default() },
+                    Signal::WebglParam { name } => Signal::WebglParam { name: name.chars().take(32).collect() },
+                    Signal::Audio { node } => Signal::Audio { node: node.chars().take(32).collect() },
                     other => other.clone(),
                 },
                 count: s.count.max(1),

@@ -97,11 +97,15 @@ const handlers = {
   },
 
   // From the content relay: probe signals of a page's scripts.
-  signals_report: ({ signals }, sender) => {
+  signals_report: ({ signals, sampled, forged }, sender) => {
     const tab = sender.tab ? sender.tab.id : -1;
     const page = (sender.tab && sender.tab.url) || sender.url || '';
+    const time = Date.now();
     for (const s of Array.isArray(signals) ? signals.slice(0, 500) : []) {
-      submit({ kind: 'script_signal', tab, time: Date.now(), page_url: page, script_url: String(s.script || ''), signal: s.signal, count: Number(s.count) || 1 });
+      submit({ kind: 'script_signal', tab, time, page_url: page, script_url: String(s.script || ''), signal: s.signal, count: Number(s.count) || 1 });
+    }
+    for (const [type, n] of [['sampled', sampled], ['forged', forged]]) {
+      if (Number(n) > 0) submit({ kind: 'script_signal', tab, time, page_url: page, script_url: '', signal: { type }, count: Math.min(Number(n), 2 ** 31) });
     }
     return true;
   },

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 
 import { poll, screenshotPath, sleep } from './browser.mjs';
 import { launchFirefox } from './firefox.mjs';
-import { startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, siteOf, startFixtureWeb } from './fixture-web.mjs';
 import { BROWSE, RECORDER_SCRIPT, assertGraphHasEveryRequest, assertSitesAsExpected, expectedTrackers, thirdPartiesOf } from './expect.mjs';
 
 const IDLE_MS = 1500;
@@ -146,4 +146,31 @@ test('Firefox: the popup and the graph page show what was seen', async () => {
   for (const tp of thirdPartiesOf('news.example')) assert.ok(rows.includes(tp), `${tp} not in the list view`);
   await page.screenshot({ path: screenshotPath('firefox-graph-list.png'), fullPage: true });
   await page.close();
+});
+
+test('Firefox: behaviour detection catches the unlisted recorder and fingerprinter, not the look-alikes', async (t) => {
+  const page = await openSite(BEHAVE.site);
+  await page.bringToFront();
+  for (let i = 0; i < 20; i++) await page.mouse.move(30 + i * 12, 40 + i * 8);
+  await page.mouse.wheel({ deltaY: 400 });
+  await page.click('#q');
+  await page.keyboard.type('sector', { delay: 20 });
+  await page.click('#save-logo');
+  const rec = await poll(async () => {
+    const n = await s.ask('nodeDetails', { site: BEHAVE.recorder });
+    return n && n.categories.includes('session-replay') && n;
+  }, { timeout: 15_000 });
+  assert.ok(rec.tracker && rec.evidence.some((e) => e.startsWith('behaviour session-replay: records your mouse, keys and page changes')), JSON.stringify(rec));
+  const fp = await poll(async () => {
+    const n = await s.ask('nodeDetails', { site: BEHAVE.fingerprinter });
+    return n && n.evidence.some((e) => e.startsWith('behaviour canvas-fingerprinting')) && n.evidence.some((e) => e.startsWith('behaviour font-fingerprinting')) && n;
+  }, { timeout: 15_000 });
+  assert.ok(fp.tracker && fp.categories.includes('fingerprinting'), JSON.stringify(fp));
+  const flagged = [];
+  for (const host of Object.values(BEHAVE.benign)) {
+    const n = await s.ask('nodeDetails', { site: siteOf(host) });
+    if (n && n.evidence.some((e) => e.startsWith('behaviour '))) flagged.push(host);
+  }
+  t.diagnostic(`false positives: ${flagged.length} of ${Object.keys(BEHAVE.benign).length} benign look-alikes`);
+  assert.deepEqual(flagged, []);
 });

@@ -382,8 +382,101 @@ function optoutPage() {
 </body></html>`;
 }
 
+// behave.example: scripts that track by what they do, from hosts no rule pack
+// names, beside benign look-alikes, each on a site of its own (the core judges
+// a vendor by its site). All written for the tests.
+export const BEHAVE = {
+  site: 'behave.example',
+  recorder: 'replay-fixture.test', // listens to mouse, scroll and keys, observes the DOM, sends batches
+  fingerprinter: 'canvas-fixture.test', // canvas text read back; 60 fonts measured; WebGL's renderer
+  benign: {
+    chart: 'charts.benign-chart.test', // bars and labels on a canvas, never read back
+    logo: 'logo.benign-logo.test', // a 4-letter text logo, saved as an image when the user clicks
+    pageviews: 'pv.benign-pageviews.test', // one beacon per page view
+    autocomplete: 'ac.benign-autocomplete.test', // reads what you type, sends nothing
+    form: 'form.benign-form.test', // posts only on submit
+  },
+};
+
+const BEHAVE_JS = {
+  [`cdn.${BEHAVE.recorder}`]: `(function () {
+  var queue = [];
+  function flush() { if (queue.length) fetch('https://ingest.${BEHAVE.recorder}/b', { method: 'POST', body: JSON.stringify(queue.splice(0)), mode: 'no-cors' }); }
+  document.addEventListener('mousemove', function (e) { queue.push([e.clientX, e.clientY]); }, true);
+  window.addEventListener('scroll', function () { queue.push(['s', window.scrollY]); }, { passive: true });
+  document.addEventListener('keydown', function () { queue.push(['k']); }, true);
+  document.addEventListener('input', function () { queue.push(['i']); }, true);
+  new MutationObserver(function (m) { queue.push(['m', m.length]); }).observe(document, { childList: true, subtree: true, attributes: true });
+  setInterval(flush, 300);
+})();
+`,
+  [`fp.${BEHAVE.fingerprinter}`]: `(function () {
+  var c = document.createElement('canvas'); c.width = 240; c.height = 60;
+  var x = c.getContext('2d');
+  x.textBaseline = 'top'; x.font = '14px Arial';
+  x.fillStyle = '#f60'; x.fillRect(125, 1, 62, 20);
+  x.fillStyle = '#069'; x.fillText('Cwm fjordbank glyphs vext quiz', 2, 15);
+  x.fillStyle = 'rgba(102, 204, 0, 0.7)'; x.fillText('Cwm fjordbank glyphs vext quiz', 4, 17);
+  window.__fp = c.toDataURL().length;
+  var fonts = 0;
+  for (var i = 0; i < 60; i++) { x.font = '72px fixture-font-' + i + ', monospace'; fonts += x.measureText('mmmmmmmmmmlli').width > 0 ? 1 : 0; }
+  try {
+    var gl = document.createElement('canvas').getContext('webgl');
+    var ext = gl && gl.getExtension('WEBGL_debug_renderer_info');
+    if (ext) window.__gpu = gl.getParameter(ext.UNMASKED_RENDERER_WEBGL);
+  } catch (e) {}
+  new Image().src = 'https://collect.${BEHAVE.fingerprinter}/fp.gif?h=' + window.__fp + '&f=' + fonts;
+})();
+`,
+  [BEHAVE.benign.chart]: `(function () {
+  var c = document.createElement('canvas'); c.width = 300; c.height = 120; document.body.appendChild(c);
+  var x = c.getContext('2d');
+  [30, 70, 50, 90].forEach(function (v, i) {
+    x.save(); x.fillStyle = ['#36c', '#c63', '#3c6', '#963'][i]; x.fillRect(20 + i * 60, 110 - v, 40, v);
+    x.fillText('Quarter ' + (i + 1), 20 + i * 60, 118); x.restore();
+  });
+})();
+`,
+  [BEHAVE.benign.logo]: `(function () {
+  var c = document.createElement('canvas'); c.width = 200; c.height = 60; c.id = 'logo'; document.body.appendChild(c);
+  var x = c.getContext('2d'); x.font = '40px serif'; x.fillStyle = '#222'; x.fillText('ACME', 10, 45);
+  var b = document.createElement('button'); b.id = 'save-logo'; b.textContent = 'Save the logo';
+  b.onclick = function () { window.__logo = c.toDataURL('image/png').length; };
+  document.body.appendChild(b);
+})();
+`,
+  [BEHAVE.benign.pageviews]: `navigator.sendBeacon('https://${BEHAVE.benign.pageviews}/pv?u=' + encodeURIComponent(location.pathname));\n`,
+  [BEHAVE.benign.autocomplete]: `(function () {
+  var q = document.getElementById('q'); var out = document.getElementById('suggest');
+  var words = ['alpha', 'beta', 'gamma', 'secret', 'sector'];
+  q.addEventListener('input', function () { var v = q.value; out.textContent = words.filter(function (w) { return v && w.indexOf(v) === 0; }).join(', '); });
+})();
+`,
+  [BEHAVE.benign.form]: `document.getElementById('f').addEventListener('submit', function (e) {
+  e.preventDefault();
+  fetch('https://${BEHAVE.benign.form}/post', { method: 'POST', body: document.getElementById('comment').value, mode: 'no-cors' });
+});
+`,
+};
+
+function behavePage() {
+  const scripts = Object.keys(BEHAVE_JS).map((h) => `<script src="https://${h}/s.js"></script>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>behave – fixture</title>
+<style>body { margin: 2em; min-height: 200vh; }</style></head><body>
+<h1>Behave</h1>
+<form id="f"><label>Search <input id="q" autocomplete="off"></label><div id="suggest"></div>
+<label>Comment <textarea id="comment"></textarea></label></form>
+${scripts}
+</body></html>`;
+}
+
+for (const [host, body] of Object.entries(BEHAVE_JS)) THIRD_PARTIES[host] = () => ({ type: 'text/javascript', body });
+for (const h of [`ingest.${BEHAVE.recorder}`, `collect.${BEHAVE.fingerprinter}`]) {
+  THIRD_PARTIES[h] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
+}
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage };
+const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage };
 
 // ---------------------------------------------------------------- the server
 

@@ -1,0 +1,119 @@
+// End-to-end tests of behaviour detection in headless Chromium: on
+// behave.example (tests/e2e/fixture-web.mjs), a session recorder and a
+// canvas and font fingerprinter that no rule pack names are caught by what
+// they do while a person moves the mouse, scrolls and types; benign
+// look-alikes (a chart, a logo saved on click, page-view counting, an
+// autocomplete widget, a form that posts on submit) are not. Also: the probe
+// leaves no global name and keeps wrapped functions' toString, and a page
+// that forges the probe's reports is ignored and counted.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch, poll, screenshotPath } from './browser.mjs';
+import { BEHAVE, siteOf, startFixtureWeb } from './fixture-web.mjs';
+
+let web;
+let s;
+let page;
+
+before(async () => {
+  web = await startFixtureWeb();
+  s = await launch(web);
+});
+
+after(async () => {
+  try {
+    if (s) await s.close();
+  } finally {
+    if (web) await web.close();
+  }
+});
+
+const ask = (...a) => s.ask(...a);
+
+test('a person on behave.example: moves, scrolls, types, saves the logo', async () => {
+  page = await s.ctx.newPage();
+  await page.goto(`https://${BEHAVE.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await s.webQuiet();
+  for (let i = 0; i < 20; i++) await page.mouse.move(30 + i * 12, 40 + i * 8);
+  await page.mouse.wheel(0, 400);
+  await page.click('#q');
+  await page.keyboard.type('sector', { delay: 20 });
+  await page.click('#save-logo');
+  assert.ok(await page.evaluate(() => window.__logo > 0), 'the logo was saved');
+  await page.evaluate(() => { document.getElementById('suggest').append(document.createElement('p')); });
+  await s.webQuiet();
+});
+
+test('the recorder no pack names is session replay by behaviour, with its counts as evidence', async () => {
+  const site = BEHAVE.recorder;
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site });
+    return n && n.categories.includes('session-replay') && n;
+  }, { timeout: 15_000 });
+  assert.equal(d.tracker, true);
+  const line = d.evidence.find((e) => e.startsWith('behaviour session-replay: records your mouse, keys and page changes'));
+  assert.ok(line, JSON.stringify(d.evidence));
+  assert.match(line, /\d+ mouse and scroll listeners, \d+ key and input listeners, DOM observer, \d+ batch(es)? sent to replay-fixture\.test/);
+  assert.ok(line.includes(`on ${BEHAVE.site}, script cdn.${site}/s.js`), line);
+  // The graph page's details panel says it in the same words.
+  const g = await s.ctx.newPage();
+  await g.setViewportSize({ width: 1280, height: 800 });
+  await g.goto(`chrome-extension://${s.extensionId}/graph/graph.html`);
+  await g.waitForFunction(() => document.querySelectorAll('#canvas canvas').length > 0, null, { timeout: 10_000 });
+  await g.click('#show-list');
+  await g.click(`#table-body tr[data-site="${site}"]`, { timeout: 5000 });
+  await g.waitForSelector('#panel-body ul.evidence', { timeout: 5000 });
+  const shown = await g.$$eval('#panel-body ul.evidence li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(shown.includes(line), JSON.stringify(shown));
+  await g.screenshot({ path: screenshotPath('graph-panel-behaviour.png') });
+  await g.close();
+});
+
+test('the canvas and font fingerprinter is fingerprinting by behaviour; WebGL is noted', async () => {
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site: BEHAVE.fingerprinter });
+    return n && n.categories.includes('fingerprinting') && n.evidence.some((e) => e.startsWith('behaviour font-fingerprinting')) && n;
+  }, { timeout: 15_000 });
+  assert.equal(d.tracker, true);
+  assert.ok(d.evidence.some((e) => e.startsWith('behaviour canvas-fingerprinting: reads back a canvas it drew text on')), JSON.stringify(d.evidence));
+  assert.ok(d.evidence.some((e) => /measures text in (5\d|60) fonts/.test(e)), JSON.stringify(d.evidence));
+});
+
+test('benign look-alikes are not flagged', async (t) => {
+  const flagged = [];
+  for (const [what, host] of Object.entries(BEHAVE.benign)) {
+    const n = await ask('nodeDetails', { site: siteOf(host) });
+    assert.ok(n, `${host} was loaded`);
+    // Lists may name some of them (EasyPrivacy blocks third-party pings): only behaviour is judged here.
+    if (n.evidence.some((e) => e.startsWith('behaviour '))) flagged.push(`${what} (${host}): ${JSON.stringify(n)}`);
+  }
+  t.diagnostic(`false positives: ${flagged.length} of ${Object.keys(BEHAVE.benign).length} benign look-alikes`);
+  assert.deepEqual(flagged, []);
+});
+
+test('the probe is invisible to the page and its reports cannot be forged', async () => {
+  const seen = await page.evaluate(() => ({
+    globals: Object.getOwnPropertyNames(window).filter((n) => /telltale/i.test(n)),
+    fetch: String(window.fetch),
+    listener: Function.prototype.toString.call(EventTarget.prototype.addEventListener),
+    toString: String(Function.prototype.toString),
+  }));
+  assert.deepEqual(seen.globals, []);
+  for (const f of [seen.fetch, seen.listener, seen.toString]) assert.match(f, /\[native code\]/);
+  const before = (await ask('status')).stats.probe_forged || 0;
+  await page.evaluate(() => {
+    const fake = [{ script: 'https://innocent.example/x.js', signal: { type: 'canvas_extract', width: 300, height: 300, chars: 40, colours: 3, save_restore: false, listener: false, user_gesture: false }, count: 1 }];
+    for (const detail of [JSON.stringify(fake), JSON.stringify({ key: 'guess', signals: fake }), JSON.stringify({ hello: 'mine' })]) {
+      document.dispatchEvent(new CustomEvent('telltale-probe-v1', { detail }));
+    }
+  });
+  const after = await poll(async () => {
+    const n = (await ask('status')).stats.probe_forged || 0;
+    return n > before && n;
+  }, { timeout: 5000 });
+  assert.ok(after >= before + 1, `forged reports counted: ${after}`);
+  const signals = (await ask('signals'))[BEHAVE.site] || {};
+  assert.ok(!Object.keys(signals).some((k) => k.startsWith('innocent.example')), JSON.stringify(Object.keys(signals)));
+});
