@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
-import { BEHAVE, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, RRWEB, siteOf, startFixtureWeb } from './fixture-web.mjs';
 
 let web;
 let s;
@@ -91,6 +91,22 @@ test('benign look-alikes are not flagged', async (t) => {
   }
   t.diagnostic(`false positives: ${flagged.length} of ${Object.keys(BEHAVE.benign).length} benign look-alikes`);
   assert.deepEqual(flagged, []);
+});
+
+test('rrweb, a real open-source recorder from npm, on a host no pack names: session replay by behaviour alone', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${RRWEB.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  for (let i = 0; i < 20; i++) await p.mouse.move(40 + i * 10, 60 + i * 6);
+  await p.mouse.wheel(0, 500);
+  await p.click('#q');
+  await p.keyboard.type('hello', { delay: 20 });
+  const n = await poll(async () => {
+    const d = await ask('nodeDetails', { site: RRWEB.vendor });
+    return d && d.categories.includes('session-replay') && d;
+  }, { timeout: 15_000 });
+  assert.equal(n.tracker, true);
+  assert.deepEqual(n.evidence.filter((e) => !e.startsWith('behaviour ')), [], `no list named it: ${JSON.stringify(n.evidence)}`);
+  await p.close();
 });
 
 test('the probe is invisible to the page and its reports cannot be forged', async () => {

@@ -475,8 +475,39 @@ for (const [host, body] of Object.entries(BEHAVE_JS)) THIRD_PARTIES[host] = () =
 for (const h of [`ingest.${BEHAVE.recorder}`, `collect.${BEHAVE.fingerprinter}`]) {
   THIRD_PARTIES[h] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
 }
+// rrweb.example: rrweb (the open-source session recorder, from npm) served
+// from a host no rule pack names, with a vendor's glue written for the tests
+// that uploads what it records, under a path no list names (EasyPrivacy
+// blocks `/rrweb.min.js`). Only behaviour can tell what it is.
+export const RRWEB = { site: 'rrweb.example', vendor: 'session-lib.test' };
+const RRWEB_JS = fs.readFileSync(new URL('../../node_modules/rrweb/dist/rrweb.umd.min.cjs', import.meta.url));
+THIRD_PARTIES[`cdn.${RRWEB.vendor}`] = (req, url) => (url.pathname === '/lib/r.js'
+  ? { type: 'text/javascript', body: RRWEB_JS }
+  : { type: 'text/javascript', body: `(function () {
+  var events = [];
+  rrweb.record({ emit: function (e) { events.push(e); } });
+  setInterval(function () {
+    if (events.length) fetch('https://collect.${RRWEB.vendor}/events', { method: 'POST', body: JSON.stringify(events.splice(0)), mode: 'no-cors' });
+  }, 400);
+})();
+` });
+THIRD_PARTIES[`collect.${RRWEB.vendor}`] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
+
+function rrwebPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>rrweb – fixture</title>
+<style>body { margin: 2em; min-height: 200vh; }</style></head><body>
+<h1>A page recorded by rrweb</h1>
+<form onsubmit="return false"><label>Search <input id="q" autocomplete="off"></label></form>
+<div id="feed"></div>
+<script src="https://cdn.${RRWEB.vendor}/lib/r.js"></script>
+<script src="https://cdn.${RRWEB.vendor}/glue.js"></script>
+<script>setTimeout(function () { document.getElementById('feed').textContent = 'updated'; }, 200);</script>
+</body></html>`;
+}
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage };
+const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage };
 
 // ---------------------------------------------------------------- the server
 
