@@ -416,7 +416,7 @@ test('the trackers Telltale learned (no pack names them) export as a rule pack t
   assert.ok(user.some((p) => p.name === 'telltale-learned.json' && p.summary.entities === pack.entities.length));
 });
 
-test('a rule list loads from an https URL; a page or a missing list is refused with the reason', async () => {
+test('a rule list loads from an https URL; a page, a missing list or a server that never answers is refused with the reason', async () => {
   const o = await session.ctx.newPage();
   await o.goto(`chrome-extension://${session.extensionId}/options/options.html`);
   await o.waitForSelector('body[data-ready="1"]');
@@ -429,6 +429,9 @@ test('a rule list loads from an https URL; a page or a missing list is refused w
   assert.match(await o.locator('#pack-error').innerText(), /sent a web page/);
   await load('https://lists.example/missing.json');
   await poll(async () => /answered 404/.test(await o.locator('#pack-error').innerText()));
+  // A server that never answers: given up after 20 s, with the reason.
+  await load('https://lists.example/hang.json');
+  await poll(async () => /no answer in 20 s/.test(await o.locator('#pack-error').innerText()), { timeout: 30_000 });
   await load('http://lists.example/learned.json');
   await poll(async () => /not an https URL/.test(await o.locator('#pack-error').innerText()));
   await load('https://lists.example/learned.json');

@@ -176,7 +176,9 @@ const THIRD_PARTIES = {
   'lists.example': (req, url) => (url.pathname === '/learned.json'
     ? { type: 'application/json', body: JSON.stringify({ format: 'telltale-rules/1', name: 'from-a-url', version: '1', license: 'CC0-1.0',
       sources: { s: { name: 'e2e list' } }, entities: [{ name: 'Quiet Tracker', domains: ['quiet-tracker.test'], categories: ['advertising'], source: 's' }] }) }
-    : url.pathname === '/page.html' ? { type: 'text/html', body: '<!doctype html><title>not a list</title>' } : { status: 404 }),
+    : url.pathname === '/page.html' ? { type: 'text/html', body: '<!doctype html><title>not a list</title>' }
+      // A server that takes the request and never answers.
+      : url.pathname === '/hang.json' ? { hang: true } : { status: 404 }),
   // Hostile third parties (forum.example): markup in paths, queries and cookie names.
   'x.test': () => ({ type: 'image/gif', body: GIF }),
   'cookies.hostile.test': () => ({
@@ -506,8 +508,35 @@ function rrwebPage() {
 </body></html>`;
 }
 
+// scripts.example: a script-heavy page for the probe's cost (bench/probe-cost.mjs):
+// 10,000 listener registrations, 1,000 canvas calls and 1,000 fetches.
+// `?fetches=0` leaves the fetches out (the in-page work alone).
+// `window.__work` is the milliseconds they took, once all fetches ended.
+export const SCRIPT_HEAVY = { site: 'scripts.example', sink: 'sink.scripts-sink.test' };
+THIRD_PARTIES[SCRIPT_HEAVY.sink] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
+
+function scriptHeavyPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>scripts – fixture</title></head><body>
+<h1>Scripts</h1><div id="x"></div>
+<script>
+  var t0 = performance.now();
+  var el = document.getElementById('x');
+  var noop = function () {};
+  for (var i = 0; i < 10000; i++) el.addEventListener(['mousemove', 'click', 'keydown', 'scroll'][i % 4], noop);
+  var c = document.createElement('canvas'); c.width = 120; c.height = 30;
+  var x = c.getContext('2d');
+  for (var j = 0; j < 1000; j++) { if (j % 2) x.fillText('label ' + j, 1, 20); else x.getImageData(0, 0, 1, 1); }
+  var all = [];
+  var fetches = /fetches=0/.test(location.search) ? 0 : 1000;
+  for (var k = 0; k < fetches; k++) all.push(fetch('https://${SCRIPT_HEAVY.sink}/s?i=' + k, { mode: 'no-cors' }).catch(function () {}));
+  Promise.all(all).then(function () { window.__work = performance.now() - t0; });
+</script>
+</body></html>`;
+}
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage };
+const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage };
 
 // ---------------------------------------------------------------- the server
 
@@ -577,6 +606,7 @@ export async function startFixtureWeb() {
       return;
     }
     const r = handler(req, url, page || '');
+    if (r.hang) return;
     const headers = { ...common, ...(r.headers || {}) };
     if (r.type) headers['content-type'] = r.type;
     res.writeHead(r.status || 200, headers).end(r.body);
