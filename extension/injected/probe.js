@@ -46,8 +46,20 @@
     return (lastScript = '');
   }
 
+  // A signal's key without JSON for the common kinds (one per call would cost more than the call).
+  function signalKey(s) {
+    switch (s.type) {
+      case 'listener': return 'l' + s.event;
+      case 'send': return 's' + s.via + '\u0001' + s.host;
+      case 'webgl_param': return 'w' + s.name;
+      case 'audio': return 'a' + s.node;
+      case 'canvas_extract': case 'font_measure': case 'beacon': return stringify(s);
+      default: return s.type;
+    }
+  }
+
   function note(signal, script = caller()) {
-    const k = script + '\u0000' + stringify(signal);
+    const k = script + '\u0000' + signalKey(signal);
     const c = counts.get(k);
     if (c) c.count++;
     else if (counts.size < MAX_KEYS) counts.set(k, { script, signal, count: 1 });
