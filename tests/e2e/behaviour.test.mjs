@@ -133,3 +133,57 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
   const signals = (await ask('signals'))[BEHAVE.site] || {};
   assert.ok(!Object.keys(signals).some((k) => k.startsWith('innocent.example')), JSON.stringify(Object.keys(signals)));
 });
+
+test('hostile page scripts: wrapped functions behave, throw and print as before; a flood is sampled and counted', async () => {
+  const r = await page.evaluate(() => {
+    const out = {};
+    // Called on the wrong receiver: the browser's own TypeError, as without the probe.
+    const err = (f) => { try { f(); return 'no error'; } catch (e) { return `${e.constructor.name}: ${e.message}`; } };
+    out.badThis = [
+      err(() => HTMLCanvasElement.prototype.toDataURL.call({})),
+      err(() => CanvasRenderingContext2D.prototype.getImageData.call({}, 0, 0, 1, 1)),
+      err(() => EventTarget.prototype.addEventListener.call({}, 'click', () => {})),
+      err(() => XMLHttpRequest.prototype.send.call({})),
+    ];
+    // Return values unchanged: a canvas read back is the same through the wrapper and a fresh frame's original.
+    const c = document.createElement('canvas');
+    c.width = 50; c.height = 20;
+    const x = c.getContext('2d');
+    x.fillText('same', 2, 12);
+    const f = document.createElement('iframe');
+    document.body.append(f);
+    out.sameImage = c.toDataURL() === f.contentWindow.HTMLCanvasElement.prototype.toDataURL.call(c);
+    f.remove();
+    // A listener that throws: dispatch still reaches the next one.
+    let second = false;
+    const t = new EventTarget();
+    t.addEventListener('ping', () => { throw new Error('page bug'); });
+    t.addEventListener('ping', () => { second = true; });
+    window.addEventListener('error', (e) => e.preventDefault(), { once: true });
+    t.dispatchEvent(new Event('ping'));
+    out.secondListener = second;
+    // Redefined and frozen by the page: the page's own definitions hold.
+    const mine = function mine() { return 'mine'; };
+    Object.defineProperty(Navigator.prototype, 'sendBeacon', { value: mine, configurable: true, writable: true });
+    out.redefined = navigator.sendBeacon() === 'mine';
+    Object.freeze(CanvasRenderingContext2D.prototype);
+    out.frozenStillDraws = (() => { x.fillText('after freeze', 2, 12); return x.getImageData(0, 0, 1, 1).data.length === 4; })();
+    // A flood: 2,000 distinct destinations in one go.
+    for (let i = 0; i < 2000; i++) new Image().src = `https://flood-${i}.flood.test/p.gif`;
+    return out;
+  });
+  assert.deepEqual(r.badThis.map((m) => m.split(':')[0]), ['TypeError', 'TypeError', 'TypeError', 'TypeError'], JSON.stringify(r.badThis));
+  assert.ok(r.badThis.every((m) => /Illegal invocation|not of type|null|undefined/.test(m)), JSON.stringify(r.badThis));
+  assert.equal(r.sameImage, true);
+  assert.equal(r.secondListener, true);
+  assert.equal(r.redefined, true);
+  assert.equal(r.frozenStillDraws, true);
+  const sampled = await poll(async () => {
+    const n = (await ask('status')).stats.probe_sampled || 0;
+    return n > 0 && n;
+  }, { timeout: 5000 });
+  assert.ok(sampled >= 1000, `a flood past 500 distinct signals a second is sampled and counted: ${sampled}`);
+  const kept = Object.keys((await ask('signals'))[BEHAVE.site] || {}).length;
+  assert.ok(kept <= 256, `scripts kept for the page: ${kept}`);
+});
+
