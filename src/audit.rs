@@ -403,7 +403,10 @@ impl Auditor {
         }
         let n = scripts.entry(key).or_default().entry("requests".into()).or_default();
         *n = n.saturating_add(1);
-        self.rejudge(page, tab, time);
+        // Requests count for "sent more than once": only the second can change a judgement.
+        if *n == 2 {
+            self.rejudge(page, tab, time);
+        }
     }
 
     /// Judges a page's scripts by what they did ([`crate::behaviour::judge`]);

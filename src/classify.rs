@@ -91,7 +91,7 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
             if hit.cname.is_some() {
                 // A first-party name for a tracker's server: the verdict is
                 // about the tracker the CNAME record points to.
-                if let Some(site) = crate::rules::tds::site_of(&hit.host) {
+                if let Ok(site) = Site::of(&hit.host) {
                     v.third_party = page.is_some_and(|p| p.site != site);
                     v.site = site;
                 }

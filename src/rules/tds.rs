@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Category, Source};
 use crate::observe::{ResourceType, WebUrl};
-use crate::site::{Host, Site};
+use crate::site::Host;
 
 /// The most memory one rule's compiled program may take.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -267,7 +267,6 @@ impl TrackerLayer {
 
 impl CompiledList {
     fn check(&self, url: &WebUrl, page: Option<&WebUrl>, t: ResourceType) -> Option<TrackerHit> {
-        let host = url.host.as_str();
         // 1. CNAME records, the host first, then each parent.
         let cname = url.host.ancestors().find_map(|a| self.cnames.get(a).map(|target| (a, target)));
         let (target_host, rewritten): (Host, Option<String>) = match cname {
@@ -311,13 +310,8 @@ impl CompiledList {
             action,
             reason,
             cname: cname.map(|(a, _)| a.to_owned()),
-            host: if cname.is_some() { target_host.as_str().to_owned() } else { host.to_owned() },
+            host: target_host.as_str().to_owned(),
             categories: tracker.categories.clone(),
         })
     }
-}
-
-/// The site a CNAME-resolved tracker host belongs to.
-pub fn site_of(host: &str) -> Option<Site> {
-    Site::of(host).ok()
 }
