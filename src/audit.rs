@@ -116,6 +116,9 @@ pub struct Auditor {
     recent: VecDeque<Recorded>,
     /// Tabs whose report changed since [`Auditor::take_changed_tabs`].
     changed_tabs: BTreeSet<TabId>,
+    /// Salted hashes of third parties' identifier-like cookie values, in
+    /// memory only (never in a snapshot).
+    cookie_ids: crate::sync::CookieIds,
 }
 
 impl Default for Auditor {
@@ -139,7 +142,26 @@ impl Auditor {
             redirects: VecDeque::new(),
             recent: VecDeque::new(),
             changed_tabs: BTreeSet::new(),
+            cookie_ids: crate::sync::CookieIds::new(crate::sync::Salt::random()),
         }
+    }
+
+    /// The learning rule's threshold ([`crate::learn::LEARN_MIN_SITES`] by default).
+    pub fn set_learn_min_sites(&mut self, n: usize) {
+        self.learner.set_learn_min_sites(n);
+        // A lower threshold makes learned trackers of what was seen already.
+        let now: Vec<Site> = self.learner.learned_trackers().map(|(s, _)| s.clone()).collect();
+        for site in now {
+            if self.graph.node(&site).is_some_and(|n| !n.evidence.iter().any(|e| e.starts_with("heuristic learned-tracker"))) {
+                self.mark_learned(&site);
+            }
+        }
+    }
+
+    /// Starts cookie-sync detection afresh with a new salt (the extension
+    /// gives one from the browser's randomness when its worker starts).
+    pub fn set_salt(&mut self, salt: crate::sync::Salt) {
+        self.cookie_ids = crate::sync::CookieIds::new(salt);
     }
 
     /// An auditor with the default pack loaded: its entities, and natively
@@ -239,6 +261,7 @@ impl Auditor {
     /// [`Stats`] and their error returned.
     pub fn observe_raw(&mut self, raw: &RawEvent) -> Result<Option<Verdict>, ObserveError> {
         self.stats.events += 1;
+        self.remember_cookie_values(raw);
         match Observation::from_raw(raw) {
             Ok(obs) => Ok(self.observe(obs)),
             Err(e) => {
@@ -291,15 +314,9 @@ impl Auditor {
                     .or_else(|| r.frame.as_ref().map(|f| f.site.clone()).filter(|s| *s != page.site && *s != verdict.site))
                     .unwrap_or_else(|| page.site.clone());
                 self.graph.visit(&page.site, r.time);
-                self.graph.record_request(&Hit {
-                    from: &from,
-                    to: &verdict.site,
-                    page: &page.site,
-                    time: r.time,
-                    resource_type: Some(r.resource_type.as_str()),
-                    redirect: redirected_from.is_some(),
-                });
+                self.graph.record_request(&Hit { from: &from, to: &verdict.site, page: &page.site, time: r.time, resource_type: Some(r.resource_type.as_str()), redirect: redirected_from.is_some() });
                 self.apply_verdict(&verdict);
+                self.syncs(&page.site, &verdict.site, &r.url, r.referrer.as_ref(), r.tab, r.time);
                 self.count_sent(&page.site, &verdict.site, r.resource_type, r.tab, r.time);
                 if !r.cookies_sent.is_empty() {
                     self.cookies(&page.site, &verdict.site, &r.cookies_sent, true, r.time);
@@ -312,6 +329,9 @@ impl Auditor {
                 }
                 if let Some(tp) = self.row(r.tab, &page.site, &verdict) {
                     tp.requests += 1;
+                }
+                if r.resource_type == ResourceType::Ping {
+                    self.tracking(&verdict.site, &page.site, crate::learn::Tracking::Beacon);
                 }
                 Some(verdict)
             }
@@ -388,6 +408,93 @@ impl Auditor {
         }
     }
 
+    /// Hashes the identifier-like cookie values a third party set or
+    /// received ([`crate::sync`]); the values go no further than this.
+    fn remember_cookie_values(&mut self, raw: &RawEvent) {
+        let (url, top, tab) = match raw {
+            RawEvent::Request(r) if r.cookie_header.as_deref().is_some_and(|h| h.contains('=')) => (&r.url, &r.top_url, r.tab),
+            RawEvent::SendHeaders(h) if h.cookie_header.as_deref().is_some_and(|h| h.contains('=')) => (&h.url, &h.top_url, h.tab),
+            RawEvent::Response(r) if !r.set_cookie.is_empty() => (&r.url, &r.top_url, r.tab),
+            _ => return,
+        };
+        let Ok(owner) = WebUrl::parse(url) else {
+            return;
+        };
+        let page = top.as_deref().and_then(|t| WebUrl::parse(t).ok()).map(|p| p.site).or_else(|| self.tabs.get(&tab).map(|t| t.page.site.clone()));
+        let Some(page) = page.filter(|p| *p != owner.site) else {
+            return;
+        };
+        let identifying = match raw {
+            RawEvent::Request(r) => self.cookie_ids.remember_header(&owner.site, r.cookie_header.as_deref().unwrap_or_default()),
+            RawEvent::SendHeaders(h) => self.cookie_ids.remember_header(&owner.site, h.cookie_header.as_deref().unwrap_or_default()),
+            RawEvent::Response(r) => self.cookie_ids.remember_set_cookie(&owner.site, &r.set_cookie, r.time),
+            _ => return,
+        };
+        if identifying {
+            self.tracking(&owner.site, &page, crate::learn::Tracking::IdentifyingCookie);
+        }
+    }
+
+    /// Counts tracking behaviour for the learning rule; a third party that
+    /// no pack names and that this makes a learned tracker is marked so in
+    /// the graph and in the open tabs' reports.
+    fn tracking(&mut self, third: &Site, page: &Site, what: crate::learn::Tracking) {
+        if self.learner.saw_tracking(third, page, what) {
+            self.mark_learned(third);
+        }
+    }
+
+    /// Marks a learned tracker no pack names in the graph and the open tabs' reports.
+    fn mark_learned(&mut self, third: &Site) {
+        let Ok(host) = crate::site::Host::parse(third.as_str()) else {
+            return;
+        };
+        if self.rules.entity_of_host(&host).is_some() || self.graph.node(third).is_some_and(|n| n.entity.is_some()) {
+            return;
+        }
+        let Some(sites) = self.learner.learned_tracker(third) else {
+            return;
+        };
+        let line = format!("heuristic learned-tracker: {}", crate::learn::learned_detail(sites));
+        let tracking_already = self.graph.node(third).is_some_and(|n| n.categories.iter().any(|c| c.is_tracking()));
+        let categories: &[Category] = if tracking_already { &[] } else { &[Category::Tracking] };
+        self.graph.classify(third, None, None, categories, true, &[line]);
+        for (id, tab) in self.tabs.iter_mut() {
+            if let Some(tp) = tab.report.third_parties.get_mut(third) {
+                crate::rules::merge_categories(&mut tp.categories, categories.iter().copied());
+                tp.tracker = true;
+                self.changed_tabs.insert(*id);
+            }
+        }
+    }
+
+    /// Records the cookie syncs a third-party request makes: an edge from
+    /// the cookie's owner to the request's site, both given
+    /// `cross-site-cookies`, with the cookie's name (never its value).
+    fn syncs(&mut self, page: &Site, to: &Site, url: &WebUrl, referrer: Option<&url::Url>, tab: TabId, time: f64) {
+        for s in self.cookie_ids.find(to, &url.url, referrer) {
+            if s.from == *page {
+                continue;
+            }
+            self.graph.record_sync(&s.from, &s.to, &s.cookie, time);
+            let out = format!("heuristic cookie-sync: syncs cookie {} with {} (its value in the {} of a request there)", s.cookie, s.to, s.place);
+            let into = format!("heuristic cookie-sync: receives {}'s cookie {} (its value in the {})", s.from, s.cookie, s.place);
+            self.graph.classify(&s.from, None, None, &[Category::CrossSiteCookies], true, &[out]);
+            self.graph.classify(&s.to, None, None, &[Category::CrossSiteCookies], true, &[into]);
+            self.tracking(&s.from, page, crate::learn::Tracking::Syncing);
+            self.tracking(&s.to, page, crate::learn::Tracking::Syncing);
+            if let Some(t) = self.tabs.get_mut(&tab).filter(|t| t.page.site == *page) {
+                for site in [&s.from, &s.to] {
+                    if let Some(tp) = t.report.third_parties.get_mut(site) {
+                        tp.categories.insert(Category::CrossSiteCookies);
+                        tp.tracker = true;
+                    }
+                }
+                self.changed_tabs.insert(tab);
+            }
+        }
+    }
+
     /// Counts a request that carries data to a third party (not a script,
     /// style or font), on a page whose scripts the probe reports on: sending
     /// from a Web Worker, where no probe runs, shows only here.
@@ -396,7 +503,9 @@ impl Auditor {
         if !matches!(t, Xmlhttprequest | Ping | Websocket | Image | Other) {
             return;
         }
-        let Some(scripts) = self.signals.get_mut(page) else { return };
+        let Some(scripts) = self.signals.get_mut(page) else {
+            return;
+        };
         let key = format!("{}{to}", crate::behaviour::REQUESTS_TO);
         if scripts.len() >= MAX_SCRIPTS_PER_PAGE && !scripts.contains_key(&key) {
             return;
@@ -413,15 +522,29 @@ impl Auditor {
     /// a behaviour new for the page is learned, drawn on its vendor's node
     /// and row, and, for a first-party script, listed in the page's report.
     fn rejudge(&mut self, page: &Site, tab: TabId, time: f64) {
-        let Some(scripts) = self.signals.get(page) else { return };
+        let Some(scripts) = self.signals.get(page) else {
+            return;
+        };
         for f in crate::behaviour::judge(page, scripts) {
-            let Some(seen) = self.learner.saw_behaviour(&f, page, time) else { continue };
+            let what = match f.kind.category() {
+                Some(Category::SessionReplay) => Some(crate::learn::Tracking::SessionReplay),
+                Some(Category::Fingerprinting) => Some(crate::learn::Tracking::Fingerprinting),
+                _ => None,
+            };
+            let Some(seen) = self.learner.saw_behaviour(&f, page, time) else {
+                continue;
+            };
             let line = evidence_line(&seen.evidence());
             let categories: Vec<Category> = f.kind.category().into_iter().collect();
+            if let (Some(what), false) = (what, f.first_party) {
+                self.tracking(&f.vendor, page, what);
+            }
             if !f.first_party {
                 self.graph.classify(&f.vendor, None, None, &categories, !categories.is_empty(), std::slice::from_ref(&line));
             }
-            let Some(t) = self.tabs.get_mut(&tab).filter(|t| t.page.site == *page) else { continue };
+            let Some(t) = self.tabs.get_mut(&tab).filter(|t| t.page.site == *page) else {
+                continue;
+            };
             if f.first_party {
                 if t.report.behaviour.len() < 32 {
                     t.report.behaviour.push(line);
@@ -456,8 +579,12 @@ impl Auditor {
     /// Undoes a recorded request that never reached the network.
     fn take_back(&mut self, request_id: Option<&str>) {
         let Some(id) = request_id else { return };
-        let Some(i) = self.recent.iter().rposition(|r| r.id == id) else { return };
-        let Some(r) = self.recent.remove(i) else { return };
+        let Some(i) = self.recent.iter().rposition(|r| r.id == id) else {
+            return;
+        };
+        let Some(r) = self.recent.remove(i) else {
+            return;
+        };
         self.graph.unrecord_request(&r.from, &r.to, Some(r.resource_type.as_str()));
         self.stats.third_party_requests = self.stats.third_party_requests.saturating_sub(1);
         if let Some(tp) = self.tabs.get_mut(&r.tab).and_then(|t| t.report.third_parties.get_mut(&r.to)) {
@@ -559,12 +686,14 @@ pub fn evidence_line(e: &Evidence) -> String {
         },
         Evidence::SameOwner { company } => format!("owned by {company}, like the page"),
         Evidence::Heuristic { name, detail, .. } => format!("heuristic {name}: {detail}"),
-        Evidence::Behaviour { kind, detail, page, scripts, when, first_party } => format!(
-            "behaviour {kind}: {detail} (on {page}, {}script {}{})",
-            if *first_party { "first-party " } else { "" },
-            scripts.join(", "),
-            if when.is_empty() { String::new() } else { format!(", {when}") }
-        ),
+        Evidence::Behaviour { kind, detail, page, scripts, when, first_party } => {
+            format!(
+                "behaviour {kind}: {detail} (on {page}, {}script {}{})",
+                if *first_party { "first-party " } else { "" },
+                scripts.join(", "),
+                if when.is_empty() { String::new() } else { format!(", {when}") }
+            )
+        }
     }
 }
 
@@ -796,5 +925,134 @@ mod tests {
         assert_eq!(r.behaviour.len(), 1, "{:?}", r.behaviour);
         assert!(r.behaviour[0].starts_with("behaviour session-replay: records your mouse") && r.behaviour[0].contains("first-party script www.news.example/bundle.js"), "{}", r.behaviour[0]);
         assert!(!a.graph().node(&Site::of("news.example").unwrap()).is_some_and(|n| n.tracker), "the page itself is not drawn as a tracker");
+    }
+}
+
+#[cfg(test)]
+mod sync_and_learning_tests {
+    use super::*;
+    use crate::observe::{RawNavigation, RawRequest, RawResponse};
+
+    fn nav(a: &mut Auditor, tab: TabId, url: &str, t: f64) {
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: url.into(), tab, time: t })).unwrap();
+    }
+
+    fn req(a: &mut Auditor, tab: TabId, url: &str, t: &str, cookie: Option<&str>, time: f64) {
+        a.observe_raw(&RawEvent::Request(RawRequest { url: url.into(), resource_type: t.into(), tab, time, cookie_header: cookie.map(str::to_owned), ..Default::default() })).unwrap();
+    }
+
+    fn s(x: &str) -> Site {
+        Site::of(x).unwrap()
+    }
+
+    /// The default pack's entities without its filter layer (which names every third-party ping).
+    fn entities_only() -> Auditor {
+        let mut a = Auditor::new();
+        a.add_pack(RulePack::default_pack());
+        a
+    }
+
+    #[test]
+    fn a_syncing_pair_makes_a_syncs_with_edge_and_no_value_is_kept() {
+        let mut a = Auditor::with_default_pack();
+        nav(&mut a, 1, "https://news.test/", 1.0);
+        req(&mut a, 1, "https://px.sync-a.test/p.gif", "image", None, 2.0);
+        a.observe_raw(&RawEvent::Response(RawResponse {
+            url: "https://px.sync-a.test/p.gif".into(),
+            tab: 1,
+            time: 2.0,
+            set_cookie: vec!["uid=Qx7Lm2Pz9Kw4Rt; Max-Age=31536000; SameSite=None; Secure".into()],
+            ..Default::default()
+        }))
+        .unwrap();
+        assert!(a.graph().syncs().next().is_none());
+        req(&mut a, 1, "https://match.sync-b.test/m?partner=a&partner_uid=Qx7Lm2Pz9Kw4Rt", "image", None, 3.0);
+        let syncs: Vec<_> = a.graph().syncs().map(|(x, y, m)| (x.to_string(), y.to_string(), m.clone())).collect();
+        assert_eq!(syncs, [("sync-a.test".to_owned(), "sync-b.test".to_owned(), [("uid".to_owned(), 1)].into())]);
+        for site in ["sync-a.test", "sync-b.test"] {
+            let n = a.graph().node(&s(site)).unwrap();
+            assert!(n.tracker && n.categories.contains(&Category::CrossSiteCookies), "{n:?}");
+            assert!(n.evidence.iter().any(|e| e.starts_with("heuristic cookie-sync")), "{:?}", n.evidence);
+        }
+        let page = crate::report::page(&a, a.tab_report(1).unwrap());
+        assert!(page.third_parties.iter().all(|t| t.tracker && t.categories.contains(&Category::CrossSiteCookies)));
+        // Exports say "syncs"; no export or snapshot holds the value.
+        let dot = crate::export::export(a.graph(), crate::Format::Dot).remove(0).1;
+        assert!(dot.contains("\"sync-a.test\" -> \"sync-b.test\"") && dot.contains("label=\"syncs with\""), "{dot}");
+        let (_, edges) = crate::export::csv::write(a.graph());
+        assert!(edges.lines().any(|l| l.starts_with("sync-a.test,sync-b.test,") && l.contains(",syncs,uid=1")), "{edges}");
+        let snap = a.snapshot();
+        for f in crate::Format::ALL {
+            assert!(crate::export::export(a.graph(), f).iter().all(|(_, body)| !body.contains("Qx7Lm2Pz9Kw4Rt")));
+        }
+        assert!(!snap.contains("Qx7Lm2Pz9Kw4Rt") && !format!("{:?}", a.cookie_ids).contains("Qx7Lm2Pz9Kw4Rt"));
+        let mut b = Auditor::with_default_pack();
+        b.restore(&snap).unwrap();
+        assert_eq!(b.graph().syncs().count(), 1, "the edge survives a snapshot");
+    }
+
+    #[test]
+    fn first_party_identifiers_and_short_lived_cookies_are_not_syncs() {
+        let mut a = Auditor::with_default_pack();
+        nav(&mut a, 1, "https://news.test/", 1.0);
+        // The page's own cookie sent to analytics is the page's, not a tracker's.
+        req(&mut a, 1, "https://news.test/app.js", "script", Some("visitor=Zp4Kq8Wn2Lx7Vb"), 2.0);
+        req(&mut a, 1, "https://stats.t-one.test/c?cid=Zp4Kq8Wn2Lx7Vb", "image", None, 3.0);
+        // A third party's session cookie.
+        a.observe_raw(&RawEvent::Response(RawResponse { url: "https://t-two.test/s".into(), tab: 1, time: 3.0, set_cookie: vec!["sid=Hh3Jj5Kk7Ll9Mm".into()], ..Default::default() })).unwrap();
+        req(&mut a, 1, "https://t-three.test/m?u=Hh3Jj5Kk7Ll9Mm", "image", None, 4.0);
+        assert_eq!(a.graph().syncs().count(), 0);
+    }
+
+    #[test]
+    fn real_captures_hold_no_syncs_between_trackers() {
+        // aftonbladet.se sends its own visitor ids to Google Analytics and
+        // Mixpanel, and mytoys-group.de's ids reach mytoys.de's own checkout:
+        // neither is a third party's identifier reaching another third party.
+        for har in ["aftonbladet.se-2015.har", "mytoys.de-2017.har", "en.wikipedia.org-2015.har"] {
+            let path = format!("{}/../shared/data/har/{har}", env!("CARGO_MANIFEST_DIR"));
+            let mut a = Auditor::with_default_pack();
+            crate::har::audit_har(&mut a, har, std::fs::File::open(&path).unwrap(), 1).unwrap();
+            assert_eq!(a.graph().syncs().count(), 0, "{har}");
+        }
+    }
+
+    #[test]
+    fn a_third_party_no_pack_names_is_learned_on_three_sites() {
+        let mut a = entities_only();
+        let unlisted = s("unlisted-px.test");
+        for (i, page) in ["https://one.test/", "https://two.test/", "https://three.test/"].iter().enumerate() {
+            let tab = i as TabId + 1;
+            nav(&mut a, tab, page, 1.0);
+            req(&mut a, tab, "https://unlisted-px.test/b", "ping", None, 2.0);
+            let v = classify(&a.rules, &a.learner, &WebUrl::parse("https://unlisted-px.test/b").unwrap(), Some(&WebUrl::parse(page).unwrap()), ResourceType::Ping);
+            assert_eq!(v.tracker, i == 2, "learned on the third site, not before ({i}): {v:?}");
+        }
+        let n = a.graph().node(&unlisted).unwrap();
+        assert!(n.categories.contains(&Category::Tracking) && n.evidence.iter().any(|e| e == "heuristic learned-tracker: tracking behaviour on 3 of your sites: beacons"), "{n:?}");
+        assert!(a.tab_report(3).unwrap().third_parties[&unlisted].tracker);
+        let pack = a.learned_pack("this browser", "1");
+        assert!(pack.entities.iter().any(|e| e.name == "unlisted-px.test" && e.categories == [Category::Tracking]));
+        // A listed tracker is never "learned"; its packs say what it is.
+        let mut b = entities_only();
+        for (i, page) in ["https://one.test/", "https://two.test/", "https://three.test/"].iter().enumerate() {
+            nav(&mut b, i as TabId + 1, page, 1.0);
+            req(&mut b, i as TabId + 1, "https://www.google-analytics.com/collect", "ping", None, 2.0);
+        }
+        assert!(!b.graph().node(&s("google-analytics.com")).unwrap().evidence.iter().any(|e| e.contains("learned-tracker")));
+    }
+
+    #[test]
+    fn the_threshold_is_a_setting() {
+        let mut a = entities_only();
+        a.set_learn_min_sites(5);
+        for (i, page) in ["https://one.test/", "https://two.test/", "https://three.test/"].iter().enumerate() {
+            nav(&mut a, i as TabId + 1, page, 1.0);
+            req(&mut a, i as TabId + 1, "https://unlisted-px.test/b", "ping", None, 2.0);
+        }
+        assert!(!a.graph().node(&s("unlisted-px.test")).unwrap().tracker, "3 sites are not 5");
+        a.set_learn_min_sites(2);
+        let n = a.graph().node(&s("unlisted-px.test")).unwrap();
+        assert!(n.tracker && n.evidence.iter().any(|e| e.contains("learned-tracker")), "lowering it marks what was seen: {n:?}");
     }
 }

@@ -62,16 +62,7 @@ pub struct Verdict {
 /// categories and names the filter. Heuristics add what they learned.
 pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option<&WebUrl>, t: ResourceType) -> Verdict {
     let third_party = page.is_some_and(|p| p.site != url.site);
-    let mut v = Verdict {
-        site: url.site.clone(),
-        page_site: page.map(|p| p.site.clone()),
-        third_party,
-        tracker: false,
-        entity: None,
-        company: None,
-        categories: Vec::new(),
-        evidence: Vec::new(),
-    };
+    let mut v = Verdict { site: url.site.clone(), page_site: page.map(|p| p.site.clone()), third_party, tracker: false, entity: None, company: None, categories: Vec::new(), evidence: Vec::new() };
     let mut rule_rank = None;
     if let Some(m) = rules.lookup(&url.host, url.path()) {
         let e = rules.entity(m.entity);
@@ -140,11 +131,16 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
         v.categories.push(Category::CrossSiteCookies);
         v.categories.sort();
         v.categories.dedup();
-        v.evidence.push(Evidence::Heuristic {
-            name: "cross-site-cookies".into(),
-            detail: format!("set or received cookies on {} of your sites", sites.len()),
-            sites: sites.iter().cloned().collect(),
-        });
+        v.evidence.push(Evidence::Heuristic { name: "cross-site-cookies".into(), detail: format!("set or received cookies on {} of your sites", sites.len()), sites: sites.iter().cloned().collect() });
+    }
+    // Privacy Badger's rule, for what no pack names ([`crate::learn`]).
+    let named = v.entity.is_some() || v.evidence.iter().any(|e| matches!(e, Evidence::Filter { .. } | Evidence::Tracker { .. }));
+    if let Some(sites) = learner.learned_tracker(&v.site).filter(|_| !named) {
+        if !v.categories.iter().any(|c| c.is_tracking()) {
+            v.categories.push(Category::Tracking);
+            v.categories.sort();
+        }
+        v.evidence.push(Evidence::Heuristic { name: "learned-tracker".into(), detail: crate::learn::learned_detail(sites), sites: sites.keys().cloned().collect() });
     }
     let mut seen_doing = false;
     for s in learner.behaviour_of(&v.site) {

@@ -68,12 +68,11 @@ impl Node {
     /// The category that colours it: the first tracking one, else its first,
     /// else `first-party` (only visited) or `unknown`.
     pub fn primary_category(&self) -> &'static str {
-        self.categories
-            .iter()
-            .find(|c| c.is_tracking())
-            .or_else(|| self.categories.iter().next())
-            .map(|c| c.id())
-            .unwrap_or(if self.first_party && !self.third_party { "first-party" } else { "unknown" })
+        self.categories.iter().find(|c| c.is_tracking()).or_else(|| self.categories.iter().next()).map(|c| c.id()).unwrap_or(if self.first_party && !self.third_party {
+            "first-party"
+        } else {
+            "unknown"
+        })
     }
 
     /// How many of your sites this site saw you on.
@@ -97,13 +96,17 @@ pub struct Edge {
     pub blocked: u64,
     /// Requests by resource type (browser names).
     pub resource_types: BTreeMap<String, u64>,
+    /// Cookie syncs: the source's identifier cookie seen in requests to the
+    /// target ([`crate::sync`]), by cookie name. An edge can both load and sync.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub syncs: BTreeMap<String, u64>,
     pub first_seen: f64,
     pub last_seen: f64,
 }
 
 impl Edge {
     fn touch(&mut self, time: f64) {
-        if self.requests == 0 && self.cookies_set == 0 && self.cookies_sent == 0 && self.blocked == 0 {
+        if self.requests == 0 && self.cookies_set == 0 && self.cookies_sent == 0 && self.blocked == 0 && self.syncs.is_empty() {
             self.first_seen = time;
             self.last_seen = time;
         }
@@ -231,6 +234,26 @@ impl TrackerGraph {
         }
     }
 
+    /// Records that `from`'s identifier cookie `cookie` was seen in a request
+    /// to `to`: an edge `from` → `to` that says "syncs with".
+    pub fn record_sync(&mut self, from: &Site, to: &Site, cookie: &str, time: f64) {
+        let edge = self.edge_mut(from, to, time);
+        if edge.syncs.len() < MAX_COOKIE_NAMES || edge.syncs.contains_key(cookie) {
+            *edge.syncs.entry(cookie.to_owned()).or_default() += 1;
+        } else {
+            *edge.syncs.entry("(more)".to_owned()).or_default() += 1;
+        }
+        for site in [from, to] {
+            let ix = self.index[site];
+            self.g[ix].third_party = true;
+        }
+    }
+
+    /// Edges that sync cookies, as (from, to, syncs by cookie name).
+    pub fn syncs(&self) -> impl Iterator<Item = (&Site, &Site, &BTreeMap<String, u64>)> {
+        self.edges().filter(|(_, _, e)| !e.syncs.is_empty()).map(|(a, b, e)| (a, b, &e.syncs))
+    }
+
     /// Records cookies set (or sent, when `sent`) by third party `to` on `page`.
     /// A cookie is proof the third party saw you there, so it counts for reach.
     pub fn record_cookies(&mut self, page: &Site, to: &Site, names: &[String], sent: bool, time: f64) {
@@ -261,7 +284,9 @@ impl TrackerGraph {
     /// Takes back a request recorded by [`record_request`](Self::record_request)
     /// that turned out never to reach the network. Where it was seen stays.
     pub fn unrecord_request(&mut self, from: &Site, to: &Site, resource_type: Option<&str>) {
-        let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else { return };
+        let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) else {
+            return;
+        };
         if let Some(&e) = self.edge_index.get(&(a, b)) {
             let edge = &mut self.g[e];
             edge.requests = edge.requests.saturating_sub(1);
@@ -290,7 +315,9 @@ impl TrackerGraph {
 
     /// Merges a classification into a third-party node.
     pub fn classify(&mut self, site: &Site, entity: Option<&str>, company: Option<&str>, categories: &[Category], tracker: bool, evidence: &[String]) {
-        let Some(node) = self.node_mut(site) else { return };
+        let Some(node) = self.node_mut(site) else {
+            return;
+        };
         if node.entity.is_none() {
             node.entity = entity.map(str::to_owned);
             node.company = company.map(str::to_owned);
@@ -321,13 +348,7 @@ impl TrackerGraph {
         let mut by: BTreeMap<String, CompanyReach> = BTreeMap::new();
         for n in self.nodes().filter(|n| n.third_party) {
             let name = n.company.clone().unwrap_or_else(|| n.site.to_string());
-            let c = by.entry(name.clone()).or_insert_with(|| CompanyReach {
-                company: name,
-                sites: vec![],
-                categories: BTreeSet::new(),
-                seen_on: BTreeSet::new(),
-                requests: 0,
-            });
+            let c = by.entry(name.clone()).or_insert_with(|| CompanyReach { company: name, sites: vec![], categories: BTreeSet::new(), seen_on: BTreeSet::new(), requests: 0 });
             c.sites.push(n.site.clone());
             crate::rules::merge_categories(&mut c.categories, n.categories.iter().copied());
             c.seen_on.extend(n.seen_on.iter().cloned());
@@ -397,8 +418,7 @@ impl PartialEq for TrackerGraph {
         if self.node_count() != other.node_count() || self.edge_count() != other.edge_count() {
             return false;
         }
-        self.nodes().all(|n| other.node(&n.site) == Some(n))
-            && self.edges().all(|(a, b, e)| other.edge(a, b) == Some(e))
+        self.nodes().all(|n| other.node(&n.site) == Some(n)) && self.edges().all(|(a, b, e)| other.edge(a, b) == Some(e))
     }
 }
 

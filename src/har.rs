@@ -92,9 +92,7 @@ pub struct HarEntry {
 impl HarEntry {
     /// Milliseconds since the epoch of `startedDateTime`, or 0 when absent or unreadable.
     pub fn time_ms(&self) -> f64 {
-        time::OffsetDateTime::parse(&self.started, &time::format_description::well_known::Rfc3339)
-            .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64)
-            .unwrap_or(0.0)
+        time::OffsetDateTime::parse(&self.started, &time::format_description::well_known::Rfc3339).map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64).unwrap_or(0.0)
     }
 
     /// The request's Cookie header, or one rebuilt from the HAR cookie list (names only).
@@ -107,6 +105,11 @@ impl HarEntry {
             return Some(self.request.cookies.iter().map(|c| format!("{}=", c.name)).collect::<Vec<_>>().join("; "));
         }
         None
+    }
+
+    /// The request's Referer header (read for cookie syncing).
+    pub fn referrer(&self) -> Option<String> {
+        self.request.headers.iter().find(|h| h.name.eq_ignore_ascii_case("referer")).map(|h| h.value.clone())
     }
 
     /// Every Set-Cookie response header line.
@@ -184,7 +187,9 @@ pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -
         let msg = e.to_string();
         let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_owned()).unwrap_or(msg);
         let message = match e.classify() {
-            serde_json::error::Category::Eof => format!("unexpected end of file (truncated?): {msg}"),
+            serde_json::error::Category::Eof => {
+                format!("unexpected end of file (truncated?): {msg}")
+            }
             serde_json::error::Category::Syntax => format!("not valid JSON: {msg}"),
             serde_json::error::Category::Io => format!("read error: {msg}"),
             serde_json::error::Category::Data => format!("not a HAR 1.2 file: {msg}"),
@@ -457,6 +462,7 @@ fn feed(auditor: &mut Auditor, e: &HarEntry, tab: TabId, document: bool) {
         time,
         tab,
         cookie_header: e.cookie_header(),
+        referrer: e.referrer(),
         ..Default::default()
     }));
     // An unusable URL is counted once, by its request.
@@ -523,11 +529,7 @@ mod tests {
     fn audit(text: &str) -> (Vec<(String, Vec<String>)>, crate::audit::Stats) {
         let mut a = Auditor::with_default_pack();
         let tabs = audit_har(&mut a, "t.har", text.as_bytes(), 1).unwrap();
-        let pages = tabs
-            .iter()
-            .filter_map(|&t| a.tab_report(t))
-            .map(|r| (r.page.clone(), r.third_parties.keys().map(|s| s.to_string()).collect()))
-            .collect();
+        let pages = tabs.iter().filter_map(|&t| a.tab_report(t)).map(|r| (r.page.clone(), r.third_parties.keys().map(|s| s.to_string()).collect())).collect();
         (pages, a.stats().clone())
     }
 
@@ -555,18 +557,16 @@ mod tests {
         assert_eq!(stats.not_network, 1, "a non-network entry is counted once, not for its request and again for its response");
 
         // Neither: an unknown page, named by its document; its trackers are kept.
-        let text = format!(
-            "{{\"log\": {{\"entries\": [{}, {}]}}}}",
-            entry(Some("p"), "data:text/html,hi", Some("document")),
-            entry(Some("p"), "https://www.google-analytics.com/collect", Some("image")),
-        );
+        let text =
+            format!("{{\"log\": {{\"entries\": [{}, {}]}}}}", entry(Some("p"), "data:text/html,hi", Some("document")), entry(Some("p"), "https://www.google-analytics.com/collect", Some("image")),);
         let (pages, _) = audit(&text);
         assert_eq!(pages, [("data:text/html,hi".to_string(), vec!["google-analytics.com".to_string()])]);
     }
 
     #[test]
     fn odd_fields_and_a_byte_order_mark_are_read_as_meant() {
-        let text = "\u{feff}{\"log\": {\"entries\": [{\"request\": {\"url\": \"https://news.example/\"}, \"response\": {\"status\": 200.0, \"redirectURL\": null, \"content\": {\"mimeType\": null}}}]}}";
+        let text =
+            "\u{feff}{\"log\": {\"entries\": [{\"request\": {\"url\": \"https://news.example/\"}, \"response\": {\"status\": 200.0, \"redirectURL\": null, \"content\": {\"mimeType\": null}}}]}}";
         let (pages, _) = audit(text);
         assert_eq!(pages.len(), 1);
         let e = read("{\"log\": {\"entries\": [{\"request\": {\"url\": \"https://a.example/\"}, \"response\": {\"status\": 200.5}}]}}").unwrap_err();

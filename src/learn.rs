@@ -3,6 +3,12 @@
 //!
 //! - **cross-site cookies**: a third party that sets or receives cookies on
 //!   two or more first-party sites follows you between them.
+//! - **learned trackers** (Privacy Badger's rule): a third party that no
+//!   pack names and that shows tracking behaviour on three or more
+//!   first-party sites (a setting) is a tracker. Tracking behaviour is an
+//!   identifying cookie ([`crate::sync::identifier_like`]), cookie syncing,
+//!   fingerprinting, beacons, or session-replay behaviour
+//!   ([`crate::behaviour`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,6 +27,33 @@ pub const CROSS_SITE_MIN_SITES: usize = 2;
 /// Pages remembered per vendor and behaviour: the first is the evidence, the rest counts reach.
 const MAX_PAGES_PER_BEHAVIOUR: usize = 16;
 
+/// First-party sites on which a third party that no pack names must show
+/// tracking behaviour to be a learned tracker, unless set otherwise.
+pub const LEARN_MIN_SITES: usize = 3;
+
+/// Tracking behaviour, as the learning rule counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tracking {
+    IdentifyingCookie,
+    Syncing,
+    Fingerprinting,
+    Beacon,
+    SessionReplay,
+}
+
+impl Tracking {
+    pub fn words(self) -> &'static str {
+        match self {
+            Tracking::IdentifyingCookie => "an identifying cookie",
+            Tracking::Syncing => "cookie syncing",
+            Tracking::Fingerprinting => "fingerprinting",
+            Tracking::Beacon => "beacons",
+            Tracking::SessionReplay => "session replay",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Learner {
     /// Third-party site → the first-party sites on which it set or received cookies.
@@ -28,6 +61,12 @@ pub struct Learner {
     /// Vendor site → behaviour → where it was seen ([`crate::behaviour`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     behaviour: BTreeMap<Site, BTreeMap<Kind, Vec<Seen>>>,
+    /// Third-party site → first-party site → the tracking behaviour it showed there.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    tracking: BTreeMap<Site, BTreeMap<Site, BTreeSet<Tracking>>>,
+    /// The learning rule's threshold (a setting; [`LEARN_MIN_SITES`] when unset).
+    #[serde(skip)]
+    learn_min_sites: Option<usize>,
 }
 
 impl Learner {
@@ -48,6 +87,49 @@ impl Learner {
     /// The first-party sites, when `third_party` used cookies on enough of them.
     pub fn cross_site_cookie_sites(&self, third_party: &Site) -> Option<&BTreeSet<Site>> {
         self.cookie_sites.get(third_party).filter(|s| s.len() >= CROSS_SITE_MIN_SITES)
+    }
+
+    /// The learning rule's threshold: first-party sites with tracking behaviour.
+    pub fn learn_min_sites(&self) -> usize {
+        self.learn_min_sites.unwrap_or(LEARN_MIN_SITES)
+    }
+
+    /// Sets the learning rule's threshold (at least 1).
+    pub fn set_learn_min_sites(&mut self, n: usize) {
+        self.learn_min_sites = Some(n.max(1));
+    }
+
+    /// Takes the settings (not what was learned) of another learner.
+    pub fn keep_setting(&mut self, other: &Learner) {
+        self.learn_min_sites = other.learn_min_sites;
+    }
+
+    /// Records tracking behaviour of `third_party` on `first_party`.
+    /// Returns true when this made it a learned tracker.
+    pub fn saw_tracking(&mut self, third_party: &Site, first_party: &Site, what: Tracking) -> bool {
+        if third_party == first_party {
+            return false;
+        }
+        let min = self.learn_min_sites();
+        let sites = self.tracking.entry(third_party.clone()).or_default();
+        let before = sites.len();
+        if sites.len() < MAX_SITES_PER_THIRD_PARTY || sites.contains_key(first_party) {
+            sites.entry(first_party.clone()).or_default().insert(what);
+        }
+        before < min && sites.len() >= min
+    }
+
+    /// The first-party sites, with what it did there, when `third_party`
+    /// showed tracking behaviour on enough of them. Whether a pack names it
+    /// is for the caller to say.
+    pub fn learned_tracker(&self, third_party: &Site) -> Option<&BTreeMap<Site, BTreeSet<Tracking>>> {
+        self.tracking.get(third_party).filter(|s| s.len() >= self.learn_min_sites())
+    }
+
+    /// Every third party past the learning rule's threshold.
+    pub fn learned_trackers(&self) -> impl Iterator<Item = (&Site, &BTreeMap<Site, BTreeSet<Tracking>>)> {
+        let min = self.learn_min_sites();
+        self.tracking.iter().filter(move |(_, s)| s.len() >= min)
     }
 
     /// Records a behaviour seen on `page` at `time`. Returns the record when
@@ -79,7 +161,18 @@ impl Learner {
             kinds.retain(|_, p| !p.is_empty());
         }
         self.behaviour.retain(|_, k| !k.is_empty());
+        for sites in self.tracking.values_mut() {
+            sites.remove(first_party);
+        }
+        self.tracking.retain(|_, s| !s.is_empty());
     }
+}
+
+/// What the learning rule saw, in plain words: "tracking behaviour on 3 of
+/// your sites: an identifying cookie, beacons".
+pub fn learned_detail(sites: &BTreeMap<Site, BTreeSet<Tracking>>) -> String {
+    let kinds: BTreeSet<Tracking> = sites.values().flatten().copied().collect();
+    format!("tracking behaviour on {} of your sites: {}", sites.len(), kinds.iter().map(|k| k.words()).collect::<Vec<_>>().join(", "))
 }
 
 /// The third parties the heuristics flagged and no loaded pack names, as a
@@ -89,8 +182,12 @@ pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in:
     use crate::rules::{Category, DomainName, Entity, RulePack, Source, FORMAT_V1};
     let mut entities = Vec::new();
     for (site, sites) in learner.cookie_sites.iter().filter(|(_, s)| s.len() >= CROSS_SITE_MIN_SITES) {
-        let Ok(host) = crate::site::Host::parse(site.as_str()) else { continue };
-        let Ok(domain) = DomainName::of_host(&host) else { continue };
+        let Ok(host) = crate::site::Host::parse(site.as_str()) else {
+            continue;
+        };
+        let Ok(domain) = DomainName::of_host(&host) else {
+            continue;
+        };
         if rules.entity_of_host(&host).is_some() {
             continue;
         }
@@ -105,8 +202,42 @@ pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in:
             source: format!("learned-{}", sites.len().min(CROSS_SITE_SOURCES)),
         });
     }
+    for (site, sites) in learner.learned_trackers() {
+        let Ok(host) = crate::site::Host::parse(site.as_str()) else {
+            continue;
+        };
+        let Ok(domain) = DomainName::of_host(&host) else {
+            continue;
+        };
+        if rules.entity_of_host(&host).is_some() {
+            continue;
+        }
+        if let Some(e) = entities.iter_mut().find(|e| e.name == site.as_str()) {
+            e.categories.push(Category::Tracking);
+            continue;
+        }
+        entities.push(Entity {
+            name: site.to_string(),
+            company: None,
+            homepage: None,
+            domains: vec![domain],
+            categories: vec![Category::Tracking],
+            patterns: vec![],
+            opt_outs: vec![],
+            source: format!("learned-behaviour-{}", sites.len().min(CROSS_SITE_SOURCES)),
+        });
+    }
     let mut sources = std::collections::BTreeMap::new();
-    for e in &entities {
+    for e in entities.iter().filter(|e| e.source.starts_with("learned-behaviour-")) {
+        let n: usize = e.source.trim_start_matches("learned-behaviour-").parse().unwrap_or(LEARN_MIN_SITES);
+        let more = if n >= CROSS_SITE_SOURCES { " or more" } else { "" };
+        sources.entry(e.source.clone()).or_insert_with(|| Source {
+            name: format!("Telltale's learning rule in {seen_in}: tracking behaviour (an identifying cookie, cookie syncing, fingerprinting, beacons or session replay) as a third party on {n}{more} first-party sites"),
+            url: None,
+            license: None,
+        });
+    }
+    for e in entities.iter().filter(|e| !e.source.starts_with("learned-behaviour-")) {
         let n: usize = e.source.trim_start_matches("learned-").parse().unwrap_or(CROSS_SITE_MIN_SITES);
         let more = if n >= CROSS_SITE_SOURCES { " or more" } else { "" };
         sources.entry(e.source.clone()).or_insert_with(|| Source {
@@ -115,7 +246,17 @@ pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in:
             license: None,
         });
     }
-    RulePack { format: FORMAT_V1.into(), name: "telltale-learned".into(), version: version.into(), license: "CC0-1.0".into(), sources, categories: vec![], entities, filter_lists: Vec::new(), tracker_lists: Vec::new() }
+    RulePack {
+        format: FORMAT_V1.into(),
+        name: "telltale-learned".into(),
+        version: version.into(),
+        license: "CC0-1.0".into(),
+        sources,
+        categories: vec![],
+        entities,
+        filter_lists: Vec::new(),
+        tracker_lists: Vec::new(),
+    }
 }
 
 /// Learned packs group their entries by how many sites saw them, up to this many.

@@ -7,6 +7,7 @@
 //! - [`rules`]: rule packs (format v1), located load errors, the compiled index, the default-pack generator.
 //! - [`classify`]: an observation + rules + learned state → [`Verdict`] with evidence.
 //! - [`learn`]: heuristics that find trackers no list names.
+//! - [`sync`]: cookie syncing, from salted hashes of identifier-like cookie values.
 //! - [`graph`]: the petgraph tracker graph and its queries.
 //! - [`export`]: one writer per format (Telltale JSON, GEXF, GraphML, DOT, CSV).
 //! - [`audit`]: the [`Auditor`], the one door for embedders.
@@ -30,6 +31,7 @@ pub mod report;
 pub mod rules;
 pub mod site;
 pub mod store;
+pub mod sync;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

@@ -63,6 +63,11 @@ mod cli {
         /// Also write the trackers that heuristics found and no pack names, as a rule pack to share.
         #[arg(long, value_name = "PACK.json")]
         learned_pack: Option<PathBuf>,
+        /// A third party no pack names is a learned tracker once it shows
+        /// tracking behaviour (an identifying cookie, cookie syncing,
+        /// fingerprinting, beacons, session replay) on this many first-party sites.
+        #[arg(long, value_name = "N", default_value_t = telltale::learn::LEARN_MIN_SITES as u64, value_parser = clap::value_parser!(u64).range(1..10_000))]
+        learn_sites: u64,
     }
 
     #[derive(Clone, Copy, clap::ValueEnum)]
@@ -323,6 +328,7 @@ mod cli {
 
     fn audit(a: AuditArgs) -> Result<(), String> {
         let mut auditor = load_rules(a.no_default_rules, &a.rules)?;
+        auditor.set_learn_min_sites(a.learn_sites as usize);
         let mut tabs = Vec::new();
         for f in &a.files {
             let name = f.display().to_string();
@@ -375,18 +381,14 @@ mod cli {
         use telltale::policy::{Capabilities, Choice, Policy};
         use telltale::{Category, Site};
         let auditor = load_rules(a.no_default_rules, &a.rules)?;
-        let site = |s: &str| -> Result<Site, String> {
-            telltale::Host::parse(s).map(|h| h.site()).map_err(|e| format!("{s:?} is not a site: {e}"))
-        };
+        let site = |s: &str| -> Result<Site, String> { telltale::Host::parse(s).map(|h| h.site()).map_err(|e| format!("{s:?} is not a site: {e}")) };
         let mut p = Policy::new();
         for b in &a.block {
             let choice = match b.split_once(':') {
                 Some(("company", name)) if !name.trim().is_empty() => Choice::BlockCompany { company: name.to_owned() },
                 Some(("site", s)) => Choice::BlockSite { site: site(s)? },
                 Some(("category", id)) => Choice::BlockCategory {
-                    category: Category::from_id(id).ok_or_else(|| {
-                        format!("--block {b}: unknown category {id:?}: expected one of {}", Category::ALL.map(|c| c.id()).join(", "))
-                    })?,
+                    category: Category::from_id(id).ok_or_else(|| format!("--block {b}: unknown category {id:?}: expected one of {}", Category::ALL.map(|c| c.id()).join(", ")))?,
                 },
                 _ => return Err(format!("--block {b}: expected company:NAME, site:SITE or category:ID")),
             };
@@ -446,13 +448,8 @@ mod cli {
             }
         }
         layers.sort();
-        let (pack, dropped) = build_default_pack_reporting(&Inputs {
-            third_party_web: &read(tpw)?,
-            third_party_web_version: tpw_version,
-            session_recorders: &read(recorders)?,
-            curated: layers,
-            version,
-        })?;
+        let (pack, dropped) =
+            build_default_pack_reporting(&Inputs { third_party_web: &read(tpw)?, third_party_web_version: tpw_version, session_recorders: &read(recorders)?, curated: layers, version })?;
         let text = to_json_lines(&pack);
         // The result must load: check it as any pack is checked.
         RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;

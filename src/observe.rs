@@ -67,9 +67,7 @@ impl ResourceType {
         match m.as_str() {
             "text/html" | "application/xhtml+xml" => ResourceType::MainFrame,
             "text/css" => ResourceType::Stylesheet,
-            "application/javascript" | "text/javascript" | "application/x-javascript" | "application/ecmascript" => {
-                ResourceType::Script
-            }
+            "application/javascript" | "text/javascript" | "application/x-javascript" | "application/ecmascript" => ResourceType::Script,
             "application/json" | "text/plain" | "application/xml" | "text/xml" => ResourceType::Xmlhttprequest,
             _ if m.starts_with("image/") => ResourceType::Image,
             _ if m.starts_with("font/") || m.contains("font") => ResourceType::Font,
@@ -133,8 +131,13 @@ pub struct RawRequest {
     pub time: f64,
     pub tab: TabId,
     pub request_id: Option<String>,
-    /// The raw Cookie request header, when known at this point (HAR files).
+    /// The raw Cookie request header, when known at this point (HAR files,
+    /// the extension's onSendHeaders). Its values are hashed for cookie-sync
+    /// detection where the event arrives ([`crate::sync`]) and never kept.
     pub cookie_header: Option<String>,
+    /// The Referer request header, read for cookie syncing only (not stored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -258,44 +261,28 @@ impl RawEvent {
     /// [`MAX_URL_BYTES`]. The extension journals only this form.
     pub fn without_cookie_values(&self) -> RawEvent {
         let cut = |u: &str| cut_url(u).to_owned();
-        let names_only = |h: &Option<String>| {
-            h.as_deref().map(|h| cookie_names(h).iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join("; "))
-        };
+        let names_only = |h: &Option<String>| h.as_deref().map(|h| cookie_names(h).iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join("; "));
         match self {
             RawEvent::Request(r) => RawEvent::Request(RawRequest {
                 url: cut(&r.url),
                 top_url: r.top_url.as_deref().map(cut),
                 frame_url: r.frame_url.as_deref().map(cut),
                 cookie_header: names_only(&r.cookie_header),
+                referrer: None,
                 ..r.clone()
             }),
-            RawEvent::SendHeaders(h) => RawEvent::SendHeaders(RawSendHeaders {
-                url: cut(&h.url),
-                top_url: h.top_url.as_deref().map(cut),
-                cookie_header: names_only(&h.cookie_header),
-                ..h.clone()
-            }),
+            RawEvent::SendHeaders(h) => RawEvent::SendHeaders(RawSendHeaders { url: cut(&h.url), top_url: h.top_url.as_deref().map(cut), cookie_header: names_only(&h.cookie_header), ..h.clone() }),
             RawEvent::Response(r) => {
                 let (cookies, bad) = SetCookie::parse_headers(&r.set_cookie);
                 let mut set_cookie: Vec<String> = cookies.iter().map(SetCookie::to_header_without_value).collect();
                 // Malformed lines stay malformed (and counted), without their text.
                 set_cookie.extend(std::iter::repeat_n("=".to_owned(), bad));
-                RawEvent::Response(RawResponse {
-                    url: cut(&r.url),
-                    top_url: r.top_url.as_deref().map(cut),
-                    redirect_url: r.redirect_url.as_deref().map(cut),
-                    set_cookie,
-                    ..r.clone()
-                })
+                RawEvent::Response(RawResponse { url: cut(&r.url), top_url: r.top_url.as_deref().map(cut), redirect_url: r.redirect_url.as_deref().map(cut), set_cookie, ..r.clone() })
             }
             RawEvent::Error(e) => RawEvent::Error(RawError { url: cut(&e.url), top_url: e.top_url.as_deref().map(cut), ..e.clone() }),
             RawEvent::Navigation(n) => RawEvent::Navigation(RawNavigation { url: cut(&n.url), ..n.clone() }),
             RawEvent::TabClosed { tab } => RawEvent::TabClosed { tab: *tab },
-            RawEvent::ScriptSignal(s) => RawEvent::ScriptSignal(RawScriptSignal {
-                page_url: cut(&s.page_url),
-                script_url: cut(&s.script_url),
-                ..s.clone()
-            }),
+            RawEvent::ScriptSignal(s) => RawEvent::ScriptSignal(RawScriptSignal { page_url: cut(&s.page_url), script_url: cut(&s.script_url), ..s.clone() }),
         }
     }
 }
@@ -313,7 +300,9 @@ impl fmt::Display for ObserveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ObserveError::BadUrl { url, reason } => write!(f, "bad URL {url:?}: {reason}"),
-            ObserveError::NotNetwork { scheme } => write!(f, "{scheme}: URLs are not network requests"),
+            ObserveError::NotNetwork { scheme } => {
+                write!(f, "{scheme}: URLs are not network requests")
+            }
         }
     }
 }
@@ -360,9 +349,7 @@ impl WebUrl {
 
     /// Resolves `raw` against `base` (for relative redirect targets).
     pub fn join(base: &Url, raw: &str) -> Result<WebUrl, ObserveError> {
-        let url = base
-            .join(cut_url(raw))
-            .map_err(|e| ObserveError::BadUrl { url: shorten(raw), reason: e.to_string() })?;
+        let url = base.join(cut_url(raw)).map_err(|e| ObserveError::BadUrl { url: shorten(raw), reason: e.to_string() })?;
         Self::from_url(url)
     }
 
@@ -371,10 +358,7 @@ impl WebUrl {
             "http" | "https" | "ws" | "wss" => {}
             other => return Err(ObserveError::NotNetwork { scheme: other.to_owned() }),
         }
-        let host = Host::of_url(&url).ok_or_else(|| ObserveError::BadUrl {
-            url: shorten(url.as_str()),
-            reason: "no usable host".into(),
-        })?;
+        let host = Host::of_url(&url).ok_or_else(|| ObserveError::BadUrl { url: shorten(url.as_str()), reason: "no usable host".into() })?;
         let site = host.site();
         Ok(WebUrl { url, host, site, written: None })
     }
@@ -428,6 +412,8 @@ pub struct Request {
     pub request_id: Option<String>,
     /// Names of cookies sent with it (values are dropped here).
     pub cookies_sent: Vec<String>,
+    /// The Referer header, when it parses (for cookie syncing).
+    pub referrer: Option<url::Url>,
 }
 
 impl Request {
@@ -442,6 +428,7 @@ impl Request {
             tab: raw.tab,
             request_id: raw.request_id.clone(),
             cookies_sent: raw.cookie_header.as_deref().map(cookie_names).unwrap_or_default(),
+            referrer: raw.referrer.as_deref().and_then(|r| url::Url::parse(cut_url(r)).ok()),
         })
     }
 }
@@ -458,23 +445,13 @@ pub struct SentCookies {
 
 impl SentCookies {
     pub fn new(raw: &RawSendHeaders) -> Result<SentCookies, ObserveError> {
-        Ok(SentCookies {
-            url: WebUrl::parse(&raw.url)?,
-            top: optional_web_url(&raw.top_url),
-            tab: raw.tab,
-            time: raw.time,
-            names: raw.cookie_header.as_deref().map(cookie_names).unwrap_or_default(),
-        })
+        Ok(SentCookies { url: WebUrl::parse(&raw.url)?, top: optional_web_url(&raw.top_url), tab: raw.tab, time: raw.time, names: raw.cookie_header.as_deref().map(cookie_names).unwrap_or_default() })
     }
 }
 
 /// Cookie names in a Cookie request header, in order, without values.
 pub fn cookie_names(header: &str) -> Vec<String> {
-    cookie::Cookie::split_parse(header.to_owned())
-        .filter_map(Result::ok)
-        .map(|c| clean_name(c.name()))
-        .filter(|n| !n.is_empty())
-        .collect()
+    cookie::Cookie::split_parse(header.to_owned()).filter_map(Result::ok).map(|c| clean_name(c.name())).filter(|n| !n.is_empty()).collect()
 }
 
 fn clean_name(n: &str) -> String {
@@ -587,23 +564,9 @@ pub struct Response {
 impl Response {
     pub fn new(raw: &RawResponse) -> Result<Response, ObserveError> {
         let url = WebUrl::parse(&raw.url)?;
-        let redirect_to = raw
-            .redirect_url
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .and_then(|r| WebUrl::join(&url.url, r).ok());
+        let redirect_to = raw.redirect_url.as_deref().filter(|s| !s.is_empty()).and_then(|r| WebUrl::join(&url.url, r).ok());
         let (cookies, malformed_cookies) = SetCookie::parse_headers(&raw.set_cookie);
-        Ok(Response {
-            top: optional_web_url(&raw.top_url),
-            tab: raw.tab,
-            time: raw.time,
-            request_id: raw.request_id.clone(),
-            status: raw.status,
-            redirect_to,
-            cookies,
-            malformed_cookies,
-            url,
-        })
+        Ok(Response { top: optional_web_url(&raw.top_url), tab: raw.tab, time: raw.time, request_id: raw.request_id.clone(), status: raw.status, redirect_to, cookies, malformed_cookies, url })
     }
 }
 
@@ -692,9 +655,7 @@ impl Observation {
             RawEvent::SendHeaders(s) => Observation::SentCookies(SentCookies::new(s)?),
             RawEvent::Response(r) => Observation::Response(Response::new(r)?),
             RawEvent::Error(e) => Observation::Failure(Failure::new(e)?),
-            RawEvent::Navigation(n) => {
-                Observation::Navigation(Navigation { url: WebUrl::parse(&n.url)?, tab: n.tab, time: n.time })
-            }
+            RawEvent::Navigation(n) => Observation::Navigation(Navigation { url: WebUrl::parse(&n.url)?, tab: n.tab, time: n.time }),
             RawEvent::TabClosed { tab } => Observation::TabClosed(*tab),
             RawEvent::ScriptSignal(s) => Observation::ScriptSignal(ScriptSignal {
                 tab: s.tab,
@@ -805,13 +766,8 @@ mod tests {
 
     #[test]
     fn relative_redirects_resolve() {
-        let r = Response::new(&RawResponse {
-            url: "https://uip.semasio.net/otto/1/info?sType=sync".into(),
-            redirect_url: Some("/otto/1/info2?x=1".into()),
-            status: 302,
-            ..Default::default()
-        })
-        .unwrap();
+        let r =
+            Response::new(&RawResponse { url: "https://uip.semasio.net/otto/1/info?sType=sync".into(), redirect_url: Some("/otto/1/info2?x=1".into()), status: 302, ..Default::default() }).unwrap();
         assert_eq!(r.redirect_to.unwrap().url.as_str(), "https://uip.semasio.net/otto/1/info2?x=1");
     }
 

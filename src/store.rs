@@ -41,6 +41,9 @@ struct Snapshot<G> {
 struct StoredGraph {
     nodes: Vec<Node>,
     edges: Vec<StoredEdge>,
+    /// `[source, target, {cookie name: syncs}]` for edges that sync cookies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    syncs: Vec<(Site, Site, std::collections::BTreeMap<String, u64>)>,
 }
 
 /// `[source, target, requests, cookies_set, cookies_sent, redirects, blocked,
@@ -56,15 +59,16 @@ impl StoredGraph {
         StoredGraph {
             nodes: crate::export::sorted_nodes(g).into_iter().cloned().collect(),
             edges: crate::export::sorted_edges(g).into_iter().map(edge).collect(),
+            syncs: crate::export::sorted_edges(g).into_iter().filter(|(_, _, e)| !e.syncs.is_empty()).map(|(a, b, e)| (a.clone(), b.clone(), e.syncs.clone())).collect(),
         }
     }
 
     fn into_graph(self) -> Result<TrackerGraph, String> {
-        let edges = self.edges.into_iter().map(
-            |(a, b, requests, cookies_set, cookies_sent, redirects, blocked, resource_types, first_seen, last_seen)| {
-                (a, b, Edge { requests, cookies_set, cookies_sent, redirects, blocked, resource_types, first_seen, last_seen })
-            },
-        );
+        let mut syncs: std::collections::HashMap<(Site, Site), std::collections::BTreeMap<String, u64>> = self.syncs.into_iter().map(|(a, b, s)| ((a, b), s)).collect();
+        let edges = self.edges.into_iter().map(|(a, b, requests, cookies_set, cookies_sent, redirects, blocked, resource_types, first_seen, last_seen)| {
+            let syncs = syncs.remove(&(a.clone(), b.clone())).unwrap_or_default();
+            (a, b, Edge { requests, cookies_set, cookies_sent, redirects, blocked, resource_types, syncs, first_seen, last_seen })
+        });
         TrackerGraph::from_parts(self.nodes, edges.collect()).map_err(|e| format!("snapshot: {e}"))
     }
 }
@@ -87,9 +91,7 @@ pub fn migrate(mut v: Value) -> Result<Value, String> {
             v["graph"] = serde_json::to_value(StoredGraph::of(&graph)).expect("graph values serialise");
         }
         3 => {}
-        n if n > u64::from(VERSION) => {
-            return Err(format!("snapshot version {n} is newer than this Telltale understands ({VERSION})"))
-        }
+        n if n > u64::from(VERSION) => return Err(format!("snapshot version {n} is newer than this Telltale understands ({VERSION})")),
         n => return Err(format!("snapshot version {n} is unknown")),
     }
     v["version"] = Value::from(VERSION);
@@ -120,13 +122,15 @@ impl Auditor {
         let s = match serde_json::from_str::<Snapshot<StoredGraph>>(text) {
             Ok(s) if s.format == FORMAT && s.version == VERSION => s,
             _ => {
-                let v: Value =
-                    serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
+                let v: Value = serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
                 serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?
             }
         };
         self.graph = s.graph.into_graph()?;
+        let setting = self.learner.clone();
         self.learner = s.learner;
+        // A setting, not learned state: it stays as set.
+        self.learner.keep_setting(&setting);
         self.signals = s.signals;
         self.stats = s.stats;
         self.set_tabs_state(s.tabs);
@@ -218,7 +222,15 @@ mod tests {
         wrong["graph"] = serde_json::from_str::<Value>(&snap).unwrap()["graph"].clone();
         assert!(b.restore(&wrong.to_string()).is_err());
 
-        for bad in ["", "{", "{\"format\":\"x\"}", "{\"format\":\"telltale-snapshot\",\"version\":99}", "{\"format\":\"telltale-snapshot\"}", "{\"format\":\"telltale-snapshot\",\"version\":2}", "{\"format\":\"telltale-snapshot\",\"version\":3}"] {
+        for bad in [
+            "",
+            "{",
+            "{\"format\":\"x\"}",
+            "{\"format\":\"telltale-snapshot\",\"version\":99}",
+            "{\"format\":\"telltale-snapshot\"}",
+            "{\"format\":\"telltale-snapshot\",\"version\":2}",
+            "{\"format\":\"telltale-snapshot\",\"version\":3}",
+        ] {
             assert!(b.restore(bad).is_err(), "{bad}");
         }
         assert_eq!(b.graph(), a.graph(), "a failed restore keeps the state");

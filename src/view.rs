@@ -57,6 +57,8 @@ pub struct ViewEdge {
     pub color: &'static str,
     pub size: f64,
     pub redirect: bool,
+    /// The source's identifier cookie reached the target ("syncs with"): times seen.
+    pub syncs: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,9 +90,7 @@ pub fn category_colour(category: &str) -> &'static str {
 }
 
 fn keep_third_party(n: &Node, f: &Filters, site: Option<&Site>) -> bool {
-    (f.categories.is_empty() || f.categories.iter().any(|c| n.categories.contains(c)))
-        && (!f.trackers_only || n.tracker)
-        && site.is_none_or(|s| n.seen_on.contains(s))
+    (f.categories.is_empty() || f.categories.iter().any(|c| n.categories.contains(c))) && (!f.trackers_only || n.tracker) && site.is_none_or(|s| n.seen_on.contains(s))
 }
 
 /// The filtered, styled graph.
@@ -148,6 +148,8 @@ pub fn graph_view(g: &TrackerGraph, f: &Filters) -> GraphView {
 pub const THROUGH_EDGE: &str = "#b8c1ca";
 pub const BLOCKED_EDGE: &str = "#e53935";
 pub const PARTLY_BLOCKED_EDGE: &str = "#f0a030";
+/// Cookie syncs ("syncs with"), whatever else the edge carries.
+pub const SYNC_EDGE: &str = "#8e24aa";
 
 fn edge_state(e: &crate::graph::Edge) -> &'static str {
     match (e.requests, e.blocked) {
@@ -165,16 +167,23 @@ fn edges_between(g: &TrackerGraph, keep: &BTreeSet<&Site>, since: Option<f64>) -
             target: b.clone(),
             requests: e.requests,
             blocked: e.blocked,
-            state: edge_state(e),
+            state: if e.syncs.is_empty() { edge_state(e) } else { "syncs" },
             color: match edge_state(e) {
+                _ if !e.syncs.is_empty() => SYNC_EDGE,
                 "blocked" => BLOCKED_EDGE,
                 "partly-blocked" => PARTLY_BLOCKED_EDGE,
                 _ => THROUGH_EDGE,
             },
-            size: 0.5 + ((e.requests + e.blocked) as f64).ln_1p().min(4.0),
+            size: 0.5 + ((e.requests + e.blocked + e.syncs.values().sum::<u64>()) as f64).ln_1p().min(4.0),
             redirect: e.redirects > 0,
+            syncs: e.syncs.values().sum(),
         })
         .collect()
+}
+
+/// An edge that loaded something (not only a cookie sync).
+fn relation_loads(e: &crate::graph::Edge) -> bool {
+    e.requests > 0 || e.blocked > 0 || e.cookies_set > 0 || e.cookies_sent > 0 || e.redirects > 0
 }
 
 /// Everything the details panel shows about one site.
@@ -194,6 +203,10 @@ pub struct NodeDetails {
     pub cookies: Vec<(String, u64)>,
     /// For a first party: the third parties it loaded.
     pub loaded: Vec<Site>,
+    /// Trackers its identifier cookies reached ("syncs with"), with the cookies' names.
+    pub syncs_with: Vec<(Site, Vec<String>)>,
+    /// Trackers whose identifier cookies reached it.
+    pub synced_from: Vec<(Site, Vec<String>)>,
     pub requests: u64,
     /// Requests to it that were stopped.
     pub blocked: u64,
@@ -205,13 +218,14 @@ pub struct NodeDetails {
 
 pub fn node_details(g: &TrackerGraph, rules: &crate::rules::RuleIndex, policy: &crate::policy::Policy, site: &Site) -> Option<NodeDetails> {
     let n = g.node(site)?;
-    let homepage = crate::site::Host::parse(site.as_str())
-        .ok()
-        .and_then(|h| rules.entity_of_host(&h))
-        .and_then(|id| rules.entity(id).homepage.clone())
-        .filter(|h| !h.is_empty());
-    let mut loaded: Vec<Site> = g.edges().filter(|(a, _, _)| *a == site).map(|(_, b, _)| b.clone()).collect();
+    let homepage = crate::site::Host::parse(site.as_str()).ok().and_then(|h| rules.entity_of_host(&h)).and_then(|id| rules.entity(id).homepage.clone()).filter(|h| !h.is_empty());
+    let mut loaded: Vec<Site> = g.edges().filter(|(a, _, e)| *a == site && relation_loads(e)).map(|(_, b, _)| b.clone()).collect();
     loaded.sort();
+    let names = |m: &std::collections::BTreeMap<String, u64>| m.keys().cloned().collect::<Vec<_>>();
+    let mut syncs_with: Vec<(Site, Vec<String>)> = g.syncs().filter(|(a, _, _)| *a == site).map(|(_, b, m)| (b.clone(), names(m))).collect();
+    let mut synced_from: Vec<(Site, Vec<String>)> = g.syncs().filter(|(_, b, _)| *b == site).map(|(a, _, m)| (a.clone(), names(m))).collect();
+    syncs_with.sort();
+    synced_from.sort();
     Some(NodeDetails {
         site: n.site.clone(),
         entity: n.entity.clone(),
@@ -224,13 +238,11 @@ pub fn node_details(g: &TrackerGraph, rules: &crate::rules::RuleIndex, policy: &
         seen_on: n.seen_on.iter().cloned().collect(),
         cookies: n.cookies.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         loaded,
+        syncs_with,
+        synced_from,
         requests: n.requests,
         blocked: n.blocked,
-        blocked_by: if n.third_party {
-            crate::site::Host::parse(site.as_str()).ok().and_then(|h| crate::policy::blocks(policy, rules, g, &h, None, None)).map(|c| c.label())
-        } else {
-            None
-        },
+        blocked_by: if n.third_party { crate::site::Host::parse(site.as_str()).ok().and_then(|h| crate::policy::blocks(policy, rules, g, &h, None, None)).map(|c| c.label()) } else { None },
         first_seen: n.first_seen,
         last_seen: n.last_seen,
     })

@@ -18,18 +18,55 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
+/// A salt for cookie-sync hashes from the browser's `crypto.getRandomValues`
+/// (made anew each time the worker starts the core).
+fn browser_salt() -> crate::sync::Salt {
+    use wasm_bindgen::JsCast;
+    let bytes = js_sys::Uint8Array::new_with_length(16);
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok().filter(|c| c.is_object());
+    let filled = crypto.as_ref().and_then(|c| {
+        let f = js_sys::Reflect::get(c, &JsValue::from_str("getRandomValues")).ok()?;
+        f.dyn_ref::<js_sys::Function>()?.call1(c, &bytes).ok()
+    });
+    let mut b = [0u8; 16];
+    if filled.is_some() {
+        bytes.copy_to(&mut b);
+    } else {
+        // No Web Crypto (not a browser): the clock and Math.random, still different each start.
+        let x = (js_sys::Math::random() * 2f64.powi(52)) as u64 ^ (js_sys::Date::now() as u64).rotate_left(17);
+        let y = (js_sys::Math::random() * 2f64.powi(52)) as u64;
+        b[..8].copy_from_slice(&x.to_le_bytes());
+        b[8..].copy_from_slice(&y.to_le_bytes());
+    }
+    crate::sync::Salt::from_bytes(b)
+}
+
+impl WasmAuditor {
+    fn salted(mut inner: crate::Auditor) -> WasmAuditor {
+        inner.set_salt(browser_salt());
+        WasmAuditor { inner }
+    }
+}
+
 #[wasm_bindgen(js_class = Auditor)]
 impl WasmAuditor {
     /// An auditor with the default rule pack loaded and the suffix list parsed.
     #[wasm_bindgen(constructor)]
     pub fn new() -> WasmAuditor {
         crate::site::warm_up();
-        WasmAuditor { inner: crate::Auditor::with_default_pack() }
+        WasmAuditor::salted(crate::Auditor::with_default_pack())
     }
 
     /// An auditor with no rule packs.
     pub fn empty() -> WasmAuditor {
-        WasmAuditor { inner: crate::Auditor::new() }
+        WasmAuditor::salted(crate::Auditor::new())
+    }
+
+    /// The learning rule's threshold: first-party sites on which a third
+    /// party no pack names must show tracking behaviour (a setting).
+    #[wasm_bindgen(js_name = setLearnSites)]
+    pub fn set_learn_sites(&mut self, n: u32) {
+        self.inner.set_learn_min_sites(n as usize);
     }
 
     /// Loads a rule list (a pack, or a list the core imports); returns its
@@ -158,10 +195,7 @@ impl WasmAuditor {
     /// The details panel of one site (JSON), or `null`.
     #[wasm_bindgen(js_name = nodeDetails)]
     pub fn node_details(&self, site: &str) -> String {
-        crate::Site::of(site)
-            .ok()
-            .and_then(|s| crate::view::node_details(self.inner.graph(), self.inner.rules(), self.inner.policy(), &s))
-            .map_or_else(|| "null".into(), |d| to_json(&d))
+        crate::Site::of(site).ok().and_then(|s| crate::view::node_details(self.inner.graph(), self.inner.rules(), self.inner.policy(), &s)).map_or_else(|| "null".into(), |d| to_json(&d))
     }
 
     /// The loaded packs' summaries (`rules::Summary`: name, version, licence, counts, sources), in load order (JSON).
@@ -237,13 +271,8 @@ impl WasmAuditor {
 
     /// The choices in force, each with its key and words (the options page's list).
     pub fn choices(&self) -> String {
-        let list: Vec<serde_json::Value> = self
-            .inner
-            .policy()
-            .chosen()
-            .iter()
-            .map(|c| serde_json::json!({"key": c.choice.key(), "label": c.choice.label(), "choice": c.choice, "time": c.time}))
-            .collect();
+        let list: Vec<serde_json::Value> =
+            self.inner.policy().chosen().iter().map(|c| serde_json::json!({"key": c.choice.key(), "label": c.choice.label(), "choice": c.choice, "time": c.time})).collect();
         to_json(&list)
     }
 

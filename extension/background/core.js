@@ -19,9 +19,14 @@ export const status = { ready: false, startedAt: Date.now(), readyInMs: null, ph
 const t0 = performance.now();
 const mark = (phase) => { status.phases[phase] = Math.round((performance.now() - t0) * 10) / 10; };
 
-export function submit(event) {
+/**
+ * One event from events.js, with what must not be stored beside it
+ * (`transient`: cookie values and the Referer). A running core reads both
+ * and gives back the event as it may be stored; otherwise only the event waits.
+ */
+export function submit(event, transient = null) {
   if (auditor) {
-    observe(event, true);
+    observe(event, true, transient);
   } else {
     // Stored at once: a worker stopped before the core is ready loses nothing.
     // (events.js already dropped cookie values and cut URLs.)
@@ -30,10 +35,10 @@ export function submit(event) {
   }
 }
 
-function observe(event, record) {
+function observe(event, record, transient = null) {
   let out;
   try {
-    out = JSON.parse(auditor.observe(JSON.stringify(event)));
+    out = JSON.parse(auditor.observe(JSON.stringify(transient ? { ...event, ...transient } : event)));
   } catch {
     // Unusable (data: URL, bad host...): the core counted it; journaled so the count survives a restart.
     if (record) journal.append(event);
@@ -78,6 +83,7 @@ async function build(settingsPromise = packs.settings(), userPromise = packs.use
   const withDefault = settings.defaultPack !== false;
   const layer = withDefault ? (layerPromise || builtInLayer()) : null;
   const a = withDefault ? new Auditor() : Auditor.empty();
+  a.setLearnSites(settings.learnSites);
   mark('auditor');
   status.packErrors = [];
   if (layer) {

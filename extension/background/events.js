@@ -2,7 +2,10 @@
 // src/observe.rs). No decisions here: field mapping, plus two limits applied
 // the moment an event arrives, before it is queued or stored anywhere:
 // cookie values are dropped (names and attributes stay) and URLs are cut to
-// the 8 KB the core reads.
+// the 8 KB the core reads. The values (and the Referer) travel only beside
+// the event, as `transient`: a running core hashes the identifier-like ones
+// for cookie-sync detection and keeps nothing else (src/sync.rs); an event
+// that must wait for the core is queued and stored without them.
 
 const ALL_URLS = { urls: ['<all_urls>'] };
 const MAX_URL = 8192;
@@ -55,7 +58,11 @@ export function registerListeners(submit) {
   wr.onBeforeRequest.addListener((d) => submit(request(d)), { urls: ['<all_urls>'], types: ['main_frame'] });
 
   wr.onSendHeaders.addListener((d) => {
-    if (d.type !== 'main_frame') submit(request(d, header(d.requestHeaders, 'cookie')));
+    if (d.type === 'main_frame') return;
+    const cookie = header(d.requestHeaders, 'cookie');
+    const referrer = header(d.requestHeaders, 'referer')[0];
+    const transient = cookie.length || referrer ? { cookie_header: cookie.length ? cookie.join('; ') : undefined, referrer: cut(referrer) || undefined } : null;
+    submit(request(d, cookie), transient);
   }, ALL_URLS, extra(wr.OnSendHeadersOptions, ['requestHeaders']));
 
   // Responses only matter for the cookies they set and where they redirect;
@@ -66,7 +73,7 @@ export function registerListeners(submit) {
   });
   wr.onHeadersReceived.addListener((d) => {
     const setCookie = header(d.responseHeaders, 'set-cookie');
-    if (setCookie.length) submit({ ...response(d), set_cookie: setCookie.map(withoutValue) });
+    if (setCookie.length) submit({ ...response(d), set_cookie: setCookie.map(withoutValue) }, { set_cookie: setCookie });
   }, ALL_URLS, extra(wr.OnHeadersReceivedOptions, ['responseHeaders']));
 
   wr.onBeforeRedirect.addListener((d) => {

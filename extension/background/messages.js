@@ -46,6 +46,7 @@ const handlers = {
     let saved;
     await write(async () => { saved = await packs.saveSettings(settings || {}); });
     current().forgetBefore(Date.now() - saved.retentionDays * 864e5);
+    current().setLearnSites(saved.learnSites);
     if ('defaultPack' in (settings || {})) await reload();
     return saved;
   },

@@ -108,7 +108,7 @@ class App {
   render(view) {
     this.view = view;
     const colorOf = (state) => (view.edges.find((e) => e.state === state) || {}).color || null;
-    renderLegend(byId('legend'), view.legend, { anyFirstParty: view.nodes.some((n) => n.first_party), blockedColor: colorOf('blocked'), partlyColor: colorOf('partly-blocked') });
+    renderLegend(byId('legend'), view.legend, { anyFirstParty: view.nodes.some((n) => n.first_party), blockedColor: colorOf('blocked'), partlyColor: colorOf('partly-blocked'), syncColor: colorOf('syncs') });
     this.list.show(view.nodes);
     this.renderEmpty(view);
 

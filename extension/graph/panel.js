@@ -65,6 +65,11 @@ export class Panel {
         el('table', { class: 'cookies' },
           el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Name'), el('th', { scope: 'col', class: 'num' }, 'Seen'))),
           el('tbody', {}, d.cookies.map(([name, n]) => el('tr', {}, el('td', { class: 'mono' }, name), el('td', { class: 'num' }, count(n))))))) : null,
+      d.syncs_with && d.syncs_with.length ? section(`Syncs cookies with ${plural(d.syncs_with.length, 'tracker', 'trackers')}`,
+        el('p', { class: 'muted small' }, 'Its identifier cookie turned up in their requests (cookie names; values are never stored).'),
+        this.syncList(d.syncs_with)) : null,
+      d.synced_from && d.synced_from.length ? section(`Receives cookies synced by ${plural(d.synced_from.length, 'tracker', 'trackers')}`,
+        this.syncList(d.synced_from)) : null,
       d.first_party ? section(d.loaded.length ? `Third parties it loaded: ${count(d.loaded.length)}` : 'It loaded no third parties',
         d.loaded.length ? this.sites(d.loaded) : null) : null,
     );
@@ -88,6 +93,13 @@ export class Panel {
       el('ul', { class: 'sites' }, shown.map((s) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.onPick(s) }, s)))),
       list.length > shown.length ? el('p', { class: 'muted small' }, `and ${count(list.length - shown.length)} more`) : null,
     ];
+  }
+
+  /** [site, cookie names] pairs: the site a button, the names as text. */
+  syncList(pairs) {
+    return el('ul', { class: 'sites syncs' }, pairs.slice(0, SHOW_AT_MOST).map(([s, names]) => el('li', {},
+      el('button', { type: 'button', class: 'link', onclick: () => this.onPick(s) }, s),
+      el('span', { class: 'muted small mono' }, ` ${names.join(', ')}`))));
   }
 
   open(site) {

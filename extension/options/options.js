@@ -99,6 +99,7 @@ document.getElementById('remove-all').addEventListener('click', async () => {
 async function renderData() {
   const [settings, status] = await Promise.all([ask('settings'), ask('status')]);
   document.getElementById('retention').value = settings.retentionDays;
+  document.getElementById('learn-sites').value = settings.learnSites;
   const s = status.stats;
   document.getElementById('stats').textContent =
     `${s.requests} requests seen (${s.third_party_requests} to third parties); skipped ${s.not_network} non-web URLs, ` +
@@ -133,6 +134,14 @@ document.getElementById('pack-file').addEventListener('change', async (e) => {
   out.textContent = res.ok ? '' : res.error;
   e.target.value = '';
   renderPacks();
+});
+
+document.getElementById('save-learn-sites').addEventListener('click', async () => {
+  await ask('setSettings', { settings: { learnSites: Number(document.getElementById('learn-sites').value) } });
+  const saved = document.getElementById('learn-sites-saved');
+  saved.hidden = false;
+  setTimeout(() => { saved.hidden = true; }, 2000);
+  renderData();
 });
 
 document.getElementById('save-retention').addEventListener('click', async () => {

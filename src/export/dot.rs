@@ -1,5 +1,6 @@
 //! Graphviz DOT: first parties as boxes, trackers filled by category colour;
-//! redirects dashed, edges whose every request was blocked dotted and grey.
+//! redirects dashed, edges whose every request was blocked dotted and grey,
+//! cookie syncs red and labelled "syncs with".
 
 use std::fmt::Write;
 
@@ -45,7 +46,7 @@ pub fn write(g: &TrackerGraph) -> String {
     for (a, b, e) in sorted_edges(g) {
         let _ = writeln!(
             o,
-            "  {} -> {} [requests={}, cookies_set={}, cookies_sent={}, redirects={}, blocked={}{}];",
+            "  {} -> {} [requests={}, cookies_set={}, cookies_sent={}, redirects={}, blocked={}, relation={}, syncs={}{}];",
             q(a.as_str()),
             q(b.as_str()),
             e.requests,
@@ -53,7 +54,11 @@ pub fn write(g: &TrackerGraph) -> String {
             e.cookies_sent,
             e.redirects,
             e.blocked,
-            if e.requests == 0 && e.blocked > 0 {
+            q(super::relation(e)),
+            q(&super::map_cell(&e.syncs)),
+            if !e.syncs.is_empty() {
+                ", color=\"#c62828\", fontcolor=\"#c62828\", label=\"syncs with\""
+            } else if e.requests == 0 && e.blocked > 0 {
                 ", style=dotted, color=\"#9e9e9e\""
             } else if e.redirects > 0 {
                 ", style=dashed"

@@ -59,10 +59,7 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Format, String> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown format {s:?}: expected one of json, gexf, graphml, dot, csv"))
+        Format::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(s)).ok_or_else(|| format!("unknown format {s:?}: expected one of json, gexf, graphml, dot, csv"))
     }
 }
 
@@ -197,7 +194,7 @@ pub(crate) fn node_values(n: &Node) -> [String; 15] {
 }
 
 /// Edge attributes, in order.
-pub(crate) const EDGE_FIELDS: [(&str, Kind); 8] = [
+pub(crate) const EDGE_FIELDS: [(&str, Kind); 10] = [
     ("requests", Kind::Long),
     ("cookies_set", Kind::Long),
     ("cookies_sent", Kind::Long),
@@ -206,9 +203,24 @@ pub(crate) const EDGE_FIELDS: [(&str, Kind); 8] = [
     ("resource_types", Kind::Str),
     ("first_seen", Kind::Double),
     ("last_seen", Kind::Double),
+    // Added after the others. `relation` is `loads`, `syncs` (the source's
+    // identifier cookie reached the target) or `loads;syncs`; `syncs` names
+    // the cookies with counts.
+    ("relation", Kind::Str),
+    ("syncs", Kind::Str),
 ];
 
-pub(crate) fn edge_values(e: &crate::graph::Edge) -> [String; 8] {
+/// What an edge says: the source loaded the target, synced cookies with it, or both.
+pub(crate) fn relation(e: &crate::graph::Edge) -> &'static str {
+    let loads = e.requests > 0 || e.blocked > 0 || e.cookies_set > 0 || e.cookies_sent > 0 || e.redirects > 0;
+    match (loads, e.syncs.is_empty()) {
+        (true, false) => "loads;syncs",
+        (false, false) => "syncs",
+        _ => "loads",
+    }
+}
+
+pub(crate) fn edge_values(e: &crate::graph::Edge) -> [String; 10] {
     [
         e.requests.to_string(),
         e.cookies_set.to_string(),
@@ -218,6 +230,8 @@ pub(crate) fn edge_values(e: &crate::graph::Edge) -> [String; 8] {
         map_cell(&e.resource_types),
         e.first_seen.to_string(),
         e.last_seen.to_string(),
+        relation(e).to_owned(),
+        map_cell(&e.syncs),
     ]
 }
 

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
-import { BEHAVE, RRWEB, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
 
 let web;
 let s;
@@ -187,3 +187,36 @@ test('hostile page scripts: wrapped functions behave, throw and print as before;
   assert.ok(kept <= 256, `scripts kept for the page: ${kept}`);
 });
 
+
+test('a syncing pair no pack names: an A → B "syncs with" edge, both cross-site-cookies, no value kept', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${SYNC.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await poll(() => web.log.some((r) => r.host === SYNC.b && r.query.includes(SYNC.uid)), { timeout: 10_000 });
+  await s.webQuiet();
+  const [a, b] = [siteOf(SYNC.a), siteOf(SYNC.b)];
+  const da = await poll(async () => {
+    const n = await ask('nodeDetails', { site: a });
+    return n && n.syncs_with.length && n;
+  }, { timeout: 15_000 });
+  assert.deepEqual(da.syncs_with, [[b, ['uid']]]);
+  assert.ok(da.categories.includes('cross-site-cookies') && da.tracker, JSON.stringify(da));
+  assert.ok(da.evidence.some((e) => e === `heuristic cookie-sync: syncs cookie uid with ${b} (its value in the query of a request there)`), JSON.stringify(da.evidence));
+  const db = await ask('nodeDetails', { site: b });
+  assert.deepEqual(db.synced_from, [[a, ['uid']]]);
+  assert.ok(db.categories.includes('cross-site-cookies') && db.tracker);
+  const view = await ask('graphView', { filters: {} });
+  const edge = view.edges.find((e) => e.source === a && e.target === b);
+  assert.equal(edge && edge.state, 'syncs', JSON.stringify(edge));
+  const dot = await ask('export', { format: 'dot' });
+  assert.ok(JSON.stringify(dot).includes('syncs with'), 'the DOT export labels the sync');
+  // The identifier is nowhere in what the extension stores or exports.
+  const stored = JSON.stringify(await s.extPage.evaluate(() => chrome.storage.local.get(null)));
+  assert.ok(!stored.includes(SYNC.uid), 'no cookie value in storage');
+  assert.ok(!(await ask('snapshot')).includes(SYNC.uid) && !JSON.stringify(await ask('export', { format: 'json' })).includes(SYNC.uid));
+  const graph = await s.ctx.newPage();
+  await graph.goto(`chrome-extension://${s.extensionId}/graph/graph.html`);
+  await graph.waitForSelector('#legend .legend-syncs', { timeout: 15_000 });
+  await graph.screenshot({ path: screenshotPath('graph-syncs.png') });
+  await graph.close();
+  await p.close();
+});

@@ -14,6 +14,7 @@
 // services, only their hostnames (so the default rule pack classifies them).
 
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -535,8 +536,35 @@ function scriptHeavyPage() {
 </body></html>`;
 }
 
+// sync.example: a syncing pair no rule pack names, written for the tests. A's
+// pixel sets a year-long identifier cookie; A's sync URL redirects to B with
+// that identifier in the query, as cookie matching does. B answers a pixel.
+export const SYNC = {
+  site: 'sync.example',
+  a: 'px.sync-pair-a.test',
+  b: 'match.sync-pair-b.test',
+  // The identifier A gives this browser (one per server run).
+  uid: `u${crypto.randomBytes(9).toString('hex')}`,
+};
+THIRD_PARTIES[SYNC.a] = (req, url) => (url.pathname === '/sync'
+  ? { status: 302, headers: { location: `https://${SYNC.b}/m?partner=a&partner_uid=${SYNC.uid}` } }
+  : { type: 'image/gif', body: GIF, headers: { 'set-cookie': `uid=${SYNC.uid}; Max-Age=31536000; Path=/; SameSite=None; Secure` } });
+THIRD_PARTIES[SYNC.b] = () => ({ type: 'image/gif', body: GIF });
+function syncPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sync – fixture</title></head><body>
+<h1>A page with a syncing pair</h1>
+<img alt="" width="1" height="1" src="https://${SYNC.a}/p.gif" id="a">
+<script>
+  document.getElementById('a').addEventListener('load', function () {
+    var i = new Image(); i.src = 'https://${SYNC.a}/sync'; document.body.append(i);
+  });
+</script>
+</body></html>`;
+}
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage };
+const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
 
 // ---------------------------------------------------------------- the server
 
