@@ -180,40 +180,18 @@ pub fn learned_detail(sites: &BTreeMap<Site, BTreeSet<Tracking>>) -> String {
 /// entries rest on: what this browser (or these captures) saw.
 pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in: &str, version: &str) -> crate::rules::RulePack {
     use crate::rules::{Category, DomainName, Entity, RulePack, Source, FORMAT_V1};
-    let mut entities = Vec::new();
-    for (site, sites) in learner.cookie_sites.iter().filter(|(_, s)| s.len() >= CROSS_SITE_MIN_SITES) {
-        let Ok(host) = crate::site::Host::parse(site.as_str()) else {
-            continue;
-        };
-        let Ok(domain) = DomainName::of_host(&host) else {
-            continue;
-        };
+    let mut entities: Vec<Entity> = Vec::new();
+    let cross_site = learner.cookie_sites.iter().filter(|(_, s)| s.len() >= CROSS_SITE_MIN_SITES).map(|(site, s)| (site, s.len(), Category::CrossSiteCookies, "learned-"));
+    let behaviour = learner.learned_trackers().map(|(site, s)| (site, s.len(), Category::Tracking, "learned-behaviour-"));
+    for (site, n, category, source) in cross_site.chain(behaviour) {
+        let Ok(host) = crate::site::Host::parse(site.as_str()) else { continue };
+        let Ok(domain) = DomainName::of_host(&host) else { continue };
         if rules.entity_of_host(&host).is_some() {
             continue;
         }
-        entities.push(Entity {
-            name: site.to_string(),
-            company: None,
-            homepage: None,
-            domains: vec![domain],
-            categories: vec![Category::CrossSiteCookies],
-            patterns: vec![],
-            opt_outs: vec![],
-            source: format!("learned-{}", sites.len().min(CROSS_SITE_SOURCES)),
-        });
-    }
-    for (site, sites) in learner.learned_trackers() {
-        let Ok(host) = crate::site::Host::parse(site.as_str()) else {
-            continue;
-        };
-        let Ok(domain) = DomainName::of_host(&host) else {
-            continue;
-        };
-        if rules.entity_of_host(&host).is_some() {
-            continue;
-        }
+        // Flagged by both rules: one entry with both categories, sourced by the first.
         if let Some(e) = entities.iter_mut().find(|e| e.name == site.as_str()) {
-            e.categories.push(Category::Tracking);
+            e.categories.push(category);
             continue;
         }
         entities.push(Entity {
@@ -221,10 +199,10 @@ pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in:
             company: None,
             homepage: None,
             domains: vec![domain],
-            categories: vec![Category::Tracking],
+            categories: vec![category],
             patterns: vec![],
             opt_outs: vec![],
-            source: format!("learned-behaviour-{}", sites.len().min(CROSS_SITE_SOURCES)),
+            source: format!("{source}{}", n.min(CROSS_SITE_SOURCES)),
         });
     }
     let mut sources = std::collections::BTreeMap::new();
