@@ -17,6 +17,10 @@ rm -rf "$stage" && mkdir -p "$stage"
 cp -r extension/background.js extension/background extension/content extension/injected \
       extension/popup extension/options extension/icons extension/shared "$stage"/
 mkdir -p "$stage/graph" "$stage/wasm"
+# The page probe and its key-logging part (hashes from npm's @noble/hashes), as one classic script.
+node_modules/.bin/esbuild extension/injected/probe.js --bundle --format=iife --minify --target=chrome120,firefox128 \
+  --log-level=warning --outfile="$stage/injected/probe.js" --allow-overwrite
+rm "$stage/injected/typed.js"
 cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
 node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \
   --target=chrome120,firefox128 --log-level=warning --external:../wasm/telltale.js --outfile="$stage/graph/graph.js"

@@ -526,10 +526,12 @@ impl Auditor {
             return;
         };
         for f in crate::behaviour::judge(page, scripts) {
-            let what = match f.kind.category() {
-                Some(Category::SessionReplay) => Some(crate::learn::Tracking::SessionReplay),
-                Some(Category::Fingerprinting) => Some(crate::learn::Tracking::Fingerprinting),
-                _ => None,
+            use crate::behaviour::Kind;
+            let what = match f.kind {
+                Kind::SessionReplay => Some(crate::learn::Tracking::SessionReplay),
+                Kind::KeyLogging => Some(crate::learn::Tracking::KeyLogging),
+                Kind::CanvasFingerprinting | Kind::FontFingerprinting => Some(crate::learn::Tracking::Fingerprinting),
+                Kind::Webgl | Kind::Audio => None,
             };
             let Some(seen) = self.learner.saw_behaviour(&f, page, time) else {
                 continue;
@@ -925,6 +927,35 @@ mod tests {
         assert_eq!(r.behaviour.len(), 1, "{:?}", r.behaviour);
         assert!(r.behaviour[0].starts_with("behaviour session-replay: records your mouse") && r.behaviour[0].contains("first-party script www.news.example/bundle.js"), "{}", r.behaviour[0]);
         assert!(!a.graph().node(&Site::of("news.example").unwrap()).is_some_and(|n| n.tracker), "the page itself is not drawn as a tracker");
+    }
+
+    #[test]
+    fn a_key_logger_no_list_names_is_caught_and_its_words_come_from_the_core() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://shop.example/", 1.0)).unwrap();
+        a.observe_raw(&req(1, "https://cdn.keys-unlisted.example/k.js", 2.0)).unwrap();
+        let keys = Site::of("keys-unlisted.example").unwrap();
+        let typed = |fields: &[(&str, &str)]| Signal::TypedSent {
+            via: "beacon".into(),
+            host: "in.keys-unlisted.example".into(),
+            fields: fields.iter().map(|(f, e)| crate::observe::Typed { field: (*f).into(), encoding: (*e).into() }).collect(),
+        };
+        a.observe_raw(&signal(1, "https://shop.example/", "https://cdn.keys-unlisted.example/k.js", typed(&[("password", "sha256")]), 1, 3.0)).unwrap();
+        let node = a.graph().node(&keys).unwrap();
+        assert!(node.tracker && node.categories.contains(&Category::SessionReplay), "{node:?}");
+        let line = node.evidence.iter().find(|e| e.starts_with("behaviour key-logging")).expect("key logging is the evidence");
+        assert!(line.starts_with("behaviour key-logging: sends what you type before you submit it, a password among it: a password field as its SHA-256 hash, 1 time to keys-unlisted.example (on shop.example, script cdn.keys-unlisted.example/k.js"), "{line}");
+        assert!(a.tab_report(1).unwrap().third_parties[&keys].categories.contains(&Category::SessionReplay));
+        // What a page puts where the core expects a field's kind or an encoding is not kept as it wrote it.
+        let mut odd = typed(&[("<b>card</b>", "rot13\u{1b}[2J")]);
+        if let Signal::TypedSent { via, fields, .. } = &mut odd {
+            *via = "x".repeat(100);
+            fields.extend(std::iter::repeat_n(fields[0].clone(), 50));
+        }
+        a.observe_raw(&signal(1, "https://shop.example/", "https://cdn.keys-unlisted.example/k.js", odd, 1, 4.0)).unwrap();
+        let counts = &a.signals()[&Site::of("shop.example").unwrap()]["cdn.keys-unlisted.example/k.js"];
+        assert!(counts.contains_key("typed:other:other") && !counts.keys().any(|k| k.contains('<') || k.contains("rot13")), "{counts:?}");
+        assert_eq!(counts["typed:other:other"], 8, "at most 8 fields a sending");
     }
 }
 

@@ -19,6 +19,14 @@
 //!   a read inside a user gesture (a click that saves an image) is not one;
 //! - **canvas-font fingerprinting**: measureText in 50 or more distinct fonts
 //!   (the same study);
+//! - **key logging** (Blacklight's test, run on the person's own typing):
+//!   data sent to a third party held what was typed in a field before the
+//!   form was submitted, as typed, URL-encoded, in base64 or as its MD5,
+//!   SHA-1 or SHA-256. The probe compares in the page and reports only the
+//!   kind of field and the encoding; a password field is called out. The
+//!   receiver is judged: a page's own bundle that sends your typing to a
+//!   third party makes that third party the key logger, and sending to the
+//!   page's own site is not key logging (search-as-you-type, drafts saved);
 //! - WebGL reads of the GPU's name, and audio graphs of the kind audio
 //!   fingerprinting builds: noted as evidence, not verdicts by themselves.
 //!
@@ -29,7 +37,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::observe::Signal;
+use crate::observe::{Signal, Typed};
 use crate::rules::Category;
 use crate::site::Site;
 
@@ -81,6 +89,13 @@ pub fn record(counts: &mut BTreeMap<String, u64>, signal: &Signal, count: u32) {
             (if fp { "canvas_fingerprint".into() } else { "canvas_read".into() }, u64::from(count), false)
         }
         Signal::FontMeasure { fonts } => ("font_measure".into(), u64::from(*fonts), true),
+        Signal::TypedSent { host, fields, .. } => {
+            for t in fields {
+                add(counts, format!("typed:{}:{}", t.field, t.encoding), u64::from(count), false);
+            }
+            let site = Site::of(host).map_or_else(|_| "(none)".to_owned(), |s| s.as_str().to_owned());
+            (format!("typed_to:{site}"), u64::from(count), false)
+        }
         Signal::WebglParam { name } => (format!("webgl:{name}"), u64::from(count), false),
         Signal::Audio { node } => (format!("audio:{node}"), u64::from(count), false),
         Signal::Unknown | Signal::Sampled | Signal::Forged => ("unknown".into(), u64::from(count), false),
@@ -103,6 +118,7 @@ pub enum Kind {
     FontFingerprinting,
     Webgl,
     Audio,
+    KeyLogging,
 }
 
 impl Kind {
@@ -113,13 +129,15 @@ impl Kind {
             Kind::FontFingerprinting => "font-fingerprinting",
             Kind::Webgl => "webgl",
             Kind::Audio => "audio",
+            Kind::KeyLogging => "key-logging",
         }
     }
 
     /// The category the behaviour gives its vendor (none: evidence only).
     pub fn category(self) -> Option<Category> {
         match self {
-            Kind::SessionReplay => Some(Category::SessionReplay),
+            // Telltale's session replay is scripts that record your mouse, keys and forms.
+            Kind::SessionReplay | Kind::KeyLogging => Some(Category::SessionReplay),
             Kind::CanvasFingerprinting | Kind::FontFingerprinting => Some(Category::Fingerprinting),
             Kind::Webgl | Kind::Audio => None,
         }
@@ -216,8 +234,68 @@ pub fn judge(page: &Site, scripts: &BTreeMap<String, BTreeMap<String, u64>>) -> 
         if !nodes.is_empty() {
             found(Kind::Audio, format!("builds an audio graph of the kind audio fingerprinting uses ({})", nodes.join(", ")));
         }
+        out.extend(key_logging(page, &vendor, first_party, &scripts, &c));
     }
     out
+}
+
+/// How the probe found a typed value written, in words.
+fn encoding_words(encoding: &str) -> &'static str {
+    match encoding {
+        "plain" => "as typed",
+        "url" => "URL-encoded",
+        "base64" => "in base64",
+        "md5" => "as its MD5 hash",
+        "sha1" => "as its SHA-1 hash",
+        "sha256" => "as its SHA-256 hash",
+        _ => "encoded",
+    }
+}
+
+/// Key logging by one vendor's scripts on a page: what you typed, sent to a
+/// third party before you submitted it. A page's own script sending it makes
+/// each receiving third party the key logger.
+fn key_logging(page: &Site, vendor: &Site, first_party: bool, scripts: &[String], c: &BTreeMap<String, u64>) -> Vec<Finding> {
+    let to: Vec<(Site, u64)> = c
+        .iter()
+        .filter_map(|(k, v)| Some((Site::of(k.strip_prefix("typed_to:")?).ok()?, *v)))
+        .filter(|(site, _)| site != page)
+        .collect();
+    if to.is_empty() {
+        return Vec::new();
+    }
+    // Field kind → encodings, password first.
+    let mut fields: BTreeMap<(u8, &str), Vec<&str>> = BTreeMap::new();
+    for k in c.keys() {
+        if let Some((field, encoding)) = k.strip_prefix("typed:").and_then(|r| r.split_once(':')) {
+            let rank = match field {
+                "password" => 0,
+                "email" => 1,
+                _ => 2,
+            };
+            fields.entry((rank, field)).or_default().push(encoding_words(encoding));
+        }
+    }
+    let password = fields.keys().any(|(_, f)| *f == "password");
+    let what = fields
+        .iter()
+        .map(|((_, field), enc)| format!("{} {field} field {}", if *field == "email" { "an" } else { "a" }, enc.join(" and ")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let detail = |sites: &[&Site], n: u64| {
+        format!(
+            "sends what you type before you submit it{}: {what}, {} to {}",
+            if password { ", a password among it" } else { "" },
+            plural(n, "time", "times"),
+            sites.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+        )
+    };
+    if first_party {
+        let by = " (by the page's own script)";
+        return to.iter().map(|(site, n)| Finding { kind: Kind::KeyLogging, vendor: site.clone(), first_party: false, scripts: scripts.to_vec(), detail: detail(&[site], *n) + by }).collect();
+    }
+    let sites: Vec<&Site> = to.iter().map(|(s, _)| s).collect();
+    vec![Finding { kind: Kind::KeyLogging, vendor: vendor.clone(), first_party, scripts: scripts.to_vec(), detail: detail(&sites, to.iter().map(|(_, n)| n).sum()) }]
 }
 
 /// A behaviour as remembered for its vendor: where and when it was first seen.
@@ -340,7 +418,7 @@ mod tests {
         let chart = page(&[("charts.example/c.js", Signal::CanvasText, 40), ("charts.example/c.js", l("mousemove"), 1)]);
         // An autocomplete widget: reads what you type, listens to input, sends nothing.
         let autocomplete = page(&[("widgets.example/ac.js", l("input"), 1), ("widgets.example/ac.js", l("keydown"), 1), ("widgets.example/ac.js", Signal::InputRead, 30)]);
-        // A form that posts only on submit.
+        // A form that posts only on submit: what it sends held typing already submitted, so the probe reports a plain send.
         let form = page(&[("forms.example/f.js", l("submit"), 1), ("forms.example/f.js", Signal::InputRead, 3), ("forms.example/f.js", send("fetch", "forms.example"), 1)]);
         // A text logo saved as an image when the user clicks: short text, one colour, in a gesture.
         let logo = page(&[("logo.example/l.js", Signal::CanvasExtract { width: 300, height: 80, chars: 4, colours: 1, save_restore: false, listener: false, user_gesture: true }, 1)]);
@@ -373,8 +451,58 @@ mod tests {
         assert_eq!(f.iter().map(|f| (f.kind, f.kind.category())).collect::<Vec<_>>(), [(Kind::Webgl, None), (Kind::Audio, None)]);
     }
 
+    fn typed(via: &str, host: &str, fields: &[(&str, &str)]) -> Signal {
+        Signal::TypedSent { via: via.into(), host: host.into(), fields: fields.iter().map(|(f, e)| Typed { field: (*f).into(), encoding: (*e).into() }).collect() }
+    }
+
+    #[test]
+    fn typing_sent_to_a_third_party_before_submit_is_key_logging() {
+        let p = page(&[
+            ("cdn.keys.example/k.js", l("input"), 2),
+            ("cdn.keys.example/k.js", Signal::InputRead, 12),
+            ("cdn.keys.example/k.js", typed("beacon", "in.keys.example", &[("password", "sha256"), ("text", "base64")]), 2),
+            ("cdn.keys.example/k.js", typed("beacon", "in.keys.example", &[("text", "base64")]), 1),
+        ]);
+        let f = judge(&news(), &p);
+        assert_eq!(kinds(&f), [(Kind::KeyLogging, "keys.example", false)]);
+        assert_eq!(f[0].kind.category(), Some(Category::SessionReplay));
+        assert_eq!(
+            f[0].detail,
+            "sends what you type before you submit it, a password among it: a password field as its SHA-256 hash, a text field in base64, 3 times to keys.example"
+        );
+        // Every encoding the probe reports has its words; an email field is named.
+        let p = page(&[
+            ("k.example/k.js", typed("xhr", "k.example", &[("email", "plain"), ("email", "url")]), 1),
+            ("k.example/k.js", typed("xhr", "k.example", &[("text", "md5")]), 1),
+            ("k.example/k.js", typed("xhr", "k.example", &[("text", "sha1")]), 2),
+        ]);
+        assert_eq!(judge(&news(), &p)[0].detail, "sends what you type before you submit it: an email field as typed and URL-encoded, a text field as its MD5 hash and as its SHA-1 hash, 4 times to k.example");
+    }
+
+    #[test]
+    fn the_receiver_of_typing_is_judged_and_the_pages_own_site_is_not_a_key_logger() {
+        // A page's own bundle sending your typing to a vendor: the vendor receives it.
+        let p = page(&[("www.news.example/app.js", typed("fetch", "collect.vendor.example", &[("text", "plain")]), 4)]);
+        let f = judge(&news(), &p);
+        assert_eq!(kinds(&f), [(Kind::KeyLogging, "vendor.example", false)]);
+        assert!(f[0].detail.ends_with("4 times to vendor.example (by the page's own script)"), "{}", f[0].detail);
+        assert_eq!(f[0].scripts, ["www.news.example/app.js"]);
+        // Search-as-you-type and saved drafts go to the page's own site: not key logging,
+        // whoever's script sends them.
+        for script in ["www.news.example/search.js", "widget.example/w.js"] {
+            let p = page(&[(script, typed("xhr", "api.news.example", &[("text", "plain")]), 9)]);
+            assert!(judge(&news(), &p).is_empty(), "{script}");
+        }
+        // A destination that is no host (a page's odd URL) is not a site to blame.
+        assert!(judge(&news(), &page(&[("k.example/k.js", typed("image", "", &[("text", "plain")]), 1)])).is_empty());
+    }
+
     #[test]
     fn signals_read_as_the_probe_writes_them() {
+        assert_eq!(
+            serde_json::from_str::<Signal>(r#"{"type": "typed_sent", "via": "beacon", "host": "in.keys.example", "fields": [{"field": "password", "encoding": "sha256"}]}"#).unwrap(),
+            typed("beacon", "in.keys.example", &[("password", "sha256")])
+        );
         let read = |j: &str| serde_json::from_str::<Signal>(j).unwrap();
         assert_eq!(
             read(r#"{"type": "canvas_extract", "width": 240, "height": 60, "chars": 21, "colours": 2, "save_restore": false, "listener": false, "user_gesture": false}"#),

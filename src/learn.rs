@@ -7,7 +7,7 @@
 //!   pack names and that shows tracking behaviour on three or more
 //!   first-party sites (a setting) is a tracker. Tracking behaviour is an
 //!   identifying cookie ([`crate::sync::identifier_like`]), cookie syncing,
-//!   fingerprinting, beacons, or session-replay behaviour
+//!   fingerprinting, beacons, session-replay behaviour or key logging
 //!   ([`crate::behaviour`]).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +40,7 @@ pub enum Tracking {
     Fingerprinting,
     Beacon,
     SessionReplay,
+    KeyLogging,
 }
 
 impl Tracking {
@@ -50,6 +51,7 @@ impl Tracking {
             Tracking::Fingerprinting => "fingerprinting",
             Tracking::Beacon => "beacons",
             Tracking::SessionReplay => "session replay",
+            Tracking::KeyLogging => "key logging",
         }
     }
 }

@@ -202,6 +202,18 @@ pub struct RawScriptSignal {
     pub count: u32,
 }
 
+/// A typed value found in data sent: the kind of field (`password`,
+/// `email`, `text`) and how the value was written (`plain`, `url`,
+/// `base64`, `md5`, `sha1`, `sha256`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+pub struct Typed {
+    pub field: String,
+    pub encoding: String,
+}
+
+/// The most typed fields one sending reports.
+const MAX_TYPED_FIELDS: usize = 8;
+
 /// What a page script did that the MAIN-world probe saw.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, Default)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -235,6 +247,11 @@ pub enum Signal {
     WebglParam { name: String },
     /// An audio graph of the kind audio fingerprinting uses (`offline_context`, `oscillator`, `compressor`).
     Audio { node: String },
+    /// One sending (`via` and destination `host` as for [`Signal::Send`])
+    /// that held what the person had typed in fields and not yet submitted.
+    /// The probe compares in the page and reports only each field's kind and
+    /// how its value was written ([`Typed`]): never the value nor a hash of it.
+    TypedSent { via: String, host: String, fields: Vec<Typed> },
     /// Signals the probe sampled out of a flood (`count` of them): counted, not stored.
     Sampled,
     /// Reports the relay refused as not the probe's (`count` of them): counted, not stored.
@@ -647,6 +664,11 @@ pub enum Observation {
     ScriptSignal(ScriptSignal),
 }
 
+/// `word` when it is one of `known`, else `other`: a page cannot put its own text where the core expects a name.
+fn one_of(word: &str, known: &[&str]) -> String {
+    known.iter().find(|k| **k == word).map_or("other", |k| *k).to_owned()
+}
+
 impl Observation {
     /// Normalises a raw event. This is the one place strings become typed values.
     pub fn from_raw(raw: &RawEvent) -> Result<Observation, ObserveError> {
@@ -668,6 +690,15 @@ impl Observation {
                     Signal::Send { via, host } => Signal::Send { via: via.chars().take(16).collect(), host: Host::parse(host).map(|h| h.as_str().to_owned()).unwrap_or_default() },
                     Signal::WebglParam { name } => Signal::WebglParam { name: name.chars().take(32).collect() },
                     Signal::Audio { node } => Signal::Audio { node: node.chars().take(32).collect() },
+                    Signal::TypedSent { via, host, fields } => Signal::TypedSent {
+                        via: via.chars().take(16).collect(),
+                        host: Host::parse(host).map(|h| h.as_str().to_owned()).unwrap_or_default(),
+                        fields: fields
+                            .iter()
+                            .take(MAX_TYPED_FIELDS)
+                            .map(|t| Typed { field: one_of(&t.field, &["password", "email", "text"]), encoding: one_of(&t.encoding, &["plain", "url", "base64", "md5", "sha1", "sha256"]) })
+                            .collect(),
+                    },
                     other => other.clone(),
                 },
                 count: s.count.max(1),

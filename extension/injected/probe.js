@@ -2,11 +2,15 @@
 // listeners, observes or snapshots the document, reads form values, draws on
 // and reads back canvases (with what was drawn), measures fonts, reads the
 // GPU's name, builds audio graphs, or sends data (XHR, fetch, beacon,
-// WebSocket, image). Wrapped functions keep their behaviour, their
-// exceptions and their toString. Counts go to the relay once a second, under
-// a key made at start and told to the relay before any page script runs, so
-// a page cannot forge reports; the probe leaves no global name behind. The
-// core decides what the counts mean.
+// WebSocket, image), and whether what it sends holds what the person typed
+// before submitting it (typed.js). Wrapped functions keep their behaviour,
+// their exceptions, their name, length and toString. Counts go to the relay
+// once a second on a private channel: an element no page script can reach,
+// handed to the relay before any page script runs, so a page can neither
+// read nor forge reports; the probe leaves no global name behind. The core
+// decides what the counts mean. Bundled by the build (esbuild, IIFE).
+import { typedIn, typing } from './typed.js';
+
 (() => {
   const TAG = 'telltale-probe-v1';
   const LISTENED = new Set([
@@ -23,14 +27,17 @@
   const ErrorCtor = Error;
   const dispatch = EventTarget.prototype.dispatchEvent;
   const Custom = CustomEvent;
+  const Mouse = MouseEvent;
   const stringify = JSON.stringify;
   const URLCtor = URL;
   const CanvasEl = window.HTMLCanvasElement;
   const activation = navigator.userActivation;
   let dropped = 0;
-  // The key of this document's reports: random, told to the relay now, before page scripts exist.
-  const key = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('');
-  apply(dispatch, document, [new Custom(TAG, { detail: stringify({ hello: key }) })]);
+  // This document's channel to the relay: an element never in the document,
+  // handed over now, before page scripts exist (the relay keeps it from the
+  // hello's relatedTarget). Reports are dispatched on it alone.
+  const channel = document.createElement('telltale-channel');
+  apply(dispatch, document, [new Mouse(TAG, { __proto__: null, relatedTarget: channel })]);
   let budget = 200; // stack captures per second; past it, calls count for the last script seen
   let lastScript = '';
 
@@ -53,6 +60,7 @@
       case 'send': return 's' + s.via + '\u0001' + s.host;
       case 'webgl_param': return 'w' + s.name;
       case 'audio': return 'a' + s.node;
+      case 'typed_sent': return 't' + s.via + '\u0001' + s.host + '\u0001' + s.fields.map((f) => f.field + ':' + f.encoding).join(',');
       case 'canvas_extract': case 'font_measure': case 'beacon': return stringify(s);
       default: return s.type;
     }
@@ -80,7 +88,7 @@
     const sampled = dropped;
     dropped = 0;
     // A string detail crosses from the page's world to the relay's in every browser.
-    apply(dispatch, document, [new Custom(TAG, { detail: stringify({ key, signals, sampled }) })]);
+    apply(dispatch, channel, [new Custom(TAG, { __proto__: null, detail: stringify({ signals, sampled }) })]);
   }
   setInterval(flush, 1000);
   window.addEventListener('pagehide', flush, true);
@@ -90,40 +98,46 @@
     return proxy;
   }
 
+  // A wrapper made as a method: like the browser's own functions it cannot
+  // be called with `new` and has no `prototype`; it takes the original's
+  // name and length. (A plain function costs a call a fraction of a Proxy's.)
+  function like(original, wrapper) {
+    defineProperty(wrapper, 'length', { __proto__: null, value: original.length, configurable: true });
+    defineProperty(wrapper, 'name', { __proto__: null, value: original.name, configurable: true });
+    return disguise(wrapper, original);
+  }
+
   function wrapMethod(proto, name, before) {
     const desc = proto && getOwnPropertyDescriptor(proto, name);
     if (!desc || typeof desc.value !== 'function') return;
-    const proxy = disguise(new Proxy(desc.value, {
-      apply(target, self, args) {
-        try { before(self, args); } catch { /* never break the page */ }
-        return apply(target, self, args);
-      },
-    }), desc.value);
-    defineProperty(proto, name, { ...desc, value: proxy });
+    const target = desc.value;
+    const wrapper = like(target, { m(...args) {
+      try { before(this, args); } catch { /* never break the page */ }
+      return apply(target, this, args);
+    } }.m);
+    defineProperty(proto, name, { ...desc, value: wrapper });
   }
 
   function wrapGetter(proto, name, before) {
     const desc = proto && getOwnPropertyDescriptor(proto, name);
     if (!desc || typeof desc.get !== 'function') return;
-    const proxy = disguise(new Proxy(desc.get, {
-      apply(target, self, args) {
-        try { before(self); } catch { /* never break the page */ }
-        return apply(target, self, args);
-      },
-    }), desc.get);
-    defineProperty(proto, name, { ...desc, get: proxy });
+    const target = desc.get;
+    const wrapper = like(target, { m() {
+      try { before(this); } catch { /* never break the page */ }
+      return apply(target, this, []);
+    } }.m);
+    defineProperty(proto, name, { ...desc, get: wrapper });
   }
 
   function wrapSetter(proto, name, before) {
     const desc = proto && getOwnPropertyDescriptor(proto, name);
     if (!desc || typeof desc.set !== 'function') return;
-    const proxy = disguise(new Proxy(desc.set, {
-      apply(target, self, args) {
-        try { before(self, args); } catch { /* never break the page */ }
-        return apply(target, self, args);
-      },
-    }), desc.set);
-    defineProperty(proto, name, { ...desc, set: proxy });
+    const target = desc.set;
+    const wrapper = like(target, { m(...args) {
+      try { before(this, args); } catch { /* never break the page */ }
+      return apply(target, this, args);
+    } }.m);
+    defineProperty(proto, name, { ...desc, set: wrapper });
   }
 
   function wrapConstructor(name, before) {
@@ -222,28 +236,48 @@
   wrapMethod(audio, 'createOscillator', () => note({ type: 'audio', node: 'oscillator' }));
   wrapMethod(audio, 'createDynamicsCompressor', () => note({ type: 'audio', node: 'compressor' }));
 
-  // Data sent during the visit.
+  // Data sent during the visit, and whether it holds what the person typed.
+  function sent(via, host, url, body) {
+    const script = caller();
+    note({ type: 'send', via, host }, script);
+    const fields = typedIn(url, body);
+    if (fields.length) note({ type: 'typed_sent', via, host, fields }, script);
+  }
   const opened = new WeakMap();
   const xhr = window.XMLHttpRequest && XMLHttpRequest.prototype;
-  wrapMethod(xhr, 'open', (self, [, url]) => { opened.set(self, hostOf(url)); });
-  wrapMethod(xhr, 'send', (self) => note({ type: 'send', via: 'xhr', host: opened.get(self) || '' }));
+  wrapMethod(xhr, 'open', (self, [, url]) => { opened.set(self, String(url)); });
+  wrapMethod(xhr, 'send', (self, [body]) => {
+    const url = opened.get(self) || '';
+    sent('xhr', hostOf(url), url, body);
+  });
+  // fetch's input and init are read as the browser's own getters would, and
+  // init.body only when it is a plain value: a page's getter runs once, as without the probe.
+  const RequestCtor = window.Request;
+  const requestUrl = RequestCtor && getOwnPropertyDescriptor(RequestCtor.prototype, 'url').get;
+  const urlHref = getOwnPropertyDescriptor(URLCtor.prototype, 'href').get;
   const fetchDesc = getOwnPropertyDescriptor(window, 'fetch');
   if (fetchDesc && typeof fetchDesc.value === 'function') {
-    const proxy = disguise(new Proxy(fetchDesc.value, {
-      apply(target, self, args) {
-        try { note({ type: 'send', via: 'fetch', host: hostOf(args[0] && args[0].url ? args[0].url : args[0]) }); } catch { /* never break the page */ }
-        return apply(target, self, args);
-      },
-    }), fetchDesc.value);
-    defineProperty(window, 'fetch', { ...fetchDesc, value: proxy });
+    const target = fetchDesc.value;
+    const wrapper = like(target, { m(...args) {
+      try {
+        const [input, init] = args;
+        const url = typeof input === 'string' ? input
+          : RequestCtor && input instanceof RequestCtor ? apply(requestUrl, input, [])
+            : input instanceof URLCtor ? apply(urlHref, input, []) : String(input);
+        const body = init && typeof init === 'object' && typing() ? (getOwnPropertyDescriptor(init, 'body') || {}).value : null;
+        sent('fetch', hostOf(url), url, body);
+      } catch { /* never break the page */ }
+      return apply(target, this, args);
+    } }.m);
+    defineProperty(window, 'fetch', { ...fetchDesc, value: wrapper });
   }
-  wrapMethod(window.Navigator && Navigator.prototype, 'sendBeacon', (_self, [url]) => {
+  wrapMethod(window.Navigator && Navigator.prototype, 'sendBeacon', (_self, [url, data]) => {
     note({ type: 'beacon', url: String(url).slice(0, 200) });
-    note({ type: 'send', via: 'beacon', host: hostOf(url) });
+    sent('beacon', hostOf(url), url, data);
   });
-  wrapMethod(window.WebSocket && WebSocket.prototype, 'send', (self) => note({ type: 'send', via: 'websocket', host: hostOf(self.url) }));
+  wrapMethod(window.WebSocket && WebSocket.prototype, 'send', (self, [data]) => sent('websocket', hostOf(self.url), '', data));
   wrapSetter(window.HTMLImageElement && HTMLImageElement.prototype, 'src', (_self, [url]) => {
     const host = hostOf(url);
-    if (host && host !== location.hostname) note({ type: 'send', via: 'image', host });
+    if (host && host !== location.hostname) sent('image', host, url, null);
   });
 })();

