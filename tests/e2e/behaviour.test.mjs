@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
-import { BEHAVE, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, FRAMES, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
 
 let web;
 let s;
@@ -240,6 +240,27 @@ test('hostile page scripts: wrapped functions behave, throw and print as before;
   assert.ok(kept <= 256, `scripts kept for the page: ${kept}`);
 });
 
+
+test('in cross-origin, sandboxed and sandboxed srcdoc frames the probe runs unseen: fingerprinting caught, hostile scripts unharmed', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${FRAMES.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  const frames = await poll(() => p.evaluate(() => Object.keys(window.__frames).length === 3 && window.__frames), { timeout: 10_000 });
+  assert.deepEqual(Object.keys(frames).sort(), [FRAMES.sandboxed, 'srcdoc', FRAMES.cross].sort());
+  for (const f of Object.values(frames)) {
+    assert.deepEqual(f.badThis, ['TypeError', 'TypeError'], JSON.stringify(f));
+    assert.ok(f.native && f.secondListener && f.redefined && f.frozenStillDraws && f.image > 1000, JSON.stringify(f));
+  }
+  assert.equal(frames[FRAMES.sandboxed].origin, 'null', 'the sandboxed frame has an opaque origin');
+  for (const host of [FRAMES.cross, FRAMES.sandboxed, FRAMES.srcdoc]) {
+    const d = await poll(async () => {
+      const n = await ask('nodeDetails', { site: siteOf(host) });
+      return n && n.evidence.some((e) => e.startsWith('behaviour canvas-fingerprinting')) && n.evidence.some((e) => e.startsWith('behaviour font-fingerprinting')) && n;
+    }, { timeout: 15_000 });
+    assert.ok(d.tracker && d.categories.includes('fingerprinting'), JSON.stringify(d));
+    assert.ok(d.evidence.some((e) => e.includes(`on ${FRAMES.site}, script ${host}/fp.js`)), JSON.stringify(d.evidence));
+  }
+  await p.close();
+});
 
 test('a syncing pair no pack names: an A → B "syncs with" edge, both cross-site-cookies, no value kept', async () => {
   const p = await s.ctx.newPage();

@@ -583,8 +583,64 @@ function syncPage() {
 </body></html>`;
 }
 
+// frames.example: a canvas and font fingerprinter, written for the tests, in
+// three frames where a probe is easy to miss: a cross-origin frame, a
+// sandboxed frame (opaque origin) and a sandboxed srcdoc frame. Each also
+// plays a hostile page (wrong receivers, a throwing listener, a redefined
+// function, a frozen prototype) and posts what it saw to the top page
+// (`window.__frames`, by frame).
+export const FRAMES = {
+  site: 'frames.example',
+  cross: 'widget.frame-fixture.test',
+  sandboxed: 'box.sandbox-fixture.test',
+  srcdoc: 'fp.srcdoc-fixture.test',
+};
+const FRAME_FP_JS = `(function () {
+  var out = { where: location.host || 'srcdoc', origin: String(self.origin) };
+  var c = document.createElement('canvas'); c.width = 240; c.height = 60;
+  var x = c.getContext('2d');
+  x.textBaseline = 'top'; x.font = '14px Arial';
+  x.fillStyle = '#f60'; x.fillRect(125, 1, 62, 20);
+  x.fillStyle = '#069'; x.fillText('Cwm fjordbank glyphs vext quiz', 2, 15);
+  x.fillStyle = 'rgba(102, 204, 0, 0.7)'; x.fillText('Cwm fjordbank glyphs vext quiz', 4, 17);
+  out.image = c.toDataURL().length;
+  for (var i = 0; i < 60; i++) { x.font = '72px frame-font-' + i + ', monospace'; x.measureText('mmmmmmmmmmlli'); }
+  var err = function (f) { try { f(); return 'no error'; } catch (e) { return e.constructor.name; } };
+  out.badThis = [err(function () { HTMLCanvasElement.prototype.toDataURL.call({}); }), err(function () { EventTarget.prototype.addEventListener.call({}, 'click', function () {}); })];
+  out.native = /\\[native code\\]/.test(Function.prototype.toString.call(HTMLCanvasElement.prototype.toDataURL)) && /\\[native code\\]/.test(String(window.fetch));
+  var second = false; var t = new EventTarget();
+  t.addEventListener('ping', function () { throw new Error('frame bug'); });
+  t.addEventListener('ping', function () { second = true; });
+  window.addEventListener('error', function (e) { e.preventDefault(); }, { once: true });
+  t.dispatchEvent(new Event('ping'));
+  out.secondListener = second;
+  Object.defineProperty(Navigator.prototype, 'sendBeacon', { value: function mine() { return 'mine'; }, configurable: true, writable: true });
+  out.redefined = navigator.sendBeacon() === 'mine';
+  Object.freeze(CanvasRenderingContext2D.prototype);
+  out.frozenStillDraws = x.getImageData(0, 0, 1, 1).data.length === 4;
+  parent.postMessage({ telltaleFrame: out }, '*');
+})();
+`;
+const framePage = (host) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>frame</title></head><body>
+<p>A widget</p><script src="https://${host}/fp.js"></script></body></html>`;
+for (const h of [FRAMES.cross, FRAMES.sandboxed, FRAMES.srcdoc]) {
+  THIRD_PARTIES[h] = (req, url) => (url.pathname === '/frame.html'
+    ? { type: 'text/html; charset=utf-8', body: framePage(h) }
+    : { type: 'text/javascript', body: FRAME_FP_JS });
+}
+function framesPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>frames – fixture</title></head><body>
+<h1>Fingerprinters in frames</h1>
+<script>window.__frames = {}; window.addEventListener('message', function (e) { if (e.data && e.data.telltaleFrame) window.__frames[e.data.telltaleFrame.where] = e.data.telltaleFrame; });</script>
+<iframe title="cross-origin" src="https://${FRAMES.cross}/frame.html"></iframe>
+<iframe title="sandboxed" sandbox="allow-scripts" src="https://${FRAMES.sandboxed}/frame.html"></iframe>
+<iframe title="sandboxed srcdoc" sandbox="allow-scripts" srcdoc="${framePage(FRAMES.srcdoc).replace(/"/g, '&quot;')}"></iframe>
+</body></html>`;
+}
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
+const PAGES = { [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
 
 // ---------------------------------------------------------------- the server
 
