@@ -111,7 +111,7 @@ fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usiz
                 requests: t.requests,
                 blocked: t.blocked,
                 reach: node.map_or(0, |n| n.reach()),
-                evidence: node.map(|n| n.evidence.clone()).unwrap_or_default(),
+                evidence: node.map(|n| first_what_was_seen(&n.evidence)).unwrap_or_default(),
             }
         })
         .collect();
@@ -322,4 +322,37 @@ pub fn to_text(out: &AuditOut) -> String {
         );
     }
     o
+}
+
+/// Evidence in the order a reader needs it: what scripts were seen doing in
+/// this browser first, then what Telltale's heuristics found, then what
+/// lists say; in the order found within each.
+fn first_what_was_seen(evidence: &[String]) -> Vec<String> {
+    let rank = |e: &String| {
+        if e.starts_with("behaviour ") {
+            0
+        } else if e.starts_with("heuristic ") {
+            1
+        } else {
+            2
+        }
+    };
+    let mut out = evidence.to_vec();
+    out.sort_by_key(rank);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_seen_comes_before_what_lists_say() {
+        let lines = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let node = lines(&["easyprivacy: EasyPrivacy filter $ping,third-party (EasyPrivacy)", "heuristic cookie-sync: syncs cookie uid with b.example", "behaviour key-logging: sends what you type", "behaviour session-replay: records your mouse"]);
+        assert_eq!(
+            first_what_was_seen(&node),
+            lines(&["behaviour key-logging: sends what you type", "behaviour session-replay: records your mouse", "heuristic cookie-sync: syncs cookie uid with b.example", "easyprivacy: EasyPrivacy filter $ping,third-party (EasyPrivacy)"])
+        );
+    }
 }

@@ -68,6 +68,17 @@ test('the key logger no pack names is caught by what it sends, the password call
   assert.ok(d.categories.includes('session-replay'), JSON.stringify(d.categories));
   const line = d.evidence.find((e) => e.startsWith('behaviour key-logging'));
   assert.match(line, /^behaviour key-logging: sends what you type before you submit it, a password among it: a password field as its SHA-256 hash, a text field in base64, \d+ times? to keylog-fixture\.test \(on behave\.example, script k\.keylog-fixture\.test\/s\.js, /);
+  // The popup of the page says it, in the row of the company that received it.
+  const tabs = await s.extPage.evaluate(() => chrome.tabs.query({}));
+  const tab = tabs.find((t) => t.url === page.url());
+  const popup = await s.ctx.newPage();
+  await popup.setViewportSize({ width: 400, height: 900 });
+  await popup.goto(`chrome-extension://${s.extensionId}/popup/popup.html?tab=${tab.id}`);
+  await popup.waitForSelector('body[data-ready="1"]');
+  const why = await popup.$$eval('.why', (els) => els.map((e) => e.title));
+  assert.ok(why.some((w) => w.split('\n').includes(line)), JSON.stringify(why));
+  await popup.screenshot({ path: screenshotPath('popup-key-logging.png'), fullPage: true });
+  await popup.close();
   // What was typed, and its hashes, are nowhere in what the extension keeps or exports.
   const kept = [JSON.stringify(await s.extPage.evaluate(() => chrome.storage.local.get(null))), await ask('snapshot'),
     JSON.stringify(await ask('export', { format: 'json' })), JSON.stringify(await ask('signals'))].join('\n');

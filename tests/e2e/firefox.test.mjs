@@ -7,13 +7,18 @@
 //
 // Firefox suspends the idle background here after 1.5 s (30 s by default), so
 // the background stops and wakes again while the tests browse.
+//
+// Behaviour detection, cookie syncing and the probe's integrity are held to
+// what tests/e2e/behaviour.test.mjs asks of Chromium; where Firefox words its
+// own errors differently, to what Firefox says without the probe.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 
 import { poll, screenshotPath, sleep } from './browser.mjs';
 import { launchFirefox } from './firefox.mjs';
-import { BEHAVE, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
 import { BROWSE, RECORDER_SCRIPT, assertGraphHasEveryRequest, assertSitesAsExpected, expectedTrackers, thirdPartiesOf } from './expect.mjs';
 
 const IDLE_MS = 1500;
@@ -148,14 +153,45 @@ test('Firefox: the popup and the graph page show what was seen', async () => {
   await page.close();
 });
 
+// What the person types on behave.example, as in behaviour.test.mjs: never stored, exported or hashed outside the page.
+const TYPED = { q: 'sector', pw: 'fixture-pass-42', comment: 'a comment posted on submit' };
+
+// A person on behave.example, once for the tests that judge it: moves, scrolls,
+// types a search and a password, saves the logo, then writes a comment and
+// submits the form. Each test awaits it, so one's failed assertion leaves the
+// others their page.
+let behaved = null;
+function behave() {
+  behaved ??= (async () => {
+    const page = await openSite(BEHAVE.site);
+    await page.bringToFront();
+    await s.webQuiet();
+    for (let i = 0; i < 20; i++) await page.mouse.move(30 + i * 12, 40 + i * 8);
+    await page.mouse.wheel({ deltaY: 400 });
+    await page.click('#q');
+    await page.keyboard.type(TYPED.q, { delay: 20 });
+    await page.click('#pw');
+    await page.keyboard.type(TYPED.pw, { delay: 20 });
+    // The key logger sends a quarter of a second after the last key.
+    await poll(() => web.log.some((r) => r.host === `in.${BEHAVE.keylogger}`), { timeout: 5000 });
+    await page.click('#save-logo');
+    assert.ok(await page.evaluate(() => window.__logo > 0), 'the logo was saved');
+    await page.evaluate(() => { document.getElementById('suggest').append(document.createElement('p')); });
+    await page.click('#comment');
+    await page.keyboard.type(TYPED.comment, { delay: 5 });
+    await page.click('#send');
+    await poll(() => web.log.some((r) => r.host === BEHAVE.benign.form && r.path === '/post'), { timeout: 5000 });
+    await s.webQuiet();
+    return page;
+  })();
+  return behaved;
+}
+
+/** All the extension keeps in storage, as text (made in the extension page: no value is lost on the way). */
+const stored = () => s.extPage.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+
 test('Firefox: behaviour detection catches the unlisted recorder and fingerprinter, not the look-alikes', async (t) => {
-  const page = await openSite(BEHAVE.site);
-  await page.bringToFront();
-  for (let i = 0; i < 20; i++) await page.mouse.move(30 + i * 12, 40 + i * 8);
-  await page.mouse.wheel({ deltaY: 400 });
-  await page.click('#q');
-  await page.keyboard.type('sector', { delay: 20 });
-  await page.click('#save-logo');
+  await behave();
   const rec = await poll(async () => {
     const n = await s.ask('nodeDetails', { site: BEHAVE.recorder });
     return n && n.categories.includes('session-replay') && n;
@@ -166,11 +202,192 @@ test('Firefox: behaviour detection catches the unlisted recorder and fingerprint
     return n && n.evidence.some((e) => e.startsWith('behaviour canvas-fingerprinting')) && n.evidence.some((e) => e.startsWith('behaviour font-fingerprinting')) && n;
   }, { timeout: 15_000 });
   assert.ok(fp.tracker && fp.categories.includes('fingerprinting'), JSON.stringify(fp));
+  // Judged after the form was submitted: the form's post holds the comment, sent on submit, so it is no key logging.
   const flagged = [];
-  for (const host of Object.values(BEHAVE.benign)) {
+  for (const [what, host] of Object.entries(BEHAVE.benign)) {
     const n = await s.ask('nodeDetails', { site: siteOf(host) });
-    if (n && n.evidence.some((e) => e.startsWith('behaviour '))) flagged.push(host);
+    assert.ok(n, `${host} was loaded`);
+    if (n.evidence.some((e) => e.startsWith('behaviour '))) flagged.push(`${what} (${host}): ${JSON.stringify(n.evidence)}`);
   }
   t.diagnostic(`false positives: ${flagged.length} of ${Object.keys(BEHAVE.benign).length} benign look-alikes`);
   assert.deepEqual(flagged, []);
+});
+
+test('Firefox: the key logger no pack names is caught by what it sends, the password called out, nothing typed kept', async () => {
+  await behave();
+  const d = await poll(async () => {
+    const n = await s.ask('nodeDetails', { site: BEHAVE.keylogger });
+    return n && n.evidence.some((e) => e.startsWith('behaviour key-logging')) && n;
+  }, { timeout: 15_000 });
+  assert.equal(d.tracker, true);
+  assert.ok(d.categories.includes('session-replay'), JSON.stringify(d.categories));
+  const line = d.evidence.find((e) => e.startsWith('behaviour key-logging'));
+  assert.match(line, /^behaviour key-logging: sends what you type before you submit it, a password among it: a password field as its SHA-256 hash, a text field in base64, \d+ times? to keylog-fixture\.test \(on behave\.example, script k\.keylog-fixture\.test\/s\.js, /);
+  // What was typed, and its hashes, are nowhere in what the extension keeps or exports.
+  const kept = [await stored(), await s.ask('snapshot'), JSON.stringify(await s.ask('export', { format: 'json' })),
+    JSON.stringify(await s.ask('signals'))].join('\n');
+  for (const v of Object.values(TYPED)) {
+    for (const form of [v, Buffer.from(v).toString('base64').replace(/=+$/, ''), crypto.createHash('sha256').update(v).digest('hex')]) {
+      assert.ok(!kept.includes(form), `${form} is kept`);
+    }
+  }
+});
+
+// Third-party cookies are on in this profile (firefox.mjs: network.cookie.cookieBehavior 0), as in the Chromium tests.
+test('Firefox: a syncing pair no pack names: an A → B "syncs with" edge, both cross-site-cookies, no value kept', async () => {
+  const page = await openSite(SYNC.site);
+  await poll(() => web.log.some((r) => r.host === SYNC.b && r.query.includes(SYNC.uid)), { timeout: 10_000 });
+  // A's cookie came back to it: Firefox kept the third-party cookie.
+  assert.ok(web.log.some((r) => r.host === SYNC.a && r.path === '/sync' && r.cookie.includes(`uid=${SYNC.uid}`)), 'the sync request carried A\'s cookie');
+  await s.webQuiet();
+  const [a, b] = [siteOf(SYNC.a), siteOf(SYNC.b)];
+  const da = await poll(async () => {
+    const n = await s.ask('nodeDetails', { site: a });
+    return n && n.syncs_with.length && n;
+  }, { timeout: 15_000 });
+  assert.deepEqual(da.syncs_with, [[b, ['uid']]]);
+  assert.ok(da.categories.includes('cross-site-cookies') && da.tracker, JSON.stringify(da));
+  assert.ok(da.evidence.some((e) => e === `heuristic cookie-sync: syncs cookie uid with ${b} (its value in the query of a request there)`), JSON.stringify(da.evidence));
+  const db = await s.ask('nodeDetails', { site: b });
+  assert.deepEqual(db.synced_from, [[a, ['uid']]]);
+  assert.ok(db.categories.includes('cross-site-cookies') && db.tracker, JSON.stringify(db));
+  const edge = (await s.graph()).edges.find((e) => e.source === a && e.target === b);
+  assert.equal(edge && edge.state, 'syncs', JSON.stringify(edge));
+  const dot = await s.ask('export', { format: 'dot' });
+  assert.ok(JSON.stringify(dot).includes('syncs with'), 'the DOT export labels the sync');
+  // The identifier is nowhere in what the extension stores or exports.
+  assert.ok(!(await stored()).includes(SYNC.uid), 'no cookie value in storage');
+  assert.ok(!(await s.ask('snapshot')).includes(SYNC.uid), 'no cookie value in the snapshot');
+  assert.ok(!JSON.stringify(await s.ask('export', { format: 'json' })).includes(SYNC.uid), 'no cookie value in the JSON export');
+  const graph = await s.browser.newPage();
+  await graph.setViewport({ width: 1280, height: 800 });
+  await s.openExtensionPage(graph, 'graph/graph.html');
+  await poll(() => graph.evaluate(() => !!document.querySelector('#legend .legend-syncs')), { timeout: 15_000 });
+  await graph.screenshot({ path: screenshotPath('firefox-graph-syncs.png') });
+  await graph.close();
+  await page.close();
+  delete tabs[SYNC.site];
+});
+
+/** behave.example in a tab of its own, for a test that plays the page. */
+async function behavePage() {
+  const page = await s.browser.newPage();
+  await page.goto(`https://${BEHAVE.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  return page;
+}
+
+test('Firefox: the probe is invisible to the page and its reports cannot be forged', async () => {
+  const page = await behavePage();
+  const seen = await page.evaluate(() => ({
+    globals: Object.getOwnPropertyNames(window).filter((n) => /telltale/i.test(n)),
+    fetch: String(window.fetch),
+    listener: Function.prototype.toString.call(EventTarget.prototype.addEventListener),
+    toString: String(Function.prototype.toString),
+  }));
+  assert.deepEqual(seen.globals, []);
+  for (const f of [seen.fetch, seen.listener, seen.toString]) assert.match(f, /\[native code\]/);
+  // Wrapped functions look like the browser's own: name, length, no prototype, not constructible.
+  const shape = await page.evaluate(() => [EventTarget.prototype.addEventListener, window.fetch, HTMLCanvasElement.prototype.toDataURL,
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get].map((f) => {
+    let constructible = true;
+    try { Reflect.construct(String, [], f); } catch { constructible = false; }
+    return [f.name, f.length, Object.getOwnPropertyNames(f).join(','), 'prototype' in f, constructible];
+  }));
+  assert.deepEqual(shape, [['addEventListener', 2, 'length,name', false, false], ['fetch', 1, 'length,name', false, false],
+    ['toDataURL', 0, 'length,name', false, false], ['get value', 0, 'length,name', false, false]]);
+  // The probe's reports travel where no page script can listen: a listener on the document hears none.
+  const heard = await page.evaluate(async () => {
+    let n = 0;
+    document.addEventListener('telltale-probe-v1', () => { n++; }, true);
+    window.addEventListener('telltale-probe-v1', () => { n++; }, true);
+    for (let i = 0; i < 5; i++) document.body.addEventListener('mousemove', () => {});
+    await new Promise((r) => setTimeout(r, 2500));
+    return n;
+  });
+  assert.equal(heard, 0, 'a page heard the probe');
+  const before = (await s.ask('status')).stats.probe_forged || 0;
+  await page.evaluate(() => {
+    const fake = [{ script: 'https://innocent.example/x.js', signal: { type: 'canvas_extract', width: 300, height: 300, chars: 40, colours: 3, save_restore: false, listener: false, user_gesture: false }, count: 1 }];
+    for (const detail of [JSON.stringify(fake), JSON.stringify({ key: 'guess', signals: fake }), JSON.stringify({ hello: 'mine' })]) {
+      document.dispatchEvent(new CustomEvent('telltale-probe-v1', { detail }));
+    }
+  });
+  const after = await poll(async () => {
+    const n = (await s.ask('status')).stats.probe_forged || 0;
+    return n > before && n;
+  }, { timeout: 5000 });
+  assert.ok(after >= before + 1, `forged reports counted: ${after}`);
+  const signals = (await s.ask('signals'))[BEHAVE.site] || {};
+  assert.ok(!Object.keys(signals).some((k) => k.startsWith('innocent.example')), JSON.stringify(Object.keys(signals)));
+  await page.close();
+});
+
+// The same mistakes made where no probe runs: the extension's own page (content scripts never run there).
+const WRONG_RECEIVERS = `[
+  () => HTMLCanvasElement.prototype.toDataURL.call({}),
+  () => CanvasRenderingContext2D.prototype.getImageData.call({}, 0, 0, 1, 1),
+  () => EventTarget.prototype.addEventListener.call({}, 'click', () => {}),
+  () => XMLHttpRequest.prototype.send.call({}),
+]`;
+
+test('Firefox: hostile page scripts: wrapped functions behave, throw and print as before; a flood is sampled and counted', async () => {
+  const page = await behavePage();
+  const draw = () => {
+    const c = document.createElement('canvas');
+    c.width = 50; c.height = 20;
+    const x = c.getContext('2d');
+    x.fillText('same', 2, 12);
+    return [c, x];
+  };
+  const thrown = (calls) => calls.map((f) => {
+    try { f(); return 'no error'; } catch (e) { return `${e.constructor.name}${e instanceof TypeError ? '' : ' (of another realm)'}: ${e.message}`; }
+  });
+  // Firefox's own words: an about:blank frame of the page has the probe too (it runs there at once), the extension page does not.
+  const native = await s.extPage.evaluate(`(${thrown})(${WRONG_RECEIVERS})`);
+  const nativeImage = await s.extPage.evaluate(`(${draw})()[0].toDataURL()`);
+  const r = await page.evaluate(`(() => {
+    const out = {};
+    // Called on the wrong receiver: the browser's own TypeError, as without the probe.
+    out.badThis = (${thrown})(${WRONG_RECEIVERS});
+    // Return values unchanged: a canvas read back is the same through the wrapper.
+    const [c, x] = (${draw})();
+    out.image = c.toDataURL();
+    // A listener that throws: dispatch still reaches the next one.
+    let second = false;
+    const t = new EventTarget();
+    t.addEventListener('ping', () => { throw new Error('page bug'); });
+    t.addEventListener('ping', () => { second = true; });
+    window.addEventListener('error', (e) => e.preventDefault(), { once: true });
+    t.dispatchEvent(new Event('ping'));
+    out.secondListener = second;
+    // Redefined and frozen by the page: the page's own definitions hold.
+    const mine = function mine() { return 'mine'; };
+    Object.defineProperty(Navigator.prototype, 'sendBeacon', { value: mine, configurable: true, writable: true });
+    out.redefined = navigator.sendBeacon() === 'mine';
+    Object.freeze(CanvasRenderingContext2D.prototype);
+    out.frozenStillDraws = (() => { x.fillText('after freeze', 2, 12); return x.getImageData(0, 0, 1, 1).data.length === 4; })();
+    // A flood: 2,000 distinct destinations in one go.
+    for (let i = 0; i < 2000; i++) new Image().src = 'https://flood-' + i + '.flood.test/p.gif';
+    return out;
+  })()`);
+  assert.deepEqual(r.badThis, native);
+  assert.deepEqual(r.badThis, [
+    "TypeError: 'toDataURL' called on an object that does not implement interface HTMLCanvasElement.",
+    "TypeError: 'getImageData' called on an object that does not implement interface CanvasRenderingContext2D.",
+    "TypeError: 'addEventListener' called on an object that does not implement interface EventTarget.",
+    "TypeError: 'send' called on an object that does not implement interface XMLHttpRequest.",
+  ]);
+  assert.equal(r.image, nativeImage, 'the canvas read back through the wrapper is what Firefox draws without it');
+  assert.equal(r.secondListener, true);
+  assert.equal(r.redefined, true);
+  assert.equal(r.frozenStillDraws, true);
+  const sampled = await poll(async () => {
+    const n = (await s.ask('status')).stats.probe_sampled || 0;
+    return n > 0 && n;
+  }, { timeout: 5000 });
+  assert.ok(sampled >= 1000, `a flood past 500 distinct signals a second is sampled and counted: ${sampled}`);
+  const kept = Object.keys((await s.ask('signals'))[BEHAVE.site] || {}).length;
+  assert.ok(kept <= 256, `scripts kept for the page: ${kept}`);
+  // Its 2,000 requests end with the tab.
+  await page.close();
 });
