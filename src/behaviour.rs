@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::observe::{Signal, Typed};
+use crate::observe::Signal;
 use crate::rules::Category;
 use crate::site::Site;
 
@@ -452,6 +452,7 @@ mod tests {
     }
 
     fn typed(via: &str, host: &str, fields: &[(&str, &str)]) -> Signal {
+        use crate::observe::Typed;
         Signal::TypedSent { via: via.into(), host: host.into(), fields: fields.iter().map(|(f, e)| Typed { field: (*f).into(), encoding: (*e).into() }).collect() }
     }
 
