@@ -595,6 +595,13 @@ impl Auditor {
         }
     }
 
+    /// An observed event as it may be stored (the extension's journal): no
+    /// cookie values, URLs cut, and any identifier-like cookie value this
+    /// auditor knows taken out of its URLs ([`crate::sync::CookieIds::redact`]).
+    pub fn journal_form(&self, raw: &RawEvent) -> RawEvent {
+        raw.stored_form(&|u| self.cookie_ids.redact(u))
+    }
+
     /// The tabs whose page report changed since the last call (for badges).
     pub fn take_changed_tabs(&mut self) -> Vec<TabId> {
         std::mem::take(&mut self.changed_tabs).into_iter().collect()
@@ -997,7 +1004,16 @@ mod sync_and_learning_tests {
         }))
         .unwrap();
         assert!(a.graph().syncs().next().is_none());
-        req(&mut a, 1, "https://match.sync-b.test/m?partner=a&partner_uid=Qx7Lm2Pz9Kw4Rt", "image", None, 3.0);
+        let sync_url = "https://match.sync-b.test/m?partner=a&partner_uid=Qx7Lm2Pz9Kw4Rt";
+        req(&mut a, 1, sync_url, "image", None, 3.0);
+        // The journal keeps the request with the identifier taken out of its URL.
+        let stored = a.journal_form(&RawEvent::Request(RawRequest { url: sync_url.into(), resource_type: "image".into(), tab: 1, time: 3.0, ..Default::default() }));
+        let RawEvent::Request(r) = &stored else { panic!("{stored:?}") };
+        assert_eq!(r.url, "https://match.sync-b.test/m?partner=a&partner_uid=%28cookie-value%29");
+        let in_path = a.journal_form(&RawEvent::Navigation(RawNavigation { url: "https://x.sync-c.test/id/Qx7Lm2Pz9Kw4Rt/p.gif?v=1".into(), tab: 1, time: 3.0 }));
+        assert!(matches!(&in_path, RawEvent::Navigation(n) if n.url == "https://x.sync-c.test/id/(cookie-value)/p.gif?v=1"), "{in_path:?}");
+        let other = "https://match.sync-b.test/m?partner=a&partner_uid=SomethingElse99";
+        assert!(matches!(a.journal_form(&RawEvent::Navigation(RawNavigation { url: other.into(), tab: 1, time: 3.0 })), RawEvent::Navigation(n) if n.url == other));
         let syncs: Vec<_> = a.graph().syncs().map(|(x, y, m)| (x.to_string(), y.to_string(), m.clone())).collect();
         assert_eq!(syncs, [("sync-a.test".to_owned(), "sync-b.test".to_owned(), [("uid".to_owned(), 1)].into())]);
         for site in ["sync-a.test", "sync-b.test"] {

@@ -277,7 +277,16 @@ impl RawEvent {
     /// attributes kept, so replaying it gives the same result) and URLs cut to
     /// [`MAX_URL_BYTES`]. The extension journals only this form.
     pub fn without_cookie_values(&self) -> RawEvent {
-        let cut = |u: &str| cut_url(u).to_owned();
+        self.stored_form(&|_| None)
+    }
+
+    /// [`RawEvent::without_cookie_values`], with each URL also passed
+    /// through `redact` (the auditor's: known identifiers taken out).
+    pub fn stored_form(&self, redact: &dyn Fn(&str) -> Option<String>) -> RawEvent {
+        let cut = |u: &str| {
+            let u = cut_url(u);
+            redact(u).unwrap_or_else(|| u.to_owned())
+        };
         let names_only = |h: &Option<String>| h.as_deref().map(|h| cookie_names(h).iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join("; "));
         match self {
             RawEvent::Request(r) => RawEvent::Request(RawRequest {

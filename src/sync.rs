@@ -15,6 +15,10 @@
 //! hashed the same way and looked up: a hit on a third party's cookie, in a
 //! request to another third party, is a sync from the cookie's owner to the
 //! request's site.
+//!
+//! A URL that carries a known identifier is stored (in the extension's
+//! journal) with that value replaced ([`CookieIds::redact`]): a sync URL
+//! is the cookie value in another form.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
@@ -229,9 +233,8 @@ impl CookieIds {
         }
         let mut pieces: Vec<(String, &'static str)> = Vec::new();
         let add = |text: &str, place: &'static str, pieces: &mut Vec<(String, &'static str)>| {
-            for p in std::iter::once(text).chain(text.split(['&', '=', ';', ',', '|', ':', '/', '?', ' '])) {
-                let n = p.chars().count();
-                if pieces.len() < MAX_PIECES && (ID_MIN_LEN..=ID_MAX_LEN).contains(&n) {
+            for p in pieces_of(text) {
+                if pieces.len() < MAX_PIECES {
                     pieces.push((p.to_owned(), place));
                 }
             }
@@ -255,6 +258,49 @@ impl CookieIds {
         }
         out
     }
+}
+
+impl CookieIds {
+    /// Whether a text (a query value, a path segment) holds a known identifier, whole or as a piece.
+    fn holds_id(&self, text: &str) -> bool {
+        pieces_of(text).take(MAX_PIECES).any(|p| self.owners.contains_key(&self.salt.hash(p)))
+    }
+
+    /// The URL with each query value and path segment that holds a known
+    /// identifier replaced by [`REDACTED`]; `None` when it holds none (or is
+    /// not an absolute URL). Replaying a redacted URL classifies it as
+    /// before: lists match hosts, paths and parameter names, not one
+    /// browser's identifier.
+    pub fn redact(&self, url: &str) -> Option<String> {
+        if self.owners.is_empty() {
+            return None;
+        }
+        let mut u = url::Url::parse(url).ok()?;
+        let mut changed = false;
+        if u.query().is_some() {
+            let pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+            if pairs.iter().any(|(_, v)| self.holds_id(v)) {
+                let kept: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| if self.holds_id(&v) { (k, REDACTED.to_owned()) } else { (k, v) }).collect();
+                u.query_pairs_mut().clear().extend_pairs(kept);
+                changed = true;
+            }
+        }
+        let segments: Option<Vec<String>> = u.path_segments().map(|s| s.map(str::to_owned).collect());
+        if let Some(segments) = segments.filter(|s| s.iter().any(|x| self.holds_id(&percent_decode(x).unwrap_or_else(|| x.clone())))) {
+            let path: Vec<&str> = segments.iter().map(|x| if self.holds_id(&percent_decode(x).unwrap_or_else(|| x.clone())) { REDACTED } else { x.as_str() }).collect();
+            u.set_path(&path.join("/"));
+            changed = true;
+        }
+        changed.then(|| u.to_string())
+    }
+}
+
+/// What a stored URL holds where an identifier was.
+pub const REDACTED: &str = "(cookie-value)";
+
+/// A text and its pieces between separators, of an identifier's length.
+fn pieces_of(text: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(text).chain(text.split(['&', '=', ';', ',', '|', ':', '/', '?', ' '])).filter(|p| (ID_MIN_LEN..=ID_MAX_LEN).contains(&p.chars().count()))
 }
 
 fn percent_decode(s: &str) -> Option<String> {

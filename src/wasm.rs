@@ -101,12 +101,12 @@ impl WasmAuditor {
     /// Observes one event (a plain object as JSON). Returns
     /// `{"verdict": Verdict|null, "journal": event|null, "tabs": [tab]}`: the
     /// verdict for requests; the event as it may be stored (no cookie values,
-    /// URLs cut) for the extension's journal, `null` when it changed nothing;
+    /// URLs cut, known identifiers taken out of them) for the extension's journal, `null` when it changed nothing;
     /// the tabs whose report (and so badge) changed. Throws for events that cannot be used (they are counted in stats).
     pub fn observe(&mut self, event_json: &str) -> Result<String, JsError> {
         let raw: RawEvent = serde_json::from_str(event_json).map_err(|e| JsError::new(&format!("event: {e}")))?;
         let v = self.inner.observe_raw(&raw).map_err(|e| JsError::new(&e.to_string()))?;
-        let journal = raw.changes_state().then(|| raw.without_cookie_values());
+        let journal = raw.changes_state().then(|| self.inner.journal_form(&raw));
         Ok(to_json(&serde_json::json!({"verdict": v, "journal": journal, "tabs": self.inner.take_changed_tabs()})))
     }
 

@@ -93,9 +93,20 @@ import { typedIn, typing } from './typed.js';
   setInterval(flush, 1000);
   window.addEventListener('pagehide', flush, true);
 
-  function disguise(proxy, original) {
-    originals.set(proxy, original);
-    return proxy;
+  // The source text of every wrapper this probe makes: the same in every
+  // frame's probe, so a frame's toString knows another frame's wrappers too
+  // (a page can take a clean toString from a frame it makes).
+  const nativeToString = Function.prototype.toString;
+  const wrapperSources = new Set();
+  function disguise(wrapper, original) {
+    originals.set(wrapper, original);
+    return wrapper;
+  }
+  // How this browser prints a built-in function, with its name put in.
+  const [nativeHead, nativeTail] = apply(nativeToString, Object.prototype.hasOwnProperty, []).split('hasOwnProperty');
+  function asNative(fn) {
+    const name = (getOwnPropertyDescriptor(fn, 'name') || {}).value;
+    return nativeHead + (typeof name === 'string' ? name : '') + nativeTail;
   }
 
   // A wrapper made as a method: like the browser's own functions it cannot
@@ -104,6 +115,7 @@ import { typedIn, typing } from './typed.js';
   function like(original, wrapper) {
     defineProperty(wrapper, 'length', { __proto__: null, value: original.length, configurable: true });
     defineProperty(wrapper, 'name', { __proto__: null, value: original.name, configurable: true });
+    wrapperSources.add(apply(nativeToString, wrapper, []));
     return disguise(wrapper, original);
   }
 
@@ -156,15 +168,14 @@ import { typedIn, typing } from './typed.js';
     try { return new URLCtor(String(url), document.baseURI).hostname; } catch { return ''; }
   }
 
-  // toString of a wrapped function answers as the original would.
-  const toString = Function.prototype.toString;
-  const toStringProxy = new Proxy(toString, {
-    apply(target, self, args) {
-      return apply(target, originals.has(self) ? originals.get(self) : self, args);
-    },
-  });
-  originals.set(toStringProxy, toString);
-  defineProperty(Function.prototype, 'toString', { ...getOwnPropertyDescriptor(Function.prototype, 'toString'), value: toStringProxy });
+  // toString of a wrapped function answers as the original would, here
+  // and for another frame's wrappers (printed as that frame's browser would).
+  const toStringWrapper = like(nativeToString, { m(...args) {
+    if (originals.has(this)) return apply(nativeToString, originals.get(this), args);
+    const text = apply(nativeToString, this, args);
+    return wrapperSources.has(text) ? asNative(this) : text;
+  } }.m);
+  defineProperty(Function.prototype, 'toString', { ...getOwnPropertyDescriptor(Function.prototype, 'toString'), value: toStringWrapper });
 
   // What was drawn on each canvas, for the core to judge a read-back by.
   const drawn = new WeakMap();
