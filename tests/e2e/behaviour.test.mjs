@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
 import { BEHAVE, FRAMES, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { CANVAS_IMAGE, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
 
 let web;
 let s;
@@ -164,14 +165,7 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
   assert.deepEqual(seen.globals, []);
   for (const f of [seen.fetch, seen.listener, seen.toString]) assert.match(f, /\[native code\]/);
   // Wrapped functions look like the browser's own: name, length, no prototype, not constructible.
-  const shape = await page.evaluate(() => [EventTarget.prototype.addEventListener, window.fetch, HTMLCanvasElement.prototype.toDataURL,
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get].map((f) => {
-    let constructible = true;
-    try { Reflect.construct(String, [], f); } catch { constructible = false; }
-    return [f.name, f.length, Object.getOwnPropertyNames(f).join(','), 'prototype' in f, constructible];
-  }));
-  assert.deepEqual(shape, [['addEventListener', 2, 'length,name', false, false], ['fetch', 1, 'length,name', false, false],
-    ['toDataURL', 0, 'length,name', false, false], ['get value', 0, 'length,name', false, false]]);
+  assert.deepEqual(await page.evaluate(WRAPPER_SHAPES), EXPECTED_SHAPES);
   // Across realms too: a frame's toString prints the page's wrappers as built-ins, and the other way round.
   const crossRealm = await page.evaluate(() => {
     const f = document.createElement('iframe');
@@ -187,22 +181,10 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
   assert.deepEqual(crossRealm, ['function fetch() { [native code] }', 'function fetch() { [native code] }', 'function get value() { [native code] }',
     'function toString() { [native code] }', 'function toString() { [native code] }', 'function mine() { return 1; }']);
   // The probe's reports travel where no page script can listen: a listener on the document hears none.
-  const heard = await page.evaluate(async () => {
-    let n = 0;
-    document.addEventListener('telltale-probe-v1', () => { n++; }, true);
-    window.addEventListener('telltale-probe-v1', () => { n++; }, true);
-    for (let i = 0; i < 5; i++) document.body.addEventListener('mousemove', () => {});
-    await new Promise((r) => setTimeout(r, 2500));
-    return n;
-  });
+  const heard = await page.evaluate(PROBE_EVENTS_HEARD);
   assert.equal(heard, 0, 'a page heard the probe');
   const before = (await ask('status')).stats.probe_forged || 0;
-  await page.evaluate(() => {
-    const fake = [{ script: 'https://innocent.example/x.js', signal: { type: 'canvas_extract', width: 300, height: 300, chars: 40, colours: 3, save_restore: false, listener: false, user_gesture: false }, count: 1 }];
-    for (const detail of [JSON.stringify(fake), JSON.stringify({ key: 'guess', signals: fake }), JSON.stringify({ hello: 'mine' })]) {
-      document.dispatchEvent(new CustomEvent('telltale-probe-v1', { detail }));
-    }
-  });
+  await page.evaluate(FORGE_REPORTS);
   const after = await poll(async () => {
     const n = (await ask('status')).stats.probe_forged || 0;
     return n > before && n;
@@ -213,49 +195,12 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
 });
 
 test('hostile page scripts: wrapped functions behave, throw and print as before; a flood is sampled and counted', async () => {
-  // What the browser draws with no probe: the extension's own page, where no content script runs.
-  const nativeImage = await s.extPage.evaluate(() => {
-    const c = document.createElement('canvas');
-    c.width = 50; c.height = 20;
-    c.getContext('2d').fillText('same', 2, 12);
-    return c.toDataURL();
-  });
-  const r = await page.evaluate(() => {
-    const out = {};
-    // Called on the wrong receiver: the browser's own TypeError, as without the probe.
-    const err = (f) => { try { f(); return 'no error'; } catch (e) { return `${e.constructor.name}: ${e.message}`; } };
-    out.badThis = [
-      err(() => HTMLCanvasElement.prototype.toDataURL.call({})),
-      err(() => CanvasRenderingContext2D.prototype.getImageData.call({}, 0, 0, 1, 1)),
-      err(() => EventTarget.prototype.addEventListener.call({}, 'click', () => {})),
-      err(() => XMLHttpRequest.prototype.send.call({})),
-    ];
-    // Return values unchanged: a canvas read back through the wrapper is what the browser draws without it.
-    const c = document.createElement('canvas');
-    c.width = 50; c.height = 20;
-    const x = c.getContext('2d');
-    x.fillText('same', 2, 12);
-    out.image = c.toDataURL();
-    // A listener that throws: dispatch still reaches the next one.
-    let second = false;
-    const t = new EventTarget();
-    t.addEventListener('ping', () => { throw new Error('page bug'); });
-    t.addEventListener('ping', () => { second = true; });
-    window.addEventListener('error', (e) => e.preventDefault(), { once: true });
-    t.dispatchEvent(new Event('ping'));
-    out.secondListener = second;
-    // Redefined and frozen by the page: the page's own definitions hold.
-    const mine = function mine() { return 'mine'; };
-    Object.defineProperty(Navigator.prototype, 'sendBeacon', { value: mine, configurable: true, writable: true });
-    out.redefined = navigator.sendBeacon() === 'mine';
-    Object.freeze(CanvasRenderingContext2D.prototype);
-    out.frozenStillDraws = (() => { x.fillText('after freeze', 2, 12); return x.getImageData(0, 0, 1, 1).data.length === 4; })();
-    // A flood: 2,000 distinct destinations in one go.
-    for (let i = 0; i < 2000; i++) new Image().src = `https://flood-${i}.flood.test/p.gif`;
-    return out;
-  });
-  assert.deepEqual(r.badThis.map((m) => m.split(':')[0]), ['TypeError', 'TypeError', 'TypeError', 'TypeError'], JSON.stringify(r.badThis));
-  assert.ok(r.badThis.every((m) => /Illegal invocation|not of type|null|undefined/.test(m)), JSON.stringify(r.badThis));
+  // The browser's own answers: the extension's page, where no content script runs.
+  const native = await s.extPage.evaluate(WRONG_RECEIVER_ERRORS);
+  const nativeImage = await s.extPage.evaluate(CANVAS_IMAGE);
+  const r = await page.evaluate(HOSTILE_PAGE);
+  assert.deepEqual(r.badThis, native);
+  assert.ok(r.badThis.every((m) => m.startsWith('TypeError: ')), JSON.stringify(r.badThis));
   assert.equal(r.image, nativeImage);
   assert.equal(r.secondListener, true);
   assert.equal(r.redefined, true);

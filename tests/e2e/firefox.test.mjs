@@ -18,7 +18,8 @@ import crypto from 'node:crypto';
 
 import { poll, screenshotPath, sleep } from './browser.mjs';
 import { launchFirefox } from './firefox.mjs';
-import { BEHAVE, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, FRAMES, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { CANVAS_IMAGE, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
 import { BROWSE, RECORDER_SCRIPT, assertGraphHasEveryRequest, assertSitesAsExpected, expectedTrackers, thirdPartiesOf } from './expect.mjs';
 
 const IDLE_MS = 1500;
@@ -287,31 +288,12 @@ test('Firefox: the probe is invisible to the page and its reports cannot be forg
   assert.deepEqual(seen.globals, []);
   for (const f of [seen.fetch, seen.listener, seen.toString]) assert.match(f, /\[native code\]/);
   // Wrapped functions look like the browser's own: name, length, no prototype, not constructible.
-  const shape = await page.evaluate(() => [EventTarget.prototype.addEventListener, window.fetch, HTMLCanvasElement.prototype.toDataURL,
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get].map((f) => {
-    let constructible = true;
-    try { Reflect.construct(String, [], f); } catch { constructible = false; }
-    return [f.name, f.length, Object.getOwnPropertyNames(f).join(','), 'prototype' in f, constructible];
-  }));
-  assert.deepEqual(shape, [['addEventListener', 2, 'length,name', false, false], ['fetch', 1, 'length,name', false, false],
-    ['toDataURL', 0, 'length,name', false, false], ['get value', 0, 'length,name', false, false]]);
+  assert.deepEqual(await page.evaluate(WRAPPER_SHAPES), EXPECTED_SHAPES);
   // The probe's reports travel where no page script can listen: a listener on the document hears none.
-  const heard = await page.evaluate(async () => {
-    let n = 0;
-    document.addEventListener('telltale-probe-v1', () => { n++; }, true);
-    window.addEventListener('telltale-probe-v1', () => { n++; }, true);
-    for (let i = 0; i < 5; i++) document.body.addEventListener('mousemove', () => {});
-    await new Promise((r) => setTimeout(r, 2500));
-    return n;
-  });
+  const heard = await page.evaluate(PROBE_EVENTS_HEARD);
   assert.equal(heard, 0, 'a page heard the probe');
   const before = (await s.ask('status')).stats.probe_forged || 0;
-  await page.evaluate(() => {
-    const fake = [{ script: 'https://innocent.example/x.js', signal: { type: 'canvas_extract', width: 300, height: 300, chars: 40, colours: 3, save_restore: false, listener: false, user_gesture: false }, count: 1 }];
-    for (const detail of [JSON.stringify(fake), JSON.stringify({ key: 'guess', signals: fake }), JSON.stringify({ hello: 'mine' })]) {
-      document.dispatchEvent(new CustomEvent('telltale-probe-v1', { detail }));
-    }
-  });
+  await page.evaluate(FORGE_REPORTS);
   const after = await poll(async () => {
     const n = (await s.ask('status')).stats.probe_forged || 0;
     return n > before && n;
@@ -321,15 +303,6 @@ test('Firefox: the probe is invisible to the page and its reports cannot be forg
   assert.ok(!Object.keys(signals).some((k) => k.startsWith('innocent.example')), JSON.stringify(Object.keys(signals)));
   await page.close();
 });
-
-// Calls on the wrong receiver, as source text: made in the page, through the probe's wrappers, and in the
-// extension's own page, where no content script runs, for Firefox's own words.
-const WRONG_RECEIVERS = `[
-  () => HTMLCanvasElement.prototype.toDataURL.call({}),
-  () => CanvasRenderingContext2D.prototype.getImageData.call({}, 0, 0, 1, 1),
-  () => EventTarget.prototype.addEventListener.call({}, 'click', () => {}),
-  () => XMLHttpRequest.prototype.send.call({}),
-]`;
 
 /**
  * A PNG data URL without its chunks of type `type`. Firefox's baseline
@@ -351,44 +324,10 @@ function withoutChunk(dataUrl, type) {
 
 test('Firefox: hostile page scripts: wrapped functions behave, throw and print as before; a flood is sampled and counted', async () => {
   const page = await behavePage();
-  const draw = () => {
-    const c = document.createElement('canvas');
-    c.width = 50; c.height = 20;
-    const x = c.getContext('2d');
-    x.fillText('same', 2, 12);
-    return [c, x];
-  };
-  const thrown = (calls) => calls.map((f) => {
-    try { f(); return 'no error'; } catch (e) { return `${e.constructor.name}${e instanceof TypeError ? '' : ' (of another realm)'}: ${e.message}`; }
-  });
   // Firefox's own words: an about:blank frame of the page has the probe too (it runs there at once), the extension page does not.
-  const native = await s.extPage.evaluate(`(${thrown})(${WRONG_RECEIVERS})`);
-  const nativeImage = await s.extPage.evaluate(`(${draw})()[0].toDataURL()`);
-  const r = await page.evaluate(`(() => {
-    const out = {};
-    // Called on the wrong receiver: the browser's own TypeError, as without the probe.
-    out.badThis = (${thrown})(${WRONG_RECEIVERS});
-    // Return values unchanged: a canvas read back is the same through the wrapper.
-    const [c, x] = (${draw})();
-    out.image = c.toDataURL();
-    // A listener that throws: dispatch still reaches the next one.
-    let second = false;
-    const t = new EventTarget();
-    t.addEventListener('ping', () => { throw new Error('page bug'); });
-    t.addEventListener('ping', () => { second = true; });
-    window.addEventListener('error', (e) => e.preventDefault(), { once: true });
-    t.dispatchEvent(new Event('ping'));
-    out.secondListener = second;
-    // Redefined and frozen by the page: the page's own definitions hold.
-    const mine = function mine() { return 'mine'; };
-    Object.defineProperty(Navigator.prototype, 'sendBeacon', { value: mine, configurable: true, writable: true });
-    out.redefined = navigator.sendBeacon() === 'mine';
-    Object.freeze(CanvasRenderingContext2D.prototype);
-    out.frozenStillDraws = (() => { x.fillText('after freeze', 2, 12); return x.getImageData(0, 0, 1, 1).data.length === 4; })();
-    // A flood: 2,000 distinct destinations in one go.
-    for (let i = 0; i < 2000; i++) new Image().src = 'https://flood-' + i + '.flood.test/p.gif';
-    return out;
-  })()`);
+  const native = await s.extPage.evaluate(WRONG_RECEIVER_ERRORS);
+  const nativeImage = await s.extPage.evaluate(CANVAS_IMAGE);
+  const r = await page.evaluate(HOSTILE_PAGE);
   assert.deepEqual(r.badThis, native);
   assert.deepEqual(r.badThis, [
     "TypeError: 'toDataURL' called on an object that does not implement interface HTMLCanvasElement.",
@@ -408,5 +347,26 @@ test('Firefox: hostile page scripts: wrapped functions behave, throw and print a
   const kept = Object.keys((await s.ask('signals'))[BEHAVE.site] || {}).length;
   assert.ok(kept <= 256, `scripts kept for the page: ${kept}`);
   // Its 2,000 requests end with the tab.
+  await page.close();
+});
+
+test('Firefox: in cross-origin, sandboxed and sandboxed srcdoc frames the probe runs unseen: fingerprinting caught, hostile scripts unharmed', async () => {
+  const page = await s.browser.newPage();
+  await page.goto(`https://${FRAMES.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  const frames = await poll(() => page.evaluate(() => Object.keys(window.__frames).length === 3 && window.__frames), { timeout: 10_000 });
+  assert.deepEqual(Object.keys(frames).sort(), [FRAMES.sandboxed, 'srcdoc', FRAMES.cross].sort());
+  for (const f of Object.values(frames)) {
+    assert.deepEqual(f.badThis, ['TypeError', 'TypeError'], JSON.stringify(f));
+    assert.ok(f.native && f.secondListener && f.redefined && f.frozenStillDraws && f.image > 1000, JSON.stringify(f));
+  }
+  assert.equal(frames[FRAMES.sandboxed].origin, 'null', 'the sandboxed frame has an opaque origin');
+  for (const host of [FRAMES.cross, FRAMES.sandboxed, FRAMES.srcdoc]) {
+    const d = await poll(async () => {
+      const n = await s.ask('nodeDetails', { site: siteOf(host) });
+      return n && n.evidence.some((e) => e.startsWith('behaviour canvas-fingerprinting')) && n.evidence.some((e) => e.startsWith('behaviour font-fingerprinting')) && n;
+    }, { timeout: 15_000 });
+    assert.ok(d.tracker && d.categories.includes('fingerprinting'), JSON.stringify(d));
+    assert.ok(d.evidence.some((e) => e.includes(`on ${FRAMES.site}, script ${host}/fp.js`)), JSON.stringify(d.evidence));
+  }
   await page.close();
 });

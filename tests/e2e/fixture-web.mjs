@@ -402,6 +402,16 @@ export const BEHAVE = {
   },
 };
 
+// The classic canvas fingerprint (text in two colours over a rectangle), as
+// script text: leaves `c` (the canvas) and `x` (its context) for what follows.
+const CANVAS_FP = `  var c = document.createElement('canvas'); c.width = 240; c.height = 60;
+  var x = c.getContext('2d');
+  x.textBaseline = 'top'; x.font = '14px Arial';
+  x.fillStyle = '#f60'; x.fillRect(125, 1, 62, 20);
+  x.fillStyle = '#069'; x.fillText('Cwm fjordbank glyphs vext quiz', 2, 15);
+  x.fillStyle = 'rgba(102, 204, 0, 0.7)'; x.fillText('Cwm fjordbank glyphs vext quiz', 4, 17);
+`;
+
 const BEHAVE_JS = {
   [`cdn.${BEHAVE.recorder}`]: `(function () {
   var queue = [];
@@ -415,13 +425,7 @@ const BEHAVE_JS = {
 })();
 `,
   [`fp.${BEHAVE.fingerprinter}`]: `(function () {
-  var c = document.createElement('canvas'); c.width = 240; c.height = 60;
-  var x = c.getContext('2d');
-  x.textBaseline = 'top'; x.font = '14px Arial';
-  x.fillStyle = '#f60'; x.fillRect(125, 1, 62, 20);
-  x.fillStyle = '#069'; x.fillText('Cwm fjordbank glyphs vext quiz', 2, 15);
-  x.fillStyle = 'rgba(102, 204, 0, 0.7)'; x.fillText('Cwm fjordbank glyphs vext quiz', 4, 17);
-  window.__fp = c.toDataURL().length;
+${CANVAS_FP}  window.__fp = c.toDataURL().length;
   var fonts = 0;
   for (var i = 0; i < 60; i++) { x.font = '72px fixture-font-' + i + ', monospace'; fonts += x.measureText('mmmmmmmmmmlli').width > 0 ? 1 : 0; }
   try {
@@ -597,13 +601,7 @@ export const FRAMES = {
 };
 const FRAME_FP_JS = `(function () {
   var out = { where: location.host || 'srcdoc', origin: String(self.origin) };
-  var c = document.createElement('canvas'); c.width = 240; c.height = 60;
-  var x = c.getContext('2d');
-  x.textBaseline = 'top'; x.font = '14px Arial';
-  x.fillStyle = '#f60'; x.fillRect(125, 1, 62, 20);
-  x.fillStyle = '#069'; x.fillText('Cwm fjordbank glyphs vext quiz', 2, 15);
-  x.fillStyle = 'rgba(102, 204, 0, 0.7)'; x.fillText('Cwm fjordbank glyphs vext quiz', 4, 17);
-  out.image = c.toDataURL().length;
+${CANVAS_FP}  out.image = c.toDataURL().length;
   for (var i = 0; i < 60; i++) { x.font = '72px frame-font-' + i + ', monospace'; x.measureText('mmmmmmmmmmlli'); }
   var err = function (f) { try { f(); return 'no error'; } catch (e) { return e.constructor.name; } };
   out.badThis = [err(function () { HTMLCanvasElement.prototype.toDataURL.call({}); }), err(function () { EventTarget.prototype.addEventListener.call({}, 'click', function () {}); })];
