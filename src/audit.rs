@@ -435,6 +435,19 @@ impl Auditor {
         }
     }
 
+    /// A cookie a third party holds in the browser's store (an OpenWPM
+    /// crawl's `javascript_cookies`), as a Set-Cookie line: its value, if
+    /// identifier-like, is hashed for cookie syncing to look for, as a
+    /// Set-Cookie header's would be. Nothing is drawn or counted.
+    pub fn remember_stored_cookie(&mut self, url: &str, page: &str, set_cookie: &str, time: f64) {
+        let (Ok(owner), Ok(page)) = (WebUrl::parse(url), WebUrl::parse(page)) else {
+            return;
+        };
+        if owner.site != page.site {
+            self.cookie_ids.remember_set_cookie(&owner.site, &[set_cookie.to_owned()], time);
+        }
+    }
+
     /// Counts tracking behaviour for the learning rule; a third party that
     /// no pack names and that this makes a learned tracker is marked so in
     /// the graph and in the open tabs' reports.

@@ -14,6 +14,7 @@
 //! - [`policy`]: the user's choices (block, allow, trust, opt out) → declarativeNetRequest rules and opt-out actions.
 //! - [`report`]: per-page and cross-site summaries for people.
 //! - [`har`]: HAR files read as a stream and fed to an auditor.
+//! - `openwpm` (native only): OpenWPM crawls (SQLite) read visit by visit and fed to an auditor.
 //! - [`store`]: versioned snapshots of learned state.
 //! - [`view`]: the graph page's filtered, styled graph and details panel.
 //! - `wasm` (wasm32 only): the wasm-bindgen facade.
@@ -26,6 +27,8 @@ pub mod graph;
 pub mod har;
 pub mod learn;
 pub mod observe;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openwpm;
 pub mod policy;
 pub mod report;
 pub mod rules;

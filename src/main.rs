@@ -42,7 +42,7 @@ mod cli {
 
     #[derive(Args)]
     struct AuditArgs {
-        /// HAR files (`-` reads standard input).
+        /// HAR files (`-` reads standard input) or OpenWPM crawls (crawl-data.sqlite).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Extra rule packs, loaded after the default pack (later packs win for a shared domain).
@@ -65,7 +65,7 @@ mod cli {
         learned_pack: Option<PathBuf>,
         /// A third party no pack names is a learned tracker once it shows
         /// tracking behaviour (an identifying cookie, cookie syncing,
-        /// fingerprinting, beacons, session replay) on this many first-party sites.
+        /// fingerprinting, beacons, session replay, key logging) on this many first-party sites.
         #[arg(long, value_name = "N", default_value_t = telltale::learn::LEARN_MIN_SITES as u64, value_parser = clap::value_parser!(u64).range(1..10_000))]
         learn_sites: u64,
     }
@@ -335,6 +335,13 @@ mod cli {
             let next = tabs.len() as i64 + 1;
             let t = if name == "-" {
                 har::audit_har(&mut auditor, "<stdin>", io::stdin().lock(), next)
+            } else if telltale::openwpm::is_sqlite(f) {
+                let crawl = telltale::openwpm::audit_sqlite(&mut auditor, f, next).map_err(|e| e.to_string())?;
+                for line in crawl.skipped.lines() {
+                    let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
+                }
+                tabs.extend(crawl.tabs);
+                continue;
             } else {
                 let file = fs::File::open(f).map_err(|e| format!("{name}: {e}"))?;
                 har::audit_har(&mut auditor, &name, file, next)
