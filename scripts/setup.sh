@@ -57,4 +57,20 @@ if [ "$tests" = 1 ] && ! python3 -c 'import networkx, jsonschema' 2>/dev/null; t
   say "installing networkx and jsonschema"
   python3 -m pip install --quiet --disable-pip-version-check networkx jsonschema
 fi
+
+# The Python package is built (maturin) and tested (pytest) in a virtual
+# environment of its own, .venv, with these exact versions from PyPI.
+if [ "$tests" = 1 ]; then
+  py_wanted="maturin==1.16.0 pyarrow==26.0.1 pytest==9.2.0 networkx==3.6.1"
+  if [ ! -x .venv/bin/python ]; then
+    say "making the Python virtual environment .venv"
+    python3 -m venv .venv
+  fi
+  if [ "$(cat .venv/telltale-wanted 2>/dev/null)" != "$py_wanted" ]; then
+    say "installing into .venv: $py_wanted"
+    # shellcheck disable=SC2086
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check $py_wanted
+    echo "$py_wanted" > .venv/telltale-wanted
+  fi
+fi
 say "ready"

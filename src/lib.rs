@@ -15,6 +15,7 @@
 //! - [`report`]: per-page and cross-site summaries for people.
 //! - [`har`]: HAR files read as a stream and fed to an auditor.
 //! - `openwpm` (native only): OpenWPM crawls (SQLite) read visit by visit and fed to an auditor.
+//! - `python` (feature `python`): the Python package's classifier and audit.
 //! - [`store`]: versioned snapshots of learned state.
 //! - [`view`]: the graph page's filtered, styled graph and details panel.
 //! - `wasm` (wasm32 only): the wasm-bindgen facade.
@@ -29,6 +30,8 @@ pub mod learn;
 pub mod observe;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod openwpm;
+#[cfg(all(feature = "python", not(target_arch = "wasm32")))]
+mod python;
 pub mod policy;
 pub mod report;
 pub mod rules;

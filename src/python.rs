@@ -1,0 +1,228 @@
+//! The Python package `telltale` (PyO3, abi3; built by maturin with the
+//! `python` feature): the same classifier as the CLI and the extension, over
+//! Python values and over Arrow data without a Python loop per row, and the
+//! same audit of HAR captures and OpenWPM crawls. The Python side
+//! (`python/telltale/`) adds types, docstrings, `to_networkx` and Spark.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder};
+use arrow_array::{Array, ArrayRef, LargeStringArray, RecordBatch, StringArray, StringViewArray};
+use arrow_pyarrow::PyArrowType;
+use arrow_schema::{DataType, Field, Schema};
+use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::audit::Auditor;
+use crate::classify::{classify, Verdict};
+use crate::learn::Learner;
+use crate::observe::{ResourceType, WebUrl};
+
+/// `telltale.InputError(message, file, line, column)`: bad input, located where it can be.
+fn input_error(py: Python<'_>, message: String, file: &str, line: usize, column: usize) -> PyErr {
+    let located = (line > 0).then_some((line, column));
+    match py.import("telltale").and_then(|m| m.getattr("InputError")).and_then(|c| c.call1((message.clone(), file, located.map(|l| l.0), located.map(|l| l.1)))) {
+        Ok(e) => PyErr::from_value(e),
+        Err(e) => e,
+    }
+}
+
+/// Classifies URLs with the default pack and any rule lists given (packs,
+/// Disconnect's services.json, DuckDuckGo's tds.json, Adblock Plus lists).
+#[pyclass(module = "telltale._telltale", frozen)]
+struct Classifier {
+    auditor: Auditor,
+    learner: Learner,
+}
+
+/// The column names the Arrow output adds, in order.
+const OUT_COLUMNS: [&str; 7] = ["site", "entity", "company", "categories", "tracker", "third_party", "evidence"];
+
+fn verdict_dict<'py>(py: Python<'py>, v: &Verdict) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("site", v.site.as_str())?;
+    d.set_item("entity", v.entity.as_deref())?;
+    d.set_item("company", v.company.as_deref())?;
+    d.set_item("categories", v.categories.iter().map(|c| c.id()).collect::<Vec<_>>())?;
+    d.set_item("tracker", v.tracker)?;
+    d.set_item("third_party", v.third_party)?;
+    d.set_item("evidence", v.evidence.iter().map(crate::audit::evidence_line).collect::<Vec<_>>())?;
+    Ok(d)
+}
+
+/// A string column, whichever of Arrow's string layouts it has.
+enum Strings<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl Strings<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Strings::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Strings::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Strings::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+fn strings<'a>(batch: &'a RecordBatch, name: &str, role: &str) -> PyResult<Strings<'a>> {
+    let (i, field) = batch.schema_ref().column_with_name(name).ok_or_else(|| {
+        let have: Vec<&str> = batch.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+        PyKeyError::new_err(format!("no column {name:?} (the {role}); the data has {}", have.join(", ")))
+    })?;
+    let col = batch.column(i);
+    let any = col.as_any();
+    Ok(match field.data_type() {
+        DataType::Utf8 => Strings::Utf8(any.downcast_ref().expect("Utf8 is a StringArray")),
+        DataType::LargeUtf8 => Strings::Large(any.downcast_ref().expect("LargeUtf8 is a LargeStringArray")),
+        DataType::Utf8View => Strings::View(any.downcast_ref().expect("Utf8View is a StringViewArray")),
+        other => return Err(PyTypeError::new_err(format!("column {name:?} (the {role}) holds {other}, not strings"))),
+    })
+}
+
+#[pymethods]
+impl Classifier {
+    #[new]
+    #[pyo3(signature = (rules = None, default_rules = true))]
+    fn new(py: Python<'_>, rules: Option<Vec<PathBuf>>, default_rules: bool) -> PyResult<Self> {
+        let mut auditor = if default_rules { Auditor::with_default_pack() } else { Auditor::new() };
+        for path in rules.unwrap_or_default() {
+            let name = path.display().to_string();
+            let file = std::fs::File::open(&path).map_err(|e| input_error(py, e.to_string(), &name, 0, 0))?;
+            let text = crate::rules::read_text(&name, file).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
+            let imported = crate::rules::import::parse_any(&name, &text).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
+            auditor.add_pack(imported.pack);
+        }
+        Ok(Classifier { auditor, learner: Learner::default() })
+    }
+
+    /// The verdict on one request as a dict, or `None` for a URL that is not a web address.
+    #[pyo3(signature = (url, page_url = None, resource_type = "other"))]
+    fn classify<'py>(&self, py: Python<'py>, url: &str, page_url: Option<&str>, resource_type: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Ok(u) = WebUrl::parse(url) else { return Ok(None) };
+        let page = page_url.and_then(|p| WebUrl::parse(p).ok());
+        let v = classify(self.auditor.rules(), &self.learner, &u, page.as_ref(), ResourceType::from_browser_name(resource_type));
+        verdict_dict(py, &v).map(Some)
+    }
+
+    /// The batch with the verdict's columns appended (`site`, `entity`,
+    /// `company`, `categories`, `tracker`, `third_party`, `evidence`); a row
+    /// whose URL is null or no web address gets nulls.
+    #[pyo3(signature = (batch, url = "url", page = "top_level_url", resource_type = "resource_type"))]
+    fn classify_batch(&self, py: Python<'_>, batch: PyArrowType<RecordBatch>, url: &str, page: &str, resource_type: &str) -> PyResult<PyArrowType<RecordBatch>> {
+        let batch = batch.0;
+        for name in OUT_COLUMNS {
+            if batch.schema_ref().column_with_name(name).is_some() {
+                return Err(PyKeyError::new_err(format!("the data already has a column {name:?}, which the verdict adds")));
+            }
+        }
+        let urls = strings(&batch, url, "request URL")?;
+        let pages = strings(&batch, page, "page URL")?;
+        let types = strings(&batch, resource_type, "resource type")?;
+        let rows = batch.num_rows();
+        let out = py.detach(|| {
+            let mut site = StringBuilder::with_capacity(rows, rows * 16);
+            let mut entity = StringBuilder::new();
+            let mut company = StringBuilder::new();
+            let mut categories = ListBuilder::new(StringBuilder::new());
+            let mut tracker = BooleanBuilder::with_capacity(rows);
+            let mut third = BooleanBuilder::with_capacity(rows);
+            let mut evidence = ListBuilder::new(StringBuilder::new());
+            // Pages repeat row after row: parse each once.
+            let mut last_page: Option<(String, Option<WebUrl>)> = None;
+            for i in 0..rows {
+                let verdict = urls.get(i).and_then(|u| WebUrl::parse(u).ok()).map(|u| {
+                    let p = pages.get(i).unwrap_or("");
+                    if last_page.as_ref().is_none_or(|(text, _)| text != p) {
+                        last_page = Some((p.to_owned(), WebUrl::parse(p).ok()));
+                    }
+                    let t = types.get(i).map_or(ResourceType::Other, ResourceType::from_browser_name);
+                    classify(self.auditor.rules(), &self.learner, &u, last_page.as_ref().and_then(|(_, w)| w.as_ref()), t)
+                });
+                match verdict {
+                    Some(v) => {
+                        site.append_value(v.site.as_str());
+                        entity.append_option(v.entity.as_deref());
+                        company.append_option(v.company.as_deref());
+                        for c in &v.categories {
+                            categories.values().append_value(c.id());
+                        }
+                        categories.append(true);
+                        tracker.append_value(v.tracker);
+                        third.append_value(v.third_party);
+                        for e in &v.evidence {
+                            evidence.values().append_value(crate::audit::evidence_line(e));
+                        }
+                        evidence.append(true);
+                    }
+                    None => {
+                        site.append_null();
+                        entity.append_null();
+                        company.append_null();
+                        categories.append(false);
+                        tracker.append_null();
+                        third.append_null();
+                        evidence.append(false);
+                    }
+                }
+            }
+            let added: [ArrayRef; 7] = [
+                Arc::new(site.finish()),
+                Arc::new(entity.finish()),
+                Arc::new(company.finish()),
+                Arc::new(categories.finish()),
+                Arc::new(tracker.finish()),
+                Arc::new(third.finish()),
+                Arc::new(evidence.finish()),
+            ];
+            let mut fields: Vec<Arc<Field>> = batch.schema_ref().fields().iter().cloned().collect();
+            let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+            for (name, col) in OUT_COLUMNS.iter().zip(added) {
+                fields.push(Arc::new(Field::new(*name, col.data_type().clone(), true)));
+                columns.push(col);
+            }
+            RecordBatch::try_new(Arc::new(Schema::new_with_metadata(fields, batch.schema_ref().metadata().clone())), columns)
+        });
+        out.map(PyArrowType).map_err(|e| PyTypeError::new_err(e.to_string()))
+    }
+}
+
+/// Audits HAR captures and OpenWPM crawls (SQLite): returns the report as
+/// JSON text (as `telltale audit --json`) and the graph as Telltale's JSON
+/// export, and the rows each crawl left out.
+#[pyfunction]
+#[pyo3(signature = (paths, rules = None, default_rules = true))]
+fn audit(py: Python<'_>, paths: Vec<PathBuf>, rules: Option<Vec<PathBuf>>, default_rules: bool) -> PyResult<(String, String, Vec<String>)> {
+    let mut auditor = Classifier::new(py, rules, default_rules)?.auditor;
+    let mut tabs = Vec::new();
+    let mut left_out = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let next = tabs.len() as i64 + 1;
+        if crate::openwpm::is_sqlite(&path) {
+            let crawl = crate::openwpm::audit_sqlite(&mut auditor, &path, next).map_err(|e| input_error(py, e.message.clone(), &e.file, 0, 0))?;
+            left_out.extend(crawl.skipped.lines().into_iter().map(|l| format!("{name}: {l}")));
+            tabs.extend(crawl.tabs);
+        } else {
+            let file = std::fs::File::open(&path).map_err(|e| input_error(py, e.to_string(), &name, 0, 0))?;
+            let t = crate::har::audit_har(&mut auditor, &name, file, next).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
+            tabs.extend(t);
+        }
+    }
+    let reports: Vec<_> = tabs.iter().filter_map(|&t| auditor.tab_report(t)).collect();
+    let report = serde_json::to_string(&crate::report::audit(&auditor, &reports)).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    let graph = crate::export::json::write(auditor.graph());
+    Ok((report, graph, left_out))
+}
+
+#[pymodule]
+fn _telltale(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Classifier>()?;
+    m.add_function(wrap_pyfunction!(audit, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
