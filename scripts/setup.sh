@@ -3,7 +3,8 @@
 # skipping everything already present (a second run takes a second).
 #   scripts/setup.sh          build tools and the demo's: wasm32 target, wasm-bindgen-cli,
 #                             node, zip, Chromium (driven by playwright-core from npm)
-#   scripts/setup.sh --test   also the test clients: Firefox ESR, Graphviz, networkx, jsonschema, clippy
+#   scripts/setup.sh --test   also the test clients: Firefox ESR, Graphviz, networkx, jsonschema, clippy,
+#                             and .venv for the Python package (maturin, pyarrow, pytest, PySpark on Java 17)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -41,6 +42,7 @@ need_apt openssl
 if [ "$tests" = 1 ]; then
   need_apt firefox-esr
   need_apt graphviz
+  need_apt openjdk-17-jre-headless
   if ! rustup component list --installed | grep -q '^clippy'; then
     say "adding clippy"
     rustup component add clippy
@@ -60,17 +62,17 @@ fi
 
 # The Python package is built (maturin) and tested (pytest) in a virtual
 # environment of its own, .venv, with these exact versions from PyPI.
+# PySpark runs on Debian's Java 17.
 if [ "$tests" = 1 ]; then
-  py_wanted="maturin==1.16.0 pyarrow==26.0.1 pytest==9.2.0 networkx==3.6.1"
+  py_wanted=(maturin==1.16.0 pyarrow==26.0.1 pytest==9.2.0 networkx==3.6.1 "pyspark[sql]==4.3.0" pandas==2.3.3)
   if [ ! -x .venv/bin/python ]; then
     say "making the Python virtual environment .venv"
     python3 -m venv .venv
   fi
-  if [ "$(cat .venv/telltale-wanted 2>/dev/null)" != "$py_wanted" ]; then
-    say "installing into .venv: $py_wanted"
-    # shellcheck disable=SC2086
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check $py_wanted
-    echo "$py_wanted" > .venv/telltale-wanted
+  if [ "$(cat .venv/telltale-wanted 2>/dev/null)" != "${py_wanted[*]}" ]; then
+    say "installing into .venv: ${py_wanted[*]}"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "${py_wanted[@]}"
+    echo "${py_wanted[*]}" > .venv/telltale-wanted
   fi
 fi
 say "ready"
