@@ -64,7 +64,7 @@ fi
 # environment of its own, .venv, with these exact versions from PyPI.
 # PySpark runs on Debian's Java 17.
 if [ "$tests" = 1 ]; then
-  py_wanted=(maturin==1.16.0 pyarrow==26.0.1 pytest==9.2.0 networkx==3.6.1 "pyspark[sql]==4.3.0" pandas==2.3.3 polars==2.1.0 duckdb==2.0.0)
+  py_wanted=(maturin==1.16.0 pyarrow==26.0.1 pytest==9.2.0 networkx==3.6.1 "pyspark[sql]==4.3.0" pandas==2.3.3 polars==2.1.0 duckdb==2.0.0 tldextract==5.4.0)
   if [ ! -x .venv/bin/python ]; then
     say "making the Python virtual environment .venv"
     python3 -m venv .venv

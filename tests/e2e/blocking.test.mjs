@@ -94,7 +94,9 @@ test('Block on a tracker\'s row: the server receives nothing for it, the page st
   assert.match(await row.innerText(), /0 requests · \d+ blocked/, 'a fully blocked tracker keeps its row, with its blocked count');
   assert.match(await again.locator('#blocked-total').innerText(), /\d+ blocked/);
   assert.match(await row.innerText(), /Blocked by your choice: Block Hotjar/);
-  assert.match(await row.innerText(), /Why: telltale-default: (domain|pattern) [a-z.]*hotjar\.com/, 'the pack and rule that decided');
+  // What the recorder was seen doing comes first; the pack and rule that named it are in the full list.
+  assert.match(await row.innerText(), /Why: behaviour session-replay: records your mouse, keys and page changes/);
+  assert.match(await row.locator('.why').getAttribute('title'), /^telltale-default: (domain|pattern) [a-z.]*hotjar\.com/m, 'the pack and rule that decided');
   await again.screenshot({ path: screenshotPath('blocking-popup.png'), fullPage: true });
   await again.close();
 

@@ -1,0 +1,94 @@
+"""Classifying requests from Python, in requests per second on one core, side
+by side in one run:
+
+- the baseline a researcher writes today: pandas with tldextract (its bundled
+  Public Suffix List snapshot, no network) and a dict of tracker domains built
+  from the same default pack (rules/default.json: every domain of an entity
+  in a tracking category);
+- telltale's Classifier.classify_arrow on the same rows as an Arrow table;
+- the native Rust classifier on the same rows (examples/classify_rows.rs).
+
+Rows: Brave's and Ghostery's shared request sets (16,572 requests), repeated
+with new page sites up to --rows.
+
+    .venv/bin/python bench/python-classify.py [--rows=200000]
+
+Build first: .venv/bin/maturin build --release -o target/wheels && .venv/bin/pip install --force-reinstall target/wheels/telltale-*.whl
+and cargo build --release --example classify_rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import tldextract
+
+import telltale
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "requests"
+TRACKING = {"session-replay", "retargeting", "advertising", "analytics", "social", "fingerprinting", "cross-site-cookies", "tracking"}
+
+rows_wanted = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--rows=")), "200000"))
+base = []
+for name in ("adblock-rust-matching-test-requests.json", "ghostery-adblocker-test-requests.json"):
+    base += [(r["url"], r["type"]) for r in json.loads((SHARED / name).read_text())]
+rows = [(u, f"https://site{i // len(base)}-{i % 97}.example/", t) for i, (u, t) in ((i, base[i % len(base)]) for i in range(rows_wanted))]
+df = pd.DataFrame(rows, columns=["url", "top_level_url", "resource_type"])
+table = pa.Table.from_pandas(df, preserve_index=False)
+
+# The baseline's dict, from the same default pack.
+pack = json.loads((ROOT / "rules" / "default.json").read_text())
+trackers = {}
+for e in pack["entities"]:
+    if TRACKING & set(e.get("categories", [])):
+        for d in e.get("domains", []):
+            trackers[d] = (e["name"], e.get("company"), e["categories"])
+extract = tldextract.TLDExtract(suffix_list_urls=())
+
+
+def baseline(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["site"] = out["url"].map(lambda u: extract(u).top_domain_under_public_suffix)
+    out["page_site"] = out["top_level_url"].map(lambda u: extract(u).top_domain_under_public_suffix)
+    hit = out["site"].map(trackers.get)
+    out["entity"] = hit.map(lambda h: h[0] if h else None)
+    out["tracker"] = hit.notna() & (out["site"] != out["page_site"])
+    return out
+
+
+def timed(f, runs=3):
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        r = f()
+        best = min(best, time.perf_counter() - t)
+    return best, r
+
+
+c = telltale.Classifier()
+extract("https://warm.example/")  # tldextract loads its list on first use
+t_base, b = timed(lambda: baseline(df), runs=1)
+t_tt, r = timed(lambda: c.classify_arrow(table))
+with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+    for row in rows:
+        f.write(json.dumps(row) + "\n")
+native = ROOT / "target" / "release" / "examples" / "classify_rows"
+outs = [dict(kv.split("=") for kv in subprocess.run([str(native), f.name], check=True, capture_output=True, text=True).stdout.split()) for _ in range(3)]
+os.unlink(f.name)
+t_native = min(float(o["seconds"]) for o in outs)
+
+n = len(rows)
+print(f"{n:,} requests ({len(base):,} shared requests repeated with new page sites), one core, best of runs")
+print(f"  pandas + tldextract + dict:   {n / t_base:12,.0f} req/s  ({t_base:.2f} s; {int(b['tracker'].sum()):,} trackers)")
+print(f"  telltale classify_arrow:      {n / t_tt:12,.0f} req/s  ({t_tt:.2f} s; {sum(1 for x in r.column('tracker').to_pylist() if x):,} trackers)")
+print(f"  native Rust classify:         {n / t_native:12,.0f} req/s  ({t_native:.2f} s; {int(outs[0]['trackers']):,} trackers)")
+print(f"  classify_arrow / baseline: {t_base / t_tt:.1f}x; native / classify_arrow: {t_tt / t_native:.2f}x")
