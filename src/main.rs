@@ -42,7 +42,7 @@ mod cli {
 
     #[derive(Args)]
     struct AuditArgs {
-        /// HAR files (`-` reads standard input) or OpenWPM crawls (crawl-data.sqlite).
+        /// HAR files (`-` reads standard input) or OpenWPM crawls (crawl-data.sqlite, or a folder of its Parquet output).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Extra rule packs, loaded after the default pack (later packs win for a shared domain).
@@ -335,8 +335,9 @@ mod cli {
             let next = tabs.len() as i64 + 1;
             let t = if name == "-" {
                 har::audit_har(&mut auditor, "<stdin>", io::stdin().lock(), next)
-            } else if telltale::openwpm::is_sqlite(f) {
-                let crawl = telltale::openwpm::audit_sqlite(&mut auditor, f, next).map_err(|e| e.to_string())?;
+            } else if telltale::openwpm::is_sqlite(f) || f.is_dir() {
+                let crawl = if f.is_dir() { telltale::openwpm::parquet::audit_parquet(&mut auditor, f, next) } else { telltale::openwpm::audit_sqlite(&mut auditor, f, next) };
+                let crawl = crawl.map_err(|e| e.to_string())?;
                 for line in crawl.skipped.lines() {
                     let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
                 }

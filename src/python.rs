@@ -191,7 +191,7 @@ impl Classifier {
     }
 }
 
-/// Audits HAR captures and OpenWPM crawls (SQLite): returns the report as
+/// Audits HAR captures and OpenWPM crawls (SQLite, or a Parquet folder): returns the report as
 /// JSON text (as `telltale audit --json`) and the graph as Telltale's JSON
 /// export, and the rows each crawl left out.
 #[pyfunction]
@@ -203,8 +203,9 @@ fn audit(py: Python<'_>, paths: Vec<PathBuf>, rules: Option<Vec<PathBuf>>, defau
     for path in paths {
         let name = path.display().to_string();
         let next = tabs.len() as i64 + 1;
-        if crate::openwpm::is_sqlite(&path) {
-            let crawl = crate::openwpm::audit_sqlite(&mut auditor, &path, next).map_err(|e| input_error(py, e.message.clone(), &e.file, 0, 0))?;
+        if crate::openwpm::is_sqlite(&path) || path.is_dir() {
+            let crawl = if path.is_dir() { crate::openwpm::parquet::audit_parquet(&mut auditor, &path, next) } else { crate::openwpm::audit_sqlite(&mut auditor, &path, next) };
+            let crawl = crawl.map_err(|e| input_error(py, e.message.clone(), &e.file, 0, 0))?;
             left_out.extend(crawl.skipped.lines().into_iter().map(|l| format!("{name}: {l}")));
             tabs.extend(crawl.tabs);
         } else {

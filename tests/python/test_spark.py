@@ -66,3 +66,13 @@ def test_spark_names_a_missing_column(spark, requests):
     df = spark.createDataFrame(requests.to_pandas())
     with pytest.raises(KeyError, match=r'no column "page" \(the page URL\); the DataFrame has url, top_level_url, resource_type'):
         telltale.spark.classify(df, page="page")
+
+
+def test_the_readme_example_on_the_crawl_the_repository_ships(spark):
+    """README, "Python": Spark over samples/openwpm-crawl, OpenWPM's Parquet output of the two sample captures."""
+    crawl = Path(__file__).resolve().parents[2] / "samples" / "openwpm-crawl"
+    requests = spark.read.parquet(str(crawl / "http_requests"))
+    verdicts = telltale.spark.classify(requests, url="url", page="top_level_url", type="resource_type")
+    by_company = {r["company"]: r["count"] for r in verdicts.filter("tracker").groupBy("company").count().collect()}
+    assert by_company["Hotjar"] == 1 and by_company["Google"] >= 2, by_company
+    assert verdicts.count() == requests.count() == 225

@@ -1,5 +1,6 @@
 //! OpenWPM crawls as input: the SQLite database a crawl writes
-//! (`crawl-data.sqlite`), read as a stream, one visit at a time.
+//! (`crawl-data.sqlite`) or its Parquet output (a folder per table,
+//! [`parquet`]), read as a stream, one visit at a time.
 //!
 //! Tables and columns are OpenWPM's own (`openwpm/storage/schema.sql` of
 //! openwpm/OpenWPM): `site_visits`, `http_requests`, `http_responses`,
@@ -33,6 +34,8 @@ use std::path::Path;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row};
+
+pub mod parquet;
 
 use crate::audit::Auditor;
 use crate::observe::{RawEvent, RawNavigation, RawRequest, RawResponse, RawScriptSignal, ResourceType, Signal, TabId};
@@ -244,9 +247,14 @@ pub fn audit_sqlite(auditor: &mut Auditor, path: &Path, first_tab: TabId) -> Res
     // A crawler writing beside us holds its lock briefly: wait for it rather than fail.
     conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| err(e.to_string()))?;
     check_schema(&conn, &file)?;
+    audit_connection(auditor, &conn, &file, first_tab, Crawl::default())
+}
+
+/// Feeds the visits of a checked crawl database, in visit order.
+fn audit_connection(auditor: &mut Auditor, conn: &Connection, file: &str, first_tab: TabId, mut crawl: Crawl) -> Result<Crawl, CrawlError> {
+    let err = |message: String| CrawlError { file: file.to_owned(), message };
     // One read transaction: every table is read as of the same moment.
     conn.execute_batch("BEGIN").map_err(|e| err(e.to_string()))?;
-    let mut crawl = Crawl::default();
     let mut visits = conn.prepare("SELECT visit_id, site_url FROM site_visits ORDER BY visit_id").map_err(|e| err(e.to_string()))?;
     let mut statements = Vec::new();
     for (table, _) in &TABLES[1..] {
@@ -256,7 +264,7 @@ pub fn audit_sqlite(auditor: &mut Auditor, path: &Path, first_tab: TabId) -> Res
     for (table, stmt) in statements.iter_mut() {
         let rows = stmt.query([]).map_err(|e| err(format!("reading {table}: {e}")))?;
         let mut c = Cursor { table, rows, next: None, done: false };
-        c.advance(&mut crawl.skipped, &file)?;
+        c.advance(&mut crawl.skipped, file)?;
         cursors.push(c);
     }
     let mut rows = visits.query([]).map_err(|e| err(format!("reading site_visits: {e}")))?;
@@ -268,7 +276,7 @@ pub fn audit_sqlite(auditor: &mut Auditor, path: &Path, first_tab: TabId) -> Res
         let site_url = text(row, 1).unwrap_or_default();
         let mut items = Vec::new();
         for (order, c) in cursors.iter_mut().enumerate() {
-            c.take(visit, &mut items, order, &mut crawl.skipped, &file)?;
+            c.take(visit, &mut items, order, &mut crawl.skipped, file)?;
         }
         let tab = first_tab + crawl.tabs.len() as TabId;
         feed_visit(auditor, tab, &site_url, items, &mut crawl.skipped);
@@ -277,8 +285,13 @@ pub fn audit_sqlite(auditor: &mut Auditor, path: &Path, first_tab: TabId) -> Res
     }
     // Rows of visits after the last site_visits row.
     for c in cursors.iter_mut() {
-        c.take(i64::MAX, &mut Vec::new(), 0, &mut crawl.skipped, &file)?;
+        c.take(i64::MAX, &mut Vec::new(), 0, &mut crawl.skipped, file)?;
     }
+    drop(rows);
+    drop(cursors);
+    drop(statements);
+    drop(visits);
+    conn.execute_batch("COMMIT").map_err(|e| err(e.to_string()))?;
     Ok(crawl)
 }
 
