@@ -345,3 +345,28 @@ fn a_crawl_being_written_is_read_as_it_was_committed() {
     let out = json(&["audit", "--json", crawl.to_str().unwrap()]);
     assert_eq!(out["pages"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn visits_are_read_in_the_order_they_happened_not_by_their_random_ids() {
+    // OpenWPM's visit ids are random: here the later visit has the smaller id. The identifier A
+    // set on the first site is synced to B on the second: seen only if the visits are read in time order.
+    let crawl = tmp("order.sqlite");
+    let c = new_crawl(&crawl);
+    c.execute_batch(
+        "INSERT INTO site_visits (visit_id, browser_id, site_url) VALUES (9000001, 1, 'https://first.example/'), (17, 1, 'https://second.example/');
+         INSERT INTO http_requests (browser_id, visit_id, url, top_level_url, method, referrer, headers, request_id, resource_type, time_stamp) VALUES
+           (1, 9000001, 'https://first.example/', 'https://first.example/', 'GET', '', '[]', 1, 'main_frame', '2026-12-01T10:00:00Z'),
+           (1, 9000001, 'https://px.sync-a-unlisted.example/p.gif', 'https://first.example/', 'GET', '', '[]', 2, 'image', '2026-12-01T10:00:01Z'),
+           (1, 17, 'https://second.example/', 'https://second.example/', 'GET', '', '[]', 3, 'main_frame', '2026-12-01T10:05:00Z'),
+           (1, 17, 'https://match.sync-b-unlisted.example/m?uid=Qx7Lm2Pz9Kw4RtV8', 'https://second.example/', 'GET', '', '[]', 4, 'image', '2026-12-01T10:05:01Z');
+         INSERT INTO http_responses (browser_id, visit_id, url, method, response_status, response_status_text, is_cached, headers, request_id, location, time_stamp) VALUES
+           (1, 9000001, 'https://px.sync-a-unlisted.example/p.gif', 'GET', 200, '', 0, '[[\"Set-Cookie\",\"uid=Qx7Lm2Pz9Kw4RtV8; Max-Age=31536000\"]]', 2, '', '2026-12-01T10:00:01Z');",
+    )
+    .unwrap();
+    drop(c);
+    let out = json(&["audit", "--json", crawl.to_str().unwrap()]);
+    let pages: Vec<&str> = out["pages"].as_array().unwrap().iter().map(|p| p["site"].as_str().unwrap()).collect();
+    assert_eq!(pages, ["first.example", "second.example"]);
+    let b = out["pages"][1]["third_parties"].as_array().unwrap().iter().find(|t| t["site"] == "sync-b-unlisted.example").unwrap();
+    assert!(b["categories"].as_array().unwrap().contains(&"cross-site-cookies".into()), "{b}");
+}

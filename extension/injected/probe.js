@@ -23,12 +23,28 @@ import { typedIn, typing } from './typed.js';
   const MAX_KEYS = 500; // distinct (script, signal) pairs per second; past it, sampled out and counted
   const counts = new Map();
   const originals = new WeakMap();
-  const { apply, construct, defineProperty, getOwnPropertyDescriptor } = Reflect;
+  const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
   const ErrorCtor = Error;
   const dispatch = EventTarget.prototype.dispatchEvent;
   const Custom = CustomEvent;
   const Mouse = MouseEvent;
   const stringify = JSON.stringify;
+  const isArray = Array.isArray;
+  const keysOf = Object.keys;
+  // JSON of the probe's own plain data (strings, numbers, booleans, arrays and
+  // objects of them), walked here: JSON.stringify's own walk would call a
+  // page's toJSON (Prototype.js puts one on every array).
+  function toJson(v) {
+    if (v === null || typeof v !== 'object') return stringify(v === undefined ? null : v);
+    let out = '';
+    if (isArray(v)) {
+      for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + toJson(v[i]);
+      return '[' + out + ']';
+    }
+    const keys = keysOf(v);
+    for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + stringify(keys[i]) + ':' + toJson(v[keys[i]]);
+    return '{' + out + '}';
+  }
   const URLCtor = URL;
   const CanvasEl = window.HTMLCanvasElement;
   const activation = navigator.userActivation;
@@ -61,7 +77,7 @@ import { typedIn, typing } from './typed.js';
       case 'webgl_param': return 'w' + s.name;
       case 'audio': return 'a' + s.node;
       case 'typed_sent': return 't' + s.via + '\u0001' + s.host + '\u0001' + s.fields.map((f) => f.field + ':' + f.encoding).join(',');
-      case 'canvas_extract': case 'font_measure': case 'beacon': return stringify(s);
+      case 'canvas_extract': case 'font_measure': case 'beacon': return toJson(s);
       default: return s.type;
     }
   }
@@ -79,6 +95,9 @@ import { typedIn, typing } from './typed.js';
   const fontsChanged = new Set();
 
   function flush() {
+    try { report(); } catch { /* never break the page, nor show it an error */ }
+  }
+  function report() {
     budget = 200;
     for (const script of fontsChanged) note({ type: 'font_measure', fonts: fonts.get(script).size }, script);
     fontsChanged.clear();
@@ -88,7 +107,7 @@ import { typedIn, typing } from './typed.js';
     const sampled = dropped;
     dropped = 0;
     // A string detail crosses from the page's world to the relay's in every browser.
-    apply(dispatch, channel, [new Custom(TAG, { __proto__: null, detail: stringify({ signals, sampled }) })]);
+    apply(dispatch, channel, [new Custom(TAG, { __proto__: null, detail: toJson({ signals, sampled }) })]);
   }
   setInterval(flush, 1000);
   window.addEventListener('pagehide', flush, true);
@@ -152,18 +171,6 @@ import { typedIn, typing } from './typed.js';
     defineProperty(proto, name, { ...desc, set: wrapper });
   }
 
-  function wrapConstructor(name, before) {
-    const desc = getOwnPropertyDescriptor(window, name);
-    if (!desc || typeof desc.value !== 'function') return;
-    const proxy = disguise(new Proxy(desc.value, {
-      construct(target, args, newTarget) {
-        try { before(args); } catch { /* never break the page */ }
-        return construct(target, args, newTarget);
-      },
-    }), desc.value);
-    defineProperty(window, name, { ...desc, value: proxy });
-  }
-
   function hostOf(url) {
     try { return new URLCtor(String(url), document.baseURI).hostname; } catch { return ''; }
   }
@@ -184,12 +191,14 @@ import { typedIn, typing } from './typed.js';
     if (!st) drawn.set(canvas, (st = { chars: new Set(), styles: new Set(), saveRestore: false, listener: false }));
     return st;
   }
-  function extract(canvas) {
+  // A read-back: the whole canvas (toDataURL, toBlob), or the area getImageData reads.
+  function extract(canvas, width = canvas && canvas.width, height = canvas && canvas.height) {
     const st = canvas ? state(canvas) : { chars: new Set(), styles: new Set() };
     note({
       type: 'canvas_extract',
-      width: (canvas && canvas.width) >>> 0,
-      height: (canvas && canvas.height) >>> 0,
+      // Only numbers are read: converting a page's object would run its valueOf once more.
+      width: typeof width === 'number' ? Math.abs(width) >>> 0 : 0,
+      height: typeof height === 'number' ? Math.abs(height) >>> 0 : 0,
       chars: st.chars.size,
       colours: st.styles.size,
       save_restore: !!st.saveRestore,
@@ -224,7 +233,7 @@ import { typedIn, typing } from './typed.js';
   wrapMethod(ctx, 'strokeText', (self, [text]) => drewText(self, text, self.strokeStyle));
   wrapMethod(ctx, 'save', (self) => { state(self.canvas).saveRestore = true; });
   wrapMethod(ctx, 'restore', (self) => { state(self.canvas).saveRestore = true; });
-  wrapMethod(ctx, 'getImageData', (self) => extract(self.canvas));
+  wrapMethod(ctx, 'getImageData', (self, [, , w, h]) => extract(self.canvas, w, h));
   wrapMethod(ctx, 'measureText', (self) => {
     const script = caller();
     let set = fonts.get(script);
@@ -242,7 +251,8 @@ import { typedIn, typing } from './typed.js';
     wrapMethod(gl && gl.prototype, 'getParameter', (_self, [p]) => { if (GL_NAMES[p]) note({ type: 'webgl_param', name: GL_NAMES[p] }); });
   }
   // Audio graphs of the kind audio fingerprinting builds.
-  wrapConstructor('OfflineAudioContext', () => note({ type: 'audio', node: 'offline_context' }));
+  // Rendering offline (a constructor wrapped would no longer be its instances' constructor).
+  wrapMethod(window.OfflineAudioContext && OfflineAudioContext.prototype, 'startRendering', () => note({ type: 'audio', node: 'offline_context' }));
   const audio = window.BaseAudioContext && BaseAudioContext.prototype;
   wrapMethod(audio, 'createOscillator', () => note({ type: 'audio', node: 'oscillator' }));
   wrapMethod(audio, 'createDynamicsCompressor', () => note({ type: 'audio', node: 'compressor' }));

@@ -21,6 +21,8 @@ const areaValue = getter(TextArea && TextArea.prototype, 'value');
 const areaForm = getter(TextArea && TextArea.prototype, 'form');
 const listen = EventTarget.prototype.addEventListener;
 const target = getter(Event.prototype, 'target');
+// The field itself, also inside a web component's shadow tree (`target` at the window is its host).
+const composedPath = Event.prototype.composedPath;
 const encode = encodeURIComponent;
 const btoaFn = window.btoa;
 const Encoder = TextEncoder;
@@ -40,7 +42,7 @@ const MIN_CLEAR = 6;
 /** Fields remembered at once (the oldest go first), and the characters kept of each. */
 const MAX_FIELDS = 32;
 const MAX_CHARS = 512;
-/** Bytes of a binary body decoded to look in. */
+/** Characters of a body (bytes of a binary one) looked in: a send costs the page little however big it is. */
 const MAX_BODY = 1 << 18;
 
 const TEXT_TYPES = new Set(['text', 'search', 'tel', 'url', 'number', '']);
@@ -65,7 +67,7 @@ function onInput(e) {
 
 function remember(e) {
   if (e.isTrusted !== true) return; // an own, unforgeable property of every event
-  const el = apply(target, e, []);
+  const el = (composedPath && apply(composedPath, e, [])[0]) || apply(target, e, []);
   const field = kindOf(el);
   if (!field) return;
   const value = apply(slice, apply(field === 'text' && TextArea && el instanceof TextArea ? areaValue : inputValue, el, []), [0, MAX_CHARS]);
@@ -117,11 +119,11 @@ function formsOf(value) {
 /** Text to look in, from a body as scripts send it (string, URLSearchParams, FormData, bytes). */
 function texts(body, out) {
   if (body == null) return out;
-  if (typeof body === 'string') out.push(body);
-  else if (Params && body instanceof Params) out.push(apply(paramsToString, body, []));
+  if (typeof body === 'string') out.push(apply(slice, body, [0, MAX_BODY]));
+  else if (Params && body instanceof Params) out.push(apply(slice, apply(paramsToString, body, []), [0, MAX_BODY]));
   else if (Form && body instanceof Form) {
     const it = apply(formValues, body, []);
-    for (let r = it.next(); !r.done; r = it.next()) if (typeof r.value === 'string') out.push(r.value);
+    for (let r = it.next(); !r.done; r = it.next()) if (typeof r.value === 'string') out.push(apply(slice, r.value, [0, MAX_BODY]));
   } else if (body instanceof ArrayBufferCtor || isView(body)) {
     const bytes = body instanceof ArrayBufferCtor ? new Uint8(body, 0, Math.min(body.byteLength, MAX_BODY)) : new Uint8(body.buffer, body.byteOffset, Math.min(body.byteLength, MAX_BODY));
     out.push(new Decoder().decode(bytes));
@@ -140,7 +142,7 @@ export function typing() {
  */
 export function typedIn(url, body) {
   if (!fields.size) return [];
-  const parts = texts(body, [String(url || '')]);
+  const parts = texts(body, [apply(slice, String(url || ''), [0, MAX_BODY])]);
   const lower = [];
   const found = [];
   for (const f of fields.values()) {

@@ -56,8 +56,8 @@ class Classifier:
     with the file, line and column of a list that cannot be read.
     """
 
-    def __init__(self, rules: Sequence[PathLike] = (), *, default_rules: bool = True) -> None:
-        self._inner = _telltale.Classifier([os.fspath(r) for r in rules], default_rules)
+    def __init__(self, rules: Union[PathLike, Sequence[PathLike]] = (), *, default_rules: bool = True) -> None:
+        self._inner = _telltale.Classifier(_paths(rules), default_rules)
 
     def classify(self, url: str, page_url: Optional[str] = None, resource_type: str = "other") -> Optional[dict[str, Any]]:
         """The verdict on one request: a dict of ``site`` (registrable
@@ -131,12 +131,17 @@ class Audit:
         return json_graph.node_link_graph(self.graph, name="site", edges="edges")
 
 
-def audit(paths: Union[PathLike, Sequence[PathLike]], rules: Sequence[PathLike] = (), *, default_rules: bool = True) -> Audit:
+def _paths(paths: Union[PathLike, Sequence[PathLike]]) -> list[str]:
+    """One path or several, as strings (a lone path is not a sequence of letters)."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]
+
+
+def audit(paths: Union[PathLike, Sequence[PathLike]], rules: Union[PathLike, Sequence[PathLike]] = (), *, default_rules: bool = True) -> Audit:
     """Audits HAR captures and OpenWPM crawls (``crawl-data.sqlite``, told
     by content), as ``telltale audit`` does. Raises :class:`InputError` with
     the file (and line and column, where there are) of input that cannot be read.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    report, graph, left_out = _telltale.audit([os.fspath(p) for p in paths], [os.fspath(r) for r in rules], default_rules)
+    report, graph, left_out = _telltale.audit(_paths(paths), _paths(rules), default_rules)
     return Audit(json.loads(report), json.loads(graph), list(left_out))

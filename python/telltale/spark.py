@@ -66,7 +66,7 @@ def classify(
     for name in VERDICT_COLUMNS:
         if name in df.columns:
             raise KeyError(f'the DataFrame already has a column "{name}", which the verdict adds')
-    rule_paths = tuple(os.fspath(r) for r in rules)
+    rule_paths = tuple([os.fspath(rules)] if isinstance(rules, (str, os.PathLike)) else [os.fspath(r) for r in rules])
     schema = verdict_schema(df)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

@@ -141,12 +141,18 @@ enum Item {
     Call { script: Option<String>, page: Option<String>, symbol: String, operation: String, value: Option<String>, arguments: Option<String> },
 }
 
+/// A visit's place in the crawl: the time of its first request (none
+/// first), then its id. OpenWPM's visit ids are random, so the ids alone
+/// would not give the order the visits happened in, which cookie syncing
+/// across visits needs.
+type VisitKey = (Option<String>, i64);
+
 /// A table's rows in visit order, one visit at a time.
 struct Cursor<'s> {
     table: &'static str,
     rows: rusqlite::Rows<'s>,
-    /// The next row, read ahead: its visit, time and item.
-    next: Option<(i64, f64, Item)>,
+    /// The next row, read ahead: its visit's place in the crawl, its time and item.
+    next: Option<(VisitKey, f64, Item)>,
     done: bool,
 }
 
@@ -162,33 +168,36 @@ impl<'s> Cursor<'s> {
                 }
                 Err(e) => return Err(CrawlError { file: file.to_owned(), message: format!("reading {}: {e}", self.table) }),
             };
-            let Some(visit) = integer(row, 0) else {
+            // Column 0 is the visit's first time; the table's own columns follow.
+            let Some(visit) = integer(row, 1) else {
                 skipped.add(self.table, "no visit_id");
                 continue;
             };
-            let time = millis(text(row, 1).as_deref());
-            let t = |i: usize| text(row, i);
+            let key = (text(row, 0), visit);
+            let time = millis(text(row, 2).as_deref());
+            let t = |i: usize| text(row, i + 1);
+            let n = |i: usize| integer(row, i + 1);
             let item = match self.table {
                 "http_requests" => Item::Request { url: t(2), top: t(3), method: t(4), referrer: t(5), headers: t(6), request_id: t(7), resource_type: t(8).unwrap_or_default() },
-                "http_responses" => Item::Response { url: t(2), status: integer(row, 3), headers: t(4), request_id: t(5) },
-                "http_redirects" => Item::Redirect { from: t(2), to: t(3), status: integer(row, 4), headers: t(5) },
-                "javascript_cookies" => Item::Cookie { record_type: t(2), expiry: t(3), session: integer(row, 4).unwrap_or(0) != 0, host: t(5), name: t(6), path: t(7), value: t(8) },
+                "http_responses" => Item::Response { url: t(2), status: n(3), headers: t(4), request_id: t(5) },
+                "http_redirects" => Item::Redirect { from: t(2), to: t(3), status: n(4), headers: t(5) },
+                "javascript_cookies" => Item::Cookie { record_type: t(2), expiry: t(3), session: n(4).unwrap_or(0) != 0, host: t(5), name: t(6), path: t(7), value: t(8) },
                 _ => Item::Call { script: t(2), page: t(4).or_else(|| t(3)), symbol: t(5).unwrap_or_default(), operation: t(6).unwrap_or_default(), value: t(7), arguments: t(8) },
             };
-            self.next = Some((visit, time, item));
+            self.next = Some((key, time, item));
             break;
         }
         Ok(())
     }
 
-    /// The rows of `visit` (rows of earlier visits that no site_visits row names are counted and passed over).
-    fn take(&mut self, visit: i64, out: &mut Vec<(f64, usize, Item)>, order: usize, skipped: &mut Skipped, file: &str) -> Result<(), CrawlError> {
-        while let Some((v, _, _)) = &self.next {
-            if *v > visit {
+    /// The rows of the visit at `key` (rows of earlier visits that no site_visits row names are counted and passed over).
+    fn take(&mut self, key: &VisitKey, out: &mut Vec<(f64, usize, Item)>, order: usize, skipped: &mut Skipped, file: &str) -> Result<(), CrawlError> {
+        while let Some((k, _, _)) = &self.next {
+            if k > key {
                 break;
             }
-            let (v, time, item) = self.next.take().expect("checked above");
-            if v == visit {
+            let (k, time, item) = self.next.take().expect("checked above");
+            if k == *key {
                 out.push((time, order, item));
             } else {
                 skipped.add(self.table, "a visit_id no site_visits row has");
@@ -208,7 +217,8 @@ fn select(table: &str) -> String {
         "javascript_cookies" => "visit_id, time_stamp, record_type, expiry, is_session, host, name, path, value",
         _ => "visit_id, time_stamp, script_url, document_url, top_level_url, symbol, operation, value, arguments",
     };
-    format!("SELECT {cols} FROM {table} ORDER BY visit_id, id")
+    let cols: Vec<String> = cols.split(", ").map(|c| format!("t.{c}")).collect();
+    format!("SELECT o.first, {} FROM {table} t LEFT JOIN temp.telltale_visits o ON o.visit_id = t.visit_id ORDER BY o.first, t.visit_id, t.id", cols.join(", "))
 }
 
 /// Checks that every table Telltale reads is there with its columns.
@@ -255,7 +265,16 @@ fn audit_connection(auditor: &mut Auditor, conn: &Connection, file: &str, first_
     let err = |message: String| CrawlError { file: file.to_owned(), message };
     // One read transaction: every table is read as of the same moment.
     conn.execute_batch("BEGIN").map_err(|e| err(e.to_string()))?;
-    let mut visits = conn.prepare("SELECT visit_id, site_url FROM site_visits ORDER BY visit_id").map_err(|e| err(e.to_string()))?;
+    // Each visit's first request time, for the order the visits happened in.
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS telltale_visits (visit_id INTEGER PRIMARY KEY, first TEXT);
+         DELETE FROM temp.telltale_visits;
+         INSERT INTO temp.telltale_visits SELECT visit_id, MIN(time_stamp) FROM http_requests WHERE typeof(visit_id) = 'integer' GROUP BY visit_id;",
+    )
+    .map_err(|e| err(format!("reading http_requests: {e}")))?;
+    let mut visits = conn
+        .prepare("SELECT o.first, v.visit_id, v.site_url FROM site_visits v LEFT JOIN temp.telltale_visits o ON o.visit_id = v.visit_id ORDER BY o.first, v.visit_id")
+        .map_err(|e| err(e.to_string()))?;
     let mut statements = Vec::new();
     for (table, _) in &TABLES[1..] {
         statements.push((*table, conn.prepare(&select(table)).map_err(|e| err(format!("reading {table}: {e}")))?));
@@ -269,14 +288,15 @@ fn audit_connection(auditor: &mut Auditor, conn: &Connection, file: &str, first_
     }
     let mut rows = visits.query([]).map_err(|e| err(format!("reading site_visits: {e}")))?;
     while let Some(row) = rows.next().map_err(|e| err(format!("reading site_visits: {e}")))? {
-        let Some(visit) = integer(row, 0) else {
+        let Some(visit) = integer(row, 1) else {
             crawl.skipped.add("site_visits", "no visit_id");
             continue;
         };
-        let site_url = text(row, 1).unwrap_or_default();
+        let key = (text(row, 0), visit);
+        let site_url = text(row, 2).unwrap_or_default();
         let mut items = Vec::new();
         for (order, c) in cursors.iter_mut().enumerate() {
-            c.take(visit, &mut items, order, &mut crawl.skipped, file)?;
+            c.take(&key, &mut items, order, &mut crawl.skipped, file)?;
         }
         let tab = first_tab + crawl.tabs.len() as TabId;
         feed_visit(auditor, tab, &site_url, items, &mut crawl.skipped);
@@ -285,7 +305,7 @@ fn audit_connection(auditor: &mut Auditor, conn: &Connection, file: &str, first_
     }
     // Rows of visits after the last site_visits row.
     for c in cursors.iter_mut() {
-        c.take(i64::MAX, &mut Vec::new(), 0, &mut crawl.skipped, file)?;
+        c.take(&(Some(String::from('\u{10ffff}')), i64::MAX), &mut Vec::new(), 0, &mut crawl.skipped, file)?;
     }
     drop(rows);
     drop(cursors);
@@ -335,20 +355,24 @@ fn feed_visit(auditor: &mut Auditor, tab: TabId, site_url: &str, mut items: Vec<
                     skipped.add("http_responses", "no web URL");
                     continue;
                 };
-                let set_cookie = headers(h.as_deref(), "set-cookie").unwrap_or_default();
-                let _ = auditor.observe_raw(&RawEvent::Response(RawResponse { url, top_url: None, tab, time, request_id, status: status.unwrap_or(200).clamp(0, 999) as u16, redirect_url: None, set_cookie }));
+                let set_cookie = set_cookies(h.as_deref(), "http_responses", skipped);
+                if auditor.observe_raw(&RawEvent::Response(RawResponse { url, top_url: None, tab, time, request_id, status: status.unwrap_or(200).clamp(0, 999) as u16, redirect_url: None, set_cookie })).is_err() {
+                    skipped.add("http_responses", "a URL that is not a web address");
+                }
             }
             Item::Redirect { from, to, status, headers: h } => {
                 let (Some(from), Some(to)) = (from.filter(|u| is_web(u)), to.filter(|u| !u.is_empty())) else {
                     skipped.add("http_redirects", "no web URL");
                     continue;
                 };
-                let set_cookie = headers(h.as_deref(), "set-cookie").unwrap_or_default();
-                let _ = auditor.observe_raw(&RawEvent::Response(RawResponse { url: from, top_url: None, tab, time, request_id: None, status: status.unwrap_or(302).clamp(0, 999) as u16, redirect_url: Some(to), set_cookie }));
+                let set_cookie = set_cookies(h.as_deref(), "http_redirects", skipped);
+                if auditor.observe_raw(&RawEvent::Response(RawResponse { url: from, top_url: None, tab, time, request_id: None, status: status.unwrap_or(302).clamp(0, 999) as u16, redirect_url: Some(to), set_cookie })).is_err() {
+                    skipped.add("http_redirects", "a URL that is not a web address");
+                }
             }
             Item::Cookie { record_type, host, name, path, value, expiry, session } => {
                 // Cookies a third party holds: their values are what syncing looks for.
-                let (Some(host), Some(name)) = (host, name) else {
+                let (Some(host), Some(name)) = (host.filter(|h| !h.trim_start_matches('.').is_empty()), name) else {
                     skipped.add("javascript_cookies", "no host or name");
                     continue;
                 };
@@ -368,11 +392,23 @@ fn feed_visit(auditor: &mut Auditor, tab: TabId, site_url: &str, mut items: Vec<
                 let st = canvas.entry(script.clone()).or_default();
                 for signal in st.call(&symbol, &operation, value.as_deref(), arguments.as_deref()) {
                     let page_url = call_page.clone().filter(|p| is_web(p)).unwrap_or_else(|| page.clone());
-                    let _ = auditor.observe_raw(&RawEvent::ScriptSignal(RawScriptSignal { tab, time, page_url, script_url: script.clone(), signal, count: 1 }));
+                    if auditor.observe_raw(&RawEvent::ScriptSignal(RawScriptSignal { tab, time, page_url, script_url: script.clone(), signal, count: 1 })).is_err() {
+                        skipped.add("javascript", "a page URL that is not a web address");
+                    }
                 }
             }
         }
     }
+}
+
+/// A response's Set-Cookie lines; headers that are not OpenWPM's JSON list are counted and read as none.
+fn set_cookies(json: Option<&str>, table: &str, skipped: &mut Skipped) -> Vec<String> {
+    headers(json, "set-cookie").unwrap_or_else(|| {
+        if json.is_some() {
+            skipped.add(table, "headers that are not a JSON list of pairs (read without them)");
+        }
+        Vec::new()
+    })
 }
 
 /// A request row as the browser's request event (and, for a document, the navigation).

@@ -132,7 +132,7 @@ pub fn audit_parquet(auditor: &mut Auditor, dir: &Path, first_tab: TabId) -> Res
                             Value::Null
                         }));
                     }
-                    stmt.execute(rusqlite::params_from_iter(row.iter())).map_err(|e| err(e.to_string()))?;
+                    stmt.execute(rusqlite::params_from_iter(row.iter())).map_err(|e| located(format!("copying {table}: {e}")))?;
                 }
             }
         }

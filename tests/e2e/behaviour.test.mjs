@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
 import { BEHAVE, FRAMES, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
-import { CANVAS_IMAGE, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
+import { CANVAS_IMAGE, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
 
 let web;
 let s;
@@ -183,6 +183,9 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
   // The probe's reports travel where no page script can listen: a listener on the document hears none.
   const heard = await page.evaluate(PROBE_EVENTS_HEARD);
   assert.equal(heard, 0, 'a page heard the probe');
+  // toJSON hooks on the page's prototypes neither break the probe's reports nor show the page an error.
+  assert.equal(await page.evaluate(JSON_HOOKS), 0, 'error events the page saw');
+  await poll(async () => Object.values((await ask('signals'))[BEHAVE.site] || {}).some((c) => c['listener:pointerdown'] > 0), { timeout: 5000 });
   const before = (await ask('status')).stats.probe_forged || 0;
   await page.evaluate(FORGE_REPORTS);
   const after = await poll(async () => {

@@ -82,3 +82,22 @@ export const FORGE_REPORTS = `(() => {
     document.dispatchEvent(new CustomEvent('telltale-probe-v1', { detail }));
   }
 })()`;
+
+/**
+ * A page whose prototypes carry toJSON hooks (Prototype.js puts one on
+ * arrays; here the object one throws) adds a listener and waits past the
+ * probe's next report: returns the error events the page saw, then removes the hooks.
+ */
+export const JSON_HOOKS = `(async () => {
+  let errors = 0;
+  const count = () => { errors++; };
+  window.addEventListener('error', count);
+  Object.defineProperty(Array.prototype, 'toJSON', { value() { return 'hijacked'; }, configurable: true });
+  Object.defineProperty(Object.prototype, 'toJSON', { value() { throw new Error('page toJSON'); }, configurable: true });
+  document.body.addEventListener('pointerdown', () => {});
+  await new Promise((r) => setTimeout(r, 1600));
+  delete Array.prototype.toJSON;
+  delete Object.prototype.toJSON;
+  window.removeEventListener('error', count);
+  return errors;
+})()`;

@@ -104,7 +104,7 @@ def test_a_rule_list_that_cannot_be_read_is_located(tmp_path):
 def test_a_researchers_list_loads_and_decides(tmp_path):
     easyprivacy_line = tmp_path / "mine.txt"
     easyprivacy_line.write_text("[Adblock Plus 2.0]\n! Title: my list\n||tracker-unlisted.example^$third-party\n")
-    c = telltale.Classifier([easyprivacy_line])
+    c = telltale.Classifier(easyprivacy_line)  # one path, or a list of them
     v = c.classify("https://px.tracker-unlisted.example/p.gif", "https://news.example/", "image")
     assert v["tracker"] and any("tracker-unlisted.example" in e for e in v["evidence"]), v
 
