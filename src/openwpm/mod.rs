@@ -23,8 +23,10 @@
 //! `javascript_cookies` rows of third parties give cookie syncing the
 //! values to look for, as Set-Cookie headers would.
 //!
-//! Every table is read in `visit_id` order (SQLite sorts on disk when it
-//! has no index), so memory holds one visit. A row that cannot be used (no
+//! Every table is read in the order the visits happened (each visit's
+//! first request time, then its id: OpenWPM's ids are random), so memory
+//! holds one visit and cookie syncing across visits is found; SQLite sorts
+//! on disk where it has no index. A row that cannot be used (no
 //! visit, a URL that is not one) is counted in [`Skipped`], never fatal; a
 //! database that is not OpenWPM's is an error naming what is missing.
 
