@@ -325,9 +325,10 @@ test('after a compaction, a restarted worker counts nothing twice', async () => 
   const diag = `; journal keys written before a compaction of their worker, yet not covered by it: ${JSON.stringify(compaction.uncovered)}`;
   assert.equal(edgesFrom(after, DRIP.site)[edge], before.edges.find((e) => `${e.source} → ${e.target}` === edge).requests, `requests ${edge} after the restart${diag}`);
   assert.deepEqual(edgeMap(after), edgeMap(before), `edge request counts after the restart${diag}`);
-  // The drip tab's close event came in between: that is the only event that may differ.
+  // The drip tab's close event came in between, and the probe's last report from that page (sent as it
+  // closes, one event per signal): no request may be counted twice, and events differ by those alone.
   for (const k of ['requests', 'third_party_requests', 'not_network', 'bad_urls']) assert.equal(statsAfter[k], stats[k], `stats.${k}${diag}`);
-  assert.ok(statsAfter.events - stats.events <= 1, `stats.events ${stats.events} → ${statsAfter.events}${diag}`);
+  assert.ok(statsAfter.events - stats.events <= 3, `stats.events ${stats.events} → ${statsAfter.events}${diag}`);
   assert.deepEqual(compaction.uncovered, []);
 });
 
