@@ -5,7 +5,6 @@ requests: every row gets the classifier's own verdict."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -14,18 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 
 import telltale
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-@pytest.fixture(scope="module")
-def requests() -> pa.Table:
-    rows = json.loads((SHARED / "requests" / "adblock-rust-matching-test-requests.json").read_text())
-    return pa.table({
-        "url": [r["url"] for r in rows],
-        "top_level_url": ["https://news.example/" for _ in rows],
-        "resource_type": [r["type"] for r in rows],
-    })
 
 
 @pytest.fixture(scope="module")

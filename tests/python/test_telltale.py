@@ -25,17 +25,6 @@ def classifier() -> telltale.Classifier:
     return telltale.Classifier()
 
 
-@pytest.fixture(scope="module")
-def requests() -> pa.Table:
-    """Brave's 8,276 real tracker and ad requests, with a first-party page for each."""
-    rows = json.loads((SHARED / "requests" / "adblock-rust-matching-test-requests.json").read_text())
-    return pa.table({
-        "url": [r["url"] for r in rows],
-        "top_level_url": ["https://news.example/" for _ in rows],
-        "resource_type": [r["type"] for r in rows],
-    })
-
-
 def test_classify_names_the_tracker_and_says_why(classifier):
     v = classifier.classify("https://static.hotjar.com/c/hotjar-3105.js?sv=7", "https://www.aftonbladet.se/", "script")
     assert v["site"] == "hotjar.com" and v["company"] == "Hotjar" and v["tracker"] and v["third_party"]
