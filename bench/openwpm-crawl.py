@@ -4,7 +4,7 @@ tests/openwpm/schema.sql) of about --requests requests, for timing
 each visit on a page site of its own, with random visit ids, JSON headers
 with the captures' cookies, responses, and redirects where the captures have them.
 
-    python3 bench/openwpm-crawl.py --requests=1000000 -o /tmp/crawl-1m.sqlite
+    python3 bench/openwpm-crawl.py --requests=1000000 [--sites=N] -o /tmp/crawl-1m.sqlite
     /usr/bin/time -f '%e s %M KB' target/release/telltale audit /tmp/crawl-1m.sqlite --json > /dev/null
 """
 
@@ -21,6 +21,9 @@ HARS = ROOT.parent / "shared" / "data" / "har"
 args = dict(a.lstrip("-").split("=", 1) for a in sys.argv[1:] if "=" in a)
 out = Path(sys.argv[sys.argv.index("-o") + 1]) if "-o" in sys.argv else Path("/tmp/crawl.sqlite")
 wanted = int(args.get("requests", "1000000"))
+# Page sites, in turn: 0 gives every visit a site of its own (a crawl of a
+# site list); a few make the graph stop growing, leaving what the reading holds.
+sites = int(args.get("sites", "0"))
 
 entries = []
 for har in ("aftonbladet.se-2015.har", "mytoys.de-2017.har"):
@@ -41,7 +44,7 @@ n = 0
 visit_no = 0
 while n < wanted:
     visit = rng.getrandbits(52)
-    page = f"https://www.site{visit_no}.example/"
+    page = f"https://www.site{visit_no % sites if sites else visit_no}.example/"
     db.execute("INSERT INTO site_visits (visit_id, browser_id, site_url) VALUES (?, 1, ?)", (visit, page))
     reqs, resps, redirs = [], [], []
     t = f"2026-12-01T10:{(visit_no // 60) % 60:02d}:{visit_no % 60:02d}"

@@ -119,6 +119,40 @@ pub struct Auditor {
     /// Salted hashes of third parties' identifier-like cookie values, in
     /// memory only (never in a snapshot).
     cookie_ids: crate::sync::CookieIds,
+    /// What learning changed in every open tab's report, in order, kept
+    /// once a tab has been closed with [`Auditor::close_tab`] (so its report
+    /// can be brought up to date: [`Auditor::settle`]); one entry a learned site.
+    learned: Option<Vec<Learned>>,
+}
+
+/// A change learning made to every open report that lists `site`.
+#[derive(Debug, Clone)]
+struct Learned {
+    site: Site,
+    categories: Vec<Category>,
+    /// Merged as rules' categories are (a learned tracker), or added as they are (cross-site cookies).
+    merge: bool,
+}
+
+impl Learned {
+    fn apply(&self, report: &mut PageReport) {
+        if let Some(tp) = report.third_parties.get_mut(&self.site) {
+            if self.merge {
+                crate::rules::merge_categories(&mut tp.categories, self.categories.iter().copied());
+            } else {
+                tp.categories.extend(self.categories.iter().copied());
+            }
+            tp.tracker = true;
+        }
+    }
+}
+
+/// The report of a closed tab, as it was when closed, and where learning stood then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedReport {
+    pub report: PageReport,
+    /// Changes learned before the tab was closed (already in `report`).
+    pub learned: usize,
 }
 
 impl Default for Auditor {
@@ -143,6 +177,7 @@ impl Auditor {
             recent: VecDeque::new(),
             changed_tabs: BTreeSet::new(),
             cookie_ids: crate::sync::CookieIds::new(crate::sync::Salt::random()),
+            learned: None,
         }
     }
 
@@ -472,13 +507,7 @@ impl Auditor {
         let tracking_already = self.graph.node(third).is_some_and(|n| n.categories.iter().any(|c| c.is_tracking()));
         let categories: &[Category] = if tracking_already { &[] } else { &[Category::Tracking] };
         self.graph.classify(third, None, None, categories, true, &[line]);
-        for (id, tab) in self.tabs.iter_mut() {
-            if let Some(tp) = tab.report.third_parties.get_mut(third) {
-                crate::rules::merge_categories(&mut tp.categories, categories.iter().copied());
-                tp.tracker = true;
-                self.changed_tabs.insert(*id);
-            }
-        }
+        self.learned_for_every_tab(Learned { site: third.clone(), categories: categories.to_vec(), merge: true });
     }
 
     /// Records the cookie syncs a third-party request makes: an edge from
@@ -638,14 +667,42 @@ impl Auditor {
             let sites = self.learner.cross_site_cookie_sites(third).map(|s| s.len()).unwrap_or(0);
             let line = format!("heuristic cross-site-cookies: set or received cookies on {sites} of your sites");
             self.graph.classify(third, None, None, &[Category::CrossSiteCookies], true, &[line]);
-            for (id, tab) in self.tabs.iter_mut() {
-                if let Some(tp) = tab.report.third_parties.get_mut(third) {
-                    tp.categories.insert(Category::CrossSiteCookies);
-                    tp.tracker = true;
-                    self.changed_tabs.insert(*id);
-                }
+            self.learned_for_every_tab(Learned { site: third.clone(), categories: vec![Category::CrossSiteCookies], merge: false });
+        }
+    }
+
+    /// Applies what was learned of a site to every open tab's report (and
+    /// keeps it for the reports of closed tabs).
+    fn learned_for_every_tab(&mut self, l: Learned) {
+        for (id, tab) in self.tabs.iter_mut() {
+            if tab.report.third_parties.contains_key(&l.site) {
+                l.apply(&mut tab.report);
+                self.changed_tabs.insert(*id);
             }
         }
+        if let Some(kept) = &mut self.learned {
+            kept.push(l);
+        }
+    }
+
+    /// Closes a tab and hands back its report, to be brought up to date
+    /// with [`Auditor::settle`] once everything has been read: what is
+    /// learned later (a cookie seen on another site, a tracker learned)
+    /// changes the reports of open tabs, and so of this one. Page reports
+    /// can then wait outside memory (a crawl's visits, one a tab).
+    pub fn close_tab(&mut self, tab: TabId) -> Option<ClosedReport> {
+        let learned = self.learned.get_or_insert_with(Vec::new).len();
+        self.changed_tabs.remove(&tab);
+        self.tabs.remove(&tab).map(|t| ClosedReport { report: t.report, learned })
+    }
+
+    /// A closed tab's report as it would be had the tab stayed open until now.
+    pub fn settle(&self, closed: ClosedReport) -> PageReport {
+        let mut report = closed.report;
+        for l in self.learned.iter().flatten().skip(closed.learned) {
+            l.apply(&mut report);
+        }
+        report
     }
 
     fn apply_verdict(&mut self, v: &Verdict) {
@@ -1100,6 +1157,33 @@ mod sync_and_learning_tests {
             req(&mut b, i as TabId + 1, "https://www.google-analytics.com/collect", "ping", None, 2.0);
         }
         assert!(!b.graph().node(&s("google-analytics.com")).unwrap().evidence.iter().any(|e| e.contains("learned-tracker")));
+    }
+
+    #[test]
+    fn a_closed_tabs_report_settles_to_what_an_open_tab_shows() {
+        // The same browsing twice: tabs kept open, and each tab closed as its page ends.
+        let pages = ["https://one.test/", "https://two.test/", "https://three.test/"];
+        let (mut open, mut closing) = (entities_only(), entities_only());
+        let mut closed = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            let tab = i as TabId + 1;
+            for a in [&mut open, &mut closing] {
+                nav(a, tab, page, 1.0);
+                req(a, tab, "https://unlisted-px.test/b", "ping", None, 2.0);
+                req(a, tab, "https://www.google-analytics.com/collect", "ping", None, 3.0);
+            }
+            closed.push(closing.close_tab(tab).unwrap());
+        }
+        assert!(closing.tab_report(1).is_none(), "a closed tab is gone");
+        let unlisted = s("unlisted-px.test");
+        // Learned on the third site, after the first two tabs closed.
+        assert!(!closed[0].report.third_parties[&unlisted].tracker);
+        for (i, c) in closed.into_iter().enumerate() {
+            let settled = closing.settle(c);
+            assert_eq!(&settled, open.tab_report(i as TabId + 1).unwrap(), "page {i}");
+            assert!(settled.third_parties[&unlisted].tracker && settled.third_parties[&unlisted].categories.contains(&Category::Tracking));
+        }
+        assert!(open.learned.is_none(), "an auditor that closes no tab keeps nothing for it");
     }
 
     #[test]

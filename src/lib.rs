@@ -34,6 +34,8 @@ pub mod openwpm;
 mod python;
 pub mod policy;
 pub mod report;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod run;
 pub mod rules;
 pub mod site;
 pub mod store;

@@ -18,7 +18,7 @@ mod cli {
     use clap::{Args, Parser, Subcommand};
     use telltale::export::{export, Format};
     use telltale::rules::build::{build_default_pack_reporting, to_json_lines, Inputs};
-    use telltale::{har, report, Auditor, RulePack};
+    use telltale::{report, Auditor, RulePack};
 
     #[derive(Parser)]
     #[command(name = "telltale", version, about = "Audit web pages for trackers: who saw you, where, and how.")]
@@ -68,6 +68,11 @@ mod cli {
         /// fingerprinting, beacons, session replay, key logging) on this many first-party sites.
         #[arg(long, value_name = "N", default_value_t = telltale::learn::LEARN_MIN_SITES as u64, value_parser = clap::value_parser!(u64).range(1..10_000))]
         learn_sites: u64,
+        /// Where temporary files go: a crawl's page reports until the output
+        /// is written, and the working copy of a Parquet crawl (about the
+        /// size of its columns Telltale reads). Default: $TMPDIR, else /tmp.
+        #[arg(long, value_name = "DIR")]
+        temp_dir: Option<PathBuf>,
     }
 
     #[derive(Clone, Copy, clap::ValueEnum)]
@@ -329,31 +334,20 @@ mod cli {
     fn audit(a: AuditArgs) -> Result<(), String> {
         let mut auditor = load_rules(a.no_default_rules, &a.rules)?;
         auditor.set_learn_min_sites(a.learn_sites as usize);
-        let mut tabs = Vec::new();
+        let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
         for f in &a.files {
             let name = f.display().to_string();
-            let next = tabs.len() as i64 + 1;
-            let t = if name == "-" {
-                har::audit_har(&mut auditor, "<stdin>", io::stdin().lock(), next)
-            } else if telltale::openwpm::is_sqlite(f) || f.is_dir() {
-                let crawl = if f.is_dir() { telltale::openwpm::parquet::audit_parquet(&mut auditor, f, next) } else { telltale::openwpm::audit_sqlite(&mut auditor, f, next) };
-                let crawl = crawl.map_err(|e| e.to_string())?;
-                for line in crawl.skipped.lines() {
-                    let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
-                }
-                tabs.extend(crawl.tabs);
-                continue;
-            } else {
-                let file = fs::File::open(f).map_err(|e| format!("{name}: {e}"))?;
-                har::audit_har(&mut auditor, &name, file, next)
+            let left_out = if name == "-" { run.read_har("<stdin>", io::stdin().lock()).map(|_| Vec::new()) } else { run.read_path(f) };
+            for line in left_out.map_err(|e| e.to_string())? {
+                let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
             }
-            .map_err(|e| e.to_string())?;
-            tabs.extend(t);
         }
-        let reports: Vec<_> = tabs.iter().filter_map(|&t| auditor.tab_report(t)).collect();
-        let out = report::audit(&auditor, &reports);
-        let text = if a.json { serde_json::to_string_pretty(&out).map_err(|e| e.to_string())? + "\n" } else { report::to_text(&out) };
-        write_stdout(&text)?;
+        let stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+        if a.json { run.write_json(stdout, true) } else { run.write_text(stdout) }.map_err(|e| match e {
+            telltale::run::WriteError::Output(e) => format!("standard output: {e}"),
+            e => e.to_string(),
+        })?;
+        let auditor = run.auditor();
         if let (Some(path), Some(format)) = (a.export, a.format) {
             let files = export(auditor.graph(), format);
             if format == Format::Csv {

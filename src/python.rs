@@ -11,7 +11,7 @@ use arrow_array::builder::{BooleanBuilder, ListBuilder, StringBuilder};
 use arrow_array::{Array, ArrayRef, LargeStringArray, RecordBatch, StringArray, StringViewArray};
 use arrow_pyarrow::PyArrowType;
 use arrow_schema::{DataType, Field, Schema};
-use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::exceptions::{PyKeyError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -195,28 +195,20 @@ impl Classifier {
 /// JSON text (as `telltale audit --json`) and the graph as Telltale's JSON
 /// export, and the rows each crawl left out.
 #[pyfunction]
-#[pyo3(signature = (paths, rules = None, default_rules = true))]
-fn audit(py: Python<'_>, paths: Vec<PathBuf>, rules: Option<Vec<PathBuf>>, default_rules: bool) -> PyResult<(String, String, Vec<String>)> {
-    let mut auditor = Classifier::new(py, rules, default_rules)?.auditor;
-    let mut tabs = Vec::new();
+#[pyo3(signature = (paths, rules = None, default_rules = true, temp_dir = None))]
+fn audit(py: Python<'_>, paths: Vec<PathBuf>, rules: Option<Vec<PathBuf>>, default_rules: bool, temp_dir: Option<PathBuf>) -> PyResult<(String, String, Vec<String>)> {
+    let auditor = Classifier::new(py, rules, default_rules)?.auditor;
+    let mut run = crate::run::Run::new(auditor, temp_dir);
     let mut left_out = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let next = tabs.len() as i64 + 1;
-        if crate::openwpm::is_sqlite(&path) || path.is_dir() {
-            let crawl = if path.is_dir() { crate::openwpm::parquet::audit_parquet(&mut auditor, &path, next) } else { crate::openwpm::audit_sqlite(&mut auditor, &path, next) };
-            let crawl = crawl.map_err(|e| input_error(py, e.message.clone(), &e.file, 0, 0))?;
-            left_out.extend(crawl.skipped.lines().into_iter().map(|l| format!("{name}: {l}")));
-            tabs.extend(crawl.tabs);
-        } else {
-            let file = std::fs::File::open(&path).map_err(|e| input_error(py, e.to_string(), &name, 0, 0))?;
-            let t = crate::har::audit_har(&mut auditor, &name, file, next).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
-            tabs.extend(t);
-        }
+        let lines = run.read_path(&path).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
+        left_out.extend(lines.into_iter().map(|l| format!("{name}: {l}")));
     }
-    let reports: Vec<_> = tabs.iter().filter_map(|&t| auditor.tab_report(t)).collect();
-    let report = serde_json::to_string(&crate::report::audit(&auditor, &reports)).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    let graph = crate::export::json::write(auditor.graph());
+    let mut report = Vec::new();
+    run.write_json(&mut report, false).map_err(|e| PyOSError::new_err(e.to_string()))?;
+    let report = String::from_utf8(report).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    let graph = crate::export::json::write(run.auditor().graph());
     Ok((report, graph, left_out))
 }
 

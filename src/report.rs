@@ -86,9 +86,7 @@ pub fn page(a: &Auditor, r: &PageReport) -> PageOut {
     page_with(a, r, &mut HashMap::new())
 }
 
-/// [`page`], with the reach of each company's set of sites remembered across
-/// pages: many pages share the same trackers, and the union of their
-/// `seen_on` sets is the costly part.
+/// [`page`], with the reach of each company's set of sites remembered ([`PageOuts`]).
 fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usize>) -> PageOut {
     let g = a.graph();
     let third_parties: Vec<ThirdPartyOut> = r
@@ -229,6 +227,21 @@ pub fn controls(a: &Auditor, tab: crate::observe::TabId, p: &PageOut) -> PageCon
 
 /// The whole audit: the given pages plus the cross-site summary.
 pub fn audit(a: &Auditor, reports: &[&PageReport]) -> AuditOut {
+    let mut pages = PageOuts::new(a);
+    let Summary { sites_visited, cross_site, stats } = summary(a);
+    AuditOut { pages: reports.iter().map(|r| pages.page(r)).collect(), sites_visited, cross_site, stats }
+}
+
+/// What follows the pages in an audit: [`AuditOut`] without its pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub sites_visited: usize,
+    pub cross_site: Vec<CompanyOut>,
+    pub stats: crate::audit::Stats,
+}
+
+/// The cross-site summary of everything the auditor saw.
+pub fn summary(a: &Auditor) -> Summary {
     let g = a.graph();
     let cross_site = g
         .companies()
@@ -244,14 +257,24 @@ pub fn audit(a: &Auditor, reports: &[&PageReport]) -> AuditOut {
             requests: c.requests,
         })
         .collect();
-    AuditOut {
-        pages: {
-            let mut reach_of = HashMap::new();
-            reports.iter().map(|r| page_with(a, r, &mut reach_of)).collect()
-        },
-        sites_visited: g.nodes().filter(|n| n.first_party).count(),
-        cross_site,
-        stats: a.stats().clone(),
+    Summary { sites_visited: g.nodes().filter(|n| n.first_party).count(), cross_site, stats: a.stats().clone() }
+}
+
+/// Page after page of one audit, each as [`page`] gives it: the reach of
+/// each company's set of sites is remembered across pages (many pages share
+/// the same trackers, and the union of their `seen_on` sets is the costly part).
+pub struct PageOuts<'a> {
+    auditor: &'a Auditor,
+    reach_of: HashMap<Vec<Site>, usize>,
+}
+
+impl<'a> PageOuts<'a> {
+    pub fn new(auditor: &'a Auditor) -> PageOuts<'a> {
+        PageOuts { auditor, reach_of: HashMap::new() }
+    }
+
+    pub fn page(&mut self, r: &PageReport) -> PageOut {
+        page_with(self.auditor, r, &mut self.reach_of)
     }
 }
 
@@ -283,22 +306,36 @@ fn cats(c: &[Category]) -> String {
 pub fn to_text(out: &AuditOut) -> String {
     let mut o = String::new();
     for p in &out.pages {
-        let _ = writeln!(o, "{} ({})", printable(&p.page), p.site);
-        let _ = writeln!(o, "  {} third parties from {} companies; {} trackers", p.third_parties.len(), p.companies.len(), p.trackers);
-        for c in &p.companies {
-            let mark = if c.tracker { "tracker" } else { "       " };
-            let blocked = if c.blocked > 0 { format!(" ({} blocked)", c.blocked) } else { String::new() };
-            let _ = writeln!(
-                o,
-                "  {mark}  {:<32} {:>4} req{blocked}  [{}]  {}",
-                printable(&c.company),
-                c.requests,
-                cats(&c.categories),
-                c.sites.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
-            );
-        }
-        o.push('\n');
+        o += &page_text(p);
     }
+    o += &summary_text(&Summary { sites_visited: out.sites_visited, cross_site: out.cross_site.clone(), stats: out.stats.clone() });
+    o
+}
+
+/// One page of [`to_text`].
+pub fn page_text(p: &PageOut) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{} ({})", printable(&p.page), p.site);
+    let _ = writeln!(o, "  {} third parties from {} companies; {} trackers", p.third_parties.len(), p.companies.len(), p.trackers);
+    for c in &p.companies {
+        let mark = if c.tracker { "tracker" } else { "       " };
+        let blocked = if c.blocked > 0 { format!(" ({} blocked)", c.blocked) } else { String::new() };
+        let _ = writeln!(
+            o,
+            "  {mark}  {:<32} {:>4} req{blocked}  [{}]  {}",
+            printable(&c.company),
+            c.requests,
+            cats(&c.categories),
+            c.sites.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+        );
+    }
+    o.push('\n');
+    o
+}
+
+/// What follows the pages in [`to_text`].
+pub fn summary_text(out: &Summary) -> String {
+    let mut o = String::new();
     let _ = writeln!(o, "Across your {} sites:", out.sites_visited);
     if out.cross_site.is_empty() {
         let _ = writeln!(o, "  no company saw you on more than one site");

@@ -157,6 +157,19 @@ fn a_crawl_of_the_shared_captures_reports_as_the_captures_do() {
     assert_eq!(from_crawl["cross_site"], from_har["cross_site"]);
     // Six wikipedia pages (first and repeat views) are six visits, one tab each.
     assert_eq!(from_crawl["pages"].as_array().unwrap().len(), from_har["pages"].as_array().unwrap().len());
+    // Each visit's report waited on disk once the visit ended; what was learned
+    // later still reaches it, so every page reads as the HAR's open tab does.
+    // (Visits come in the order they happened, captures in the order given.)
+    let by_page = |v: &Value| {
+        let mut p = v["pages"].as_array().unwrap().clone();
+        p.sort_by_key(|p| (p["site"].to_string(), p["companies"].to_string()));
+        p
+    };
+    for (c, h) in by_page(&from_crawl).iter().zip(by_page(&from_har).iter()) {
+        for key in ["site", "trackers", "blocked_trackers", "companies"] {
+            assert_eq!(c[key], h[key], "{key} of {}", h["page"]);
+        }
+    }
 }
 
 /// One visit of https://news.example/ whose `javascript` rows are the calls OpenWPM's instrument records.
@@ -369,4 +382,27 @@ fn visits_are_read_in_the_order_they_happened_not_by_their_random_ids() {
     assert_eq!(pages, ["first.example", "second.example"]);
     let b = out["pages"][1]["third_parties"].as_array().unwrap().iter().find(|t| t["site"] == "sync-b-unlisted.example").unwrap();
     assert!(b["categories"].as_array().unwrap().contains(&"cross-site-cookies".into()), "{b}");
+}
+
+#[test]
+fn temporary_files_go_where_asked_and_are_gone_after() {
+    let hars = ["mytoys.de-2017.har", "en.wikipedia.org-2015.har"];
+    let crawl = tmp("temp-dir.sqlite");
+    let c = new_crawl(&crawl);
+    for (i, h) in hars.iter().enumerate() {
+        add_har(&c, &shared(h), (i as i64 + 1) * 1_000_000);
+    }
+    drop(c);
+    let dir = tmp("scratch");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let there = json(&["audit", "--json", "--temp-dir", dir.to_str().unwrap(), crawl.to_str().unwrap()]);
+    assert_eq!(there["pages"].as_array().unwrap().len(), 7, "a visit of mytoys.de and six of wikipedia.org");
+    assert_eq!(there, json(&["audit", "--json", crawl.to_str().unwrap()]), "the same audit wherever its pages wait");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing left behind");
+    // A folder that cannot hold them: one line naming it, and a failing exit.
+    let missing = dir.join("not-there");
+    let out = telltale(&["audit", "--temp-dir", missing.to_str().unwrap(), crawl.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains(missing.to_str().unwrap()) && err.lines().count() == 1, "{err}");
 }

@@ -8,12 +8,14 @@
 // once a second on a private channel: an element no page script can reach,
 // handed to the relay before any page script runs, so a page can neither
 // read nor forge reports; the probe leaves no global name behind. The core
-// decides what the counts mean. Bundled by the build (esbuild, IIFE).
+// decides what the counts mean. Its own collections are out of the page's
+// reach (safe.js). Bundled by the build (esbuild, IIFE).
+import { SafeMap, SafeSet, SafeWeakMap } from './safe.js';
 import { typedIn, typing } from './typed.js';
 
 (() => {
   const TAG = 'telltale-probe-v1';
-  const LISTENED = new Set([
+  const LISTENED = new SafeSet([
     'mousemove', 'mousedown', 'mouseup', 'click', 'dblclick', 'mouseover', 'mouseout', 'mouseenter', 'mouseleave',
     'contextmenu', 'wheel', 'pointermove', 'pointerdown', 'pointerup', 'touchstart', 'touchmove', 'touchend',
     'keydown', 'keyup', 'keypress', 'input', 'change', 'focus', 'blur', 'focusin', 'focusout', 'submit', 'paste',
@@ -21,8 +23,8 @@ import { typedIn, typing } from './typed.js';
   ]);
   const URL_IN_STACK = /(https?:\/\/[^\s()]+?):\d+:\d+/;
   const MAX_KEYS = 500; // distinct (script, signal) pairs per second; past it, sampled out and counted
-  const counts = new Map();
-  const originals = new WeakMap();
+  const counts = new SafeMap();
+  const originals = new SafeWeakMap();
   const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
   const ErrorCtor = Error;
   const dispatch = EventTarget.prototype.dispatchEvent;
@@ -91,18 +93,19 @@ import { typedIn, typing } from './typed.js';
   }
 
   // Fonts measured, per script: reported as the number of distinct fonts.
-  const fonts = new Map();
-  const fontsChanged = new Set();
+  const fonts = new SafeMap();
+  const fontsChanged = new SafeSet();
 
   function flush() {
     try { report(); } catch { /* never break the page, nor show it an error */ }
   }
   function report() {
     budget = 200;
-    for (const script of fontsChanged) note({ type: 'font_measure', fonts: fonts.get(script).size }, script);
+    fontsChanged.forEach((script) => note({ type: 'font_measure', fonts: fonts.get(script).size }, script));
     fontsChanged.clear();
     if (!counts.size && !dropped) return;
-    const signals = [...counts.values()];
+    const signals = [];
+    counts.forEach((c) => { signals[signals.length] = c; });
     counts.clear();
     const sampled = dropped;
     dropped = 0;
@@ -116,7 +119,7 @@ import { typedIn, typing } from './typed.js';
   // frame's probe, so a frame's toString knows another frame's wrappers too
   // (a page can take a clean toString from a frame it makes).
   const nativeToString = Function.prototype.toString;
-  const wrapperSources = new Set();
+  const wrapperSources = new SafeSet();
   function disguise(wrapper, original) {
     originals.set(wrapper, original);
     return wrapper;
@@ -185,15 +188,15 @@ import { typedIn, typing } from './typed.js';
   defineProperty(Function.prototype, 'toString', { ...getOwnPropertyDescriptor(Function.prototype, 'toString'), value: toStringWrapper });
 
   // What was drawn on each canvas, for the core to judge a read-back by.
-  const drawn = new WeakMap();
+  const drawn = new SafeWeakMap();
   function state(canvas) {
     let st = drawn.get(canvas);
-    if (!st) drawn.set(canvas, (st = { chars: new Set(), styles: new Set(), saveRestore: false, listener: false }));
+    if (!st) drawn.set(canvas, (st = { chars: new SafeSet(), styles: new SafeSet(), saveRestore: false, listener: false }));
     return st;
   }
   // A read-back: the whole canvas (toDataURL, toBlob), or the area getImageData reads.
   function extract(canvas, width = canvas && canvas.width, height = canvas && canvas.height) {
-    const st = canvas ? state(canvas) : { chars: new Set(), styles: new Set() };
+    const st = canvas ? state(canvas) : { chars: new SafeSet(), styles: new SafeSet() };
     note({
       type: 'canvas_extract',
       // Only numbers are read: converting a page's object would run its valueOf once more.
@@ -237,7 +240,7 @@ import { typedIn, typing } from './typed.js';
   wrapMethod(ctx, 'measureText', (self) => {
     const script = caller();
     let set = fonts.get(script);
-    if (!set) fonts.set(script, (set = new Set()));
+    if (!set) fonts.set(script, (set = new SafeSet()));
     if (set.size < 1000) set.add(String(self.font));
     fontsChanged.add(script);
   });
@@ -264,7 +267,7 @@ import { typedIn, typing } from './typed.js';
     const fields = typedIn(url, body);
     if (fields.length) note({ type: 'typed_sent', via, host, fields }, script);
   }
-  const opened = new WeakMap();
+  const opened = new SafeWeakMap();
   const xhr = window.XMLHttpRequest && XMLHttpRequest.prototype;
   wrapMethod(xhr, 'open', (self, [, url]) => { opened.set(self, String(url)); });
   wrapMethod(xhr, 'send', (self, [body]) => {

@@ -8,6 +8,7 @@
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { SafeMap, SafeSet } from './safe.js';
 
 // The page's own built-ins may be changed by its scripts later: take them now.
 const { apply, getOwnPropertyDescriptor } = Reflect;
@@ -45,8 +46,8 @@ const MAX_CHARS = 512;
 /** Characters of a body (bytes of a binary one) looked in: a send costs the page little however big it is. */
 const MAX_BODY = 1 << 18;
 
-const TEXT_TYPES = new Set(['text', 'search', 'tel', 'url', 'number', '']);
-const fields = new Map(); // field element → { field, value, forms }
+const TEXT_TYPES = new SafeSet(['text', 'search', 'tel', 'url', 'number', '']);
+const fields = new SafeMap(); // field element → { field, value, forms }
 
 function kindOf(el) {
   if (TextArea && el instanceof TextArea) return 'text';
@@ -73,7 +74,11 @@ function remember(e) {
   const value = apply(slice, apply(field === 'text' && TextArea && el instanceof TextArea ? areaValue : inputValue, el, []), [0, MAX_CHARS]);
   fields.delete(el);
   if (!value) return;
-  if (fields.size >= MAX_FIELDS) fields.delete(fields.keys().next().value);
+  if (fields.size >= MAX_FIELDS) {
+    let oldest = null;
+    fields.forEach((_, key) => { oldest ??= key; });
+    fields.delete(oldest);
+  }
   fields.set(el, { field, value, forms: null });
 }
 
@@ -81,7 +86,9 @@ function onSubmit(e) {
   try {
     if (e.isTrusted !== true) return; // an own, unforgeable property of every event
     const form = apply(target, e, []);
-    for (const el of [...fields.keys()]) if (formOf(el) === form) fields.delete(el);
+    const sent = [];
+    fields.forEach((_, el) => { if (formOf(el) === form) sent[sent.length] = el; });
+    for (let i = 0; i < sent.length; i++) fields.delete(sent[i]);
   } catch { /* never break the page */ }
 }
 
@@ -145,7 +152,10 @@ export function typedIn(url, body) {
   const parts = texts(body, [apply(slice, String(url || ''), [0, MAX_BODY])]);
   const lower = [];
   const found = [];
-  for (const f of fields.values()) {
+  const remembered = [];
+  fields.forEach((f) => { remembered[remembered.length] = f; });
+  for (let n = 0; n < remembered.length; n++) {
+    const f = remembered[n];
     if (!f.forms) f.forms = formsOf(f.value);
     for (const [encoding, text, hex] of f.forms) {
       for (let i = 0; i < parts.length; i++) {

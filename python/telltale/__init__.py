@@ -47,6 +47,10 @@ class InputError(ValueError):
         self.line = line
         self.column = column
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Made again from its parts, so it survives pickling (multiprocessing, Spark executors).
+        return (type(self), (self.message, self.file, self.line, self.column))
+
 
 class Classifier:
     """Classifies requests with Telltale's default rule pack and any rule
@@ -138,10 +142,19 @@ def _paths(paths: Union[PathLike, Sequence[PathLike]]) -> list[str]:
     return [os.fspath(p) for p in paths]
 
 
-def audit(paths: Union[PathLike, Sequence[PathLike]], rules: Union[PathLike, Sequence[PathLike]] = (), *, default_rules: bool = True) -> Audit:
+def audit(
+    paths: Union[PathLike, Sequence[PathLike]],
+    rules: Union[PathLike, Sequence[PathLike]] = (),
+    *,
+    default_rules: bool = True,
+    temp_dir: Optional[PathLike] = None,
+) -> Audit:
     """Audits HAR captures and OpenWPM crawls (``crawl-data.sqlite``, told
-    by content), as ``telltale audit`` does. Raises :class:`InputError` with
-    the file (and line and column, where there are) of input that cannot be read.
+    by content, or a folder of OpenWPM's Parquet output), as ``telltale
+    audit`` does. A crawl's page reports and a Parquet crawl's working copy
+    wait in ``temp_dir`` (default: the system's temporary folder). Raises
+    :class:`InputError` with the file (and line and column, where there
+    are) of input that cannot be read.
     """
-    report, graph, left_out = _telltale.audit(_paths(paths), _paths(rules), default_rules)
+    report, graph, left_out = _telltale.audit(_paths(paths), _paths(rules), default_rules, None if temp_dir is None else os.fspath(temp_dir))
     return Audit(json.loads(report), json.loads(graph), list(left_out))

@@ -40,6 +40,7 @@ use rusqlite::{Connection, OpenFlags, Row};
 pub mod parquet;
 
 use crate::audit::Auditor;
+use crate::run::Run;
 use crate::observe::{RawEvent, RawNavigation, RawRequest, RawResponse, RawScriptSignal, ResourceType, Signal, TabId};
 
 /// The tables Telltale reads and the columns it needs of each.
@@ -85,10 +86,9 @@ impl Skipped {
     }
 }
 
-/// What a crawl gave: the tabs (one a visit, in visit order) and what was left out.
+/// What a crawl gave: how many visits (its pages, in [`Run`]) and what was left out.
 #[derive(Debug, Clone, Default)]
 pub struct Crawl {
-    pub tabs: Vec<TabId>,
     pub visits: u64,
     pub skipped: Skipped,
 }
@@ -243,10 +243,10 @@ fn check_schema(conn: &Connection, file: &str) -> Result<(), CrawlError> {
     Ok(())
 }
 
-/// Feeds an OpenWPM SQLite crawl to `auditor`, visit by visit, each a tab
-/// numbered from `first_tab`. The database is opened read-only; a crawl
+/// Feeds an OpenWPM SQLite crawl to the run, visit by visit, each a tab
+/// closed as its visit ends. The database is opened read-only; a crawl
 /// being written may be read (rows written after the read began are not).
-pub fn audit_sqlite(auditor: &mut Auditor, path: &Path, first_tab: TabId) -> Result<Crawl, CrawlError> {
+pub fn audit_sqlite(run: &mut Run, path: &Path) -> Result<Crawl, CrawlError> {
     let file = path.display().to_string();
     let err = |message: String| CrawlError { file: file.clone(), message };
     if !is_sqlite(path) {
@@ -259,11 +259,11 @@ pub fn audit_sqlite(auditor: &mut Auditor, path: &Path, first_tab: TabId) -> Res
     // A crawler writing beside us holds its lock briefly: wait for it rather than fail.
     conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| err(e.to_string()))?;
     check_schema(&conn, &file)?;
-    audit_connection(auditor, &conn, &file, first_tab, Crawl::default())
+    audit_connection(run, &conn, &file, Crawl::default())
 }
 
 /// Feeds the visits of a checked crawl database, in visit order.
-fn audit_connection(auditor: &mut Auditor, conn: &Connection, file: &str, first_tab: TabId, mut crawl: Crawl) -> Result<Crawl, CrawlError> {
+fn audit_connection(run: &mut Run, conn: &Connection, file: &str, mut crawl: Crawl) -> Result<Crawl, CrawlError> {
     let err = |message: String| CrawlError { file: file.to_owned(), message };
     // One read transaction: every table is read as of the same moment.
     conn.execute_batch("BEGIN").map_err(|e| err(e.to_string()))?;
@@ -300,9 +300,9 @@ fn audit_connection(auditor: &mut Auditor, conn: &Connection, file: &str, first_
         for (order, c) in cursors.iter_mut().enumerate() {
             c.take(&key, &mut items, order, &mut crawl.skipped, file)?;
         }
-        let tab = first_tab + crawl.tabs.len() as TabId;
+        let (auditor, tab) = run.open_tab();
         feed_visit(auditor, tab, &site_url, items, &mut crawl.skipped);
-        crawl.tabs.push(tab);
+        run.close(tab).map_err(|e| err(format!("writing a page's report to {}: {e}", run.temp_dir().display())))?;
         crawl.visits += 1;
     }
     // Rows of visits after the last site_visits row.

@@ -24,8 +24,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::{audit_connection, Crawl, CrawlError, Skipped, TABLES};
-use crate::audit::Auditor;
-use crate::observe::TabId;
+use crate::run::Run;
 
 /// Whether a folder looks like OpenWPM's Parquet output (it has a `site_visits` folder).
 pub fn is_parquet_crawl(dir: &Path) -> bool {
@@ -33,16 +32,6 @@ pub fn is_parquet_crawl(dir: &Path) -> bool {
 }
 
 /// The temporary database, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
-        }
-    }
-}
-
 /// A table's Parquet files, in name order (an absent folder is a table with no rows).
 fn files(dir: &Path, table: &str) -> Result<Vec<PathBuf>, std::io::Error> {
     let folder = dir.join(table);
@@ -86,9 +75,9 @@ fn cell(col: &ArrayRef, i: usize, text: bool) -> Option<Value> {
     })
 }
 
-/// Feeds OpenWPM's Parquet output in `dir` to `auditor`, visit by visit, each
-/// a tab numbered from `first_tab`.
-pub fn audit_parquet(auditor: &mut Auditor, dir: &Path, first_tab: TabId) -> Result<Crawl, CrawlError> {
+/// Feeds OpenWPM's Parquet output in `dir` to the run, visit by visit, each
+/// a tab of its own. The working copy goes in the run's temporary folder.
+pub fn audit_parquet(run: &mut Run, dir: &Path) -> Result<Crawl, CrawlError> {
     let name = dir.display().to_string();
     let err = |message: String| CrawlError { file: name.clone(), message };
     if !is_parquet_crawl(dir) {
@@ -97,8 +86,9 @@ pub fn audit_parquet(auditor: &mut Auditor, dir: &Path, first_tab: TabId) -> Res
             TABLES.map(|t| t.0).join(", ")
         )));
     }
-    let scratch = Scratch(std::env::temp_dir().join(format!("telltale-crawl-{}-{:x}.sqlite", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()))));
-    let conn = Connection::open(&scratch.0).map_err(|e| err(format!("a temporary database: {e}")))?;
+    // Removed when dropped; with no journal, SQLite writes no file beside it.
+    let scratch = tempfile::Builder::new().prefix("telltale-crawl-").suffix(".sqlite").tempfile_in(run.temp_dir()).map_err(|e| err(format!("a temporary database in {}: {e}", run.temp_dir().display())))?;
+    let conn = Connection::open(scratch.path()).map_err(|e| err(format!("a temporary database: {e}")))?;
     conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;").map_err(|e| err(e.to_string()))?;
     let mut skipped = Skipped::default();
     for (table, columns) in TABLES {
@@ -139,7 +129,7 @@ pub fn audit_parquet(auditor: &mut Auditor, dir: &Path, first_tab: TabId) -> Res
         drop(stmt);
         conn.execute_batch("COMMIT").map_err(|e| err(e.to_string()))?;
     }
-    let crawl = audit_connection(auditor, &conn, &name, first_tab, Crawl { skipped, ..Crawl::default() })?;
+    let crawl = audit_connection(run, &conn, &name, Crawl { skipped, ..Crawl::default() })?;
     drop(conn);
     drop(scratch);
     Ok(crawl)

@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
 import { BEHAVE, FRAMES, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
-import { CANVAS_IMAGE, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
+import { CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
 
 let web;
 let s;
@@ -186,6 +186,9 @@ test('the probe is invisible to the page and its reports cannot be forged', asyn
   // toJSON hooks on the page's prototypes neither break the probe's reports nor show the page an error.
   assert.equal(await page.evaluate(JSON_HOOKS), 0, 'error events the page saw');
   await poll(async () => Object.values((await ask('signals'))[BEHAVE.site] || {}).some((c) => c['listener:pointerdown'] > 0), { timeout: 5000 });
+  // Hooks on Map, Set and WeakMap see none of the probe's data, and its report still arrives.
+  assert.equal(await page.evaluate(COLLECTION_HOOKS), 0, 'probe data seen by the page\'s collection hooks');
+  await poll(async () => Object.values((await ask('signals'))[BEHAVE.site] || {}).some((c) => c['listener:dblclick'] > 0), { timeout: 5000 });
   const before = (await ask('status')).stats.probe_forged || 0;
   await page.evaluate(FORGE_REPORTS);
   const after = await poll(async () => {

@@ -101,3 +101,38 @@ export const JSON_HOOKS = `(async () => {
   window.removeEventListener('error', count);
   return errors;
 })()`;
+
+/**
+ * A page that hooks every method of Map, Set and WeakMap (and their
+ * iterators' next) to see what passes through, then adds a listener, draws
+ * and measures text, and waits past the probe's next report: returns how
+ * many calls carried the probe's data (its keys hold a NUL; its entries a
+ * signal), then removes the hooks.
+ */
+export const COLLECTION_HOOKS = `(async () => {
+  let probeCalls = 0;
+  const looksLikeProbe = (v) => (typeof v === 'string' && v.includes('\\u0000')) || (v && typeof v === 'object' && 'signal' in v);
+  const undo = [];
+  const iterators = [new Map().entries(), new Set().values()].map((i) => Object.getPrototypeOf(i));
+  for (const proto of [Map.prototype, Set.prototype, WeakMap.prototype, ...iterators]) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (name === 'constructor' || typeof d.value !== 'function') continue;
+      const original = d.value;
+      Object.defineProperty(proto, name, { ...d, value: function (...args) {
+        const r = original.apply(this, args);
+        if (args.some(looksLikeProbe) || (r && typeof r === 'object' && looksLikeProbe(r.value))) probeCalls++;
+        return r;
+      } });
+      undo.push(() => Object.defineProperty(proto, name, d));
+    }
+  }
+  document.body.addEventListener('dblclick', () => {});
+  const c = document.createElement('canvas').getContext('2d');
+  c.font = '12px serif';
+  c.measureText('hooks');
+  c.fillText('hooks', 1, 10);
+  await new Promise((r) => setTimeout(r, 1600));
+  for (const u of undo) u();
+  return probeCalls;
+})()`;

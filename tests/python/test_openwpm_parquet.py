@@ -39,8 +39,11 @@ def test_a_parquet_crawl_reports_as_the_captures_do(tmp_path):
     cross = lambda r: sorted(json.dumps({**c, "sites": sorted(c["sites"]), "seen_on": sorted(c["seen_on"])}, sort_keys=True) for c in r["cross_site"])
     assert cross(from_crawl) == cross(from_har) and len(from_har["cross_site"]) > 0
     assert len(from_crawl["pages"]) == len(from_har["pages"]) == 8
-    a = telltale.audit(crawl)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    a = telltale.audit(crawl, temp_dir=scratch)
     assert a.report == from_crawl and a.left_out == []
+    assert list(scratch.iterdir()) == [], "the working copy and the waiting pages are removed"
 
 
 def test_wrong_types_and_missing_columns(tmp_path):

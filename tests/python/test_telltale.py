@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -115,6 +116,9 @@ def test_audit_of_the_captures_is_the_clis_report(tmp_path):
     with pytest.raises(telltale.InputError) as e:
         telltale.audit(broken)
     assert (e.value.line, e.value.column) == (2, 15), str(e.value)
+    # It crosses process boundaries (multiprocessing, Spark executors) whole.
+    again = pickle.loads(pickle.dumps(e.value))
+    assert (type(again), str(again), again.file, again.line, again.column) == (telltale.InputError, str(e.value), str(broken), 2, 15)
 
 
 def test_audit_of_an_openwpm_crawl(tmp_path):
