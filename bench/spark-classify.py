@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import telltale
+import telltale.spark
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "requests"
@@ -114,8 +115,6 @@ def main() -> None:
     print(f"classify_arrow, one process: {one_core:,.0f} req/s over {first.num_rows:,} rows")
 
     from pyspark.sql import SparkSession
-
-    import telltale.spark
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
     spark = (
