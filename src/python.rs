@@ -198,18 +198,30 @@ impl Classifier {
 #[pyo3(signature = (paths, rules = None, default_rules = true, temp_dir = None))]
 fn audit(py: Python<'_>, paths: Vec<PathBuf>, rules: Option<Vec<PathBuf>>, default_rules: bool, temp_dir: Option<PathBuf>) -> PyResult<(String, String, Vec<String>)> {
     let auditor = Classifier::new(py, rules, default_rules)?.auditor;
-    let mut run = crate::run::Run::new(auditor, temp_dir);
-    let mut left_out = Vec::new();
-    for path in paths {
-        let name = path.display().to_string();
-        let lines = run.read_path(&path).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
-        left_out.extend(lines.into_iter().map(|l| format!("{name}: {l}")));
-    }
-    let mut report = Vec::new();
-    run.write_json(&mut report, false).map_err(|e| PyOSError::new_err(e.to_string()))?;
-    let report = String::from_utf8(report).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    let graph = crate::export::json::write(run.auditor().graph());
-    Ok((report, graph, left_out))
+    // The audit runs without the GIL: other Python threads go on meanwhile.
+    let done = py.detach(move || {
+        let mut run = crate::run::Run::new(auditor, temp_dir);
+        let mut left_out = Vec::new();
+        for path in paths {
+            let name = path.display().to_string();
+            let lines = run.read_path(&path).map_err(Failed::Input)?;
+            left_out.extend(lines.into_iter().map(|l| format!("{name}: {l}")));
+        }
+        let mut report = Vec::new();
+        run.write_json(&mut report, false).map_err(|e| Failed::Output(e.to_string()))?;
+        let report = String::from_utf8(report).map_err(|e| Failed::Output(e.to_string()))?;
+        Ok((report, crate::export::json::write(run.auditor().graph()), left_out))
+    });
+    done.map_err(|e| match e {
+        Failed::Input(e) => input_error(py, e.message, &e.file, e.line, e.column),
+        Failed::Output(m) => PyOSError::new_err(m),
+    })
+}
+
+/// Why an audit stopped, carried out of the part that runs without the GIL.
+enum Failed {
+    Input(crate::run::InputError),
+    Output(String),
 }
 
 #[pymodule]
