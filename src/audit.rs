@@ -204,7 +204,9 @@ impl Auditor {
     /// build time ([`Auditor::load_compiled`]), so a worker never parses it.
     pub fn with_default_pack() -> Auditor {
         let mut a = Auditor::new();
-        a.add_pack(RulePack::default_pack());
+        let pack = RulePack::default_pack();
+        a.rules.add_built_in(&pack);
+        a.packs.push(crate::rules::summary(&pack));
         #[cfg(not(target_arch = "wasm32"))]
         a.add_pack(RulePack::default_filters());
         a
@@ -314,7 +316,7 @@ impl Auditor {
         match obs {
             Observation::Navigation(n) => {
                 // The main-frame request already opened this page: keep its report.
-                if self.tabs.get(&n.tab).is_some_and(|t| t.page.url == n.url.url) {
+                if self.tabs.get(&n.tab).is_some_and(|t| t.page == n.url.address()) {
                     self.graph.visit(&n.url.site, n.time);
                 } else {
                     self.navigate(n.tab, n.url, n.time);
@@ -652,6 +654,8 @@ impl Auditor {
     fn navigate(&mut self, tab: TabId, url: WebUrl, time: f64) {
         self.changed_tabs.insert(tab);
         self.graph.visit(&url.site, time);
+        // A tab's page is kept (and stored, shown, exported) without its query or fragment.
+        let url = url.address();
         let report = PageReport::new(&url);
         self.tabs.insert(tab, Tab { page: url, report });
     }
@@ -720,9 +724,14 @@ impl Auditor {
     /// Replaces the open tabs (from a snapshot); tabs whose URL no longer parses are dropped and counted.
     pub(crate) fn set_tabs_state(&mut self, tabs: Vec<(TabId, String, PageReport)>) {
         self.tabs.clear();
-        for (t, url, report) in tabs {
+        for (t, url, mut report) in tabs {
             match WebUrl::parse(&url) {
                 Ok(page) => {
+                    // Snapshots made before pages were kept as addresses may hold a query.
+                    let page = page.address();
+                    if let Ok(named) = WebUrl::parse(&report.page) {
+                        report.page = named.address().url.to_string();
+                    }
                     self.tabs.insert(t, Tab { page, report });
                 }
                 Err(_) => self.stats.bad_urls += 1,
@@ -920,7 +929,8 @@ mod tests {
         assert!(a.observe_raw(&req(1, "http://<script>alert(1)</script>/", 2.0)).is_err());
         let giant = format!("https://t.example/?{}", "x".repeat(100_000));
         assert!(a.observe_raw(&req(1, &giant, 2.0)).unwrap().unwrap().third_party);
-        a.observe_raw(&set_cookie(1, "https://t.example/", "=bad\n<b>=1; Domain=..")).unwrap();
+        // A pair with neither name nor value is malformed; "=bad" is a value with no name.
+        a.observe_raw(&set_cookie(1, "https://t.example/", "=\n=bad\n<b>=1; Domain=..")).unwrap();
         assert_eq!(a.stats().not_network, 5);
         assert_eq!(a.stats().bad_urls, 1);
         assert_eq!(a.stats().malformed_cookies, 1);
@@ -1076,13 +1086,13 @@ mod sync_and_learning_tests {
         assert!(a.graph().syncs().next().is_none());
         let sync_url = "https://match.sync-b.test/m?partner=a&partner_uid=Qx7Lm2Pz9Kw4Rt";
         req(&mut a, 1, sync_url, "image", None, 3.0);
-        // The journal keeps the request with the identifier taken out of its URL.
+        // The journal keeps the request with no query value, and a known identifier taken out of its path.
         let stored = a.journal_form(&RawEvent::Request(RawRequest { url: sync_url.into(), resource_type: "image".into(), tab: 1, time: 3.0, ..Default::default() }));
         let RawEvent::Request(r) = &stored else { panic!("{stored:?}") };
-        assert_eq!(r.url, "https://match.sync-b.test/m?partner=a&partner_uid=%28cookie-value%29");
-        let in_path = a.journal_form(&RawEvent::Navigation(RawNavigation { url: "https://x.sync-c.test/id/Qx7Lm2Pz9Kw4Rt/p.gif?v=1".into(), tab: 1, time: 3.0 }));
-        assert!(matches!(&in_path, RawEvent::Navigation(n) if n.url == "https://x.sync-c.test/id/(cookie-value)/p.gif?v=1"), "{in_path:?}");
-        let other = "https://match.sync-b.test/m?partner=a&partner_uid=SomethingElse99";
+        assert_eq!(r.url, "https://match.sync-b.test/m?partner=&partner_uid=");
+        let in_path = a.journal_form(&RawEvent::Navigation(RawNavigation { url: "https://x.sync-c.test/id/Qx7Lm2Pz9Kw4Rt/p.gif?v=1#Qx7Lm2Pz9Kw4Rt".into(), tab: 1, time: 3.0 }));
+        assert!(matches!(&in_path, RawEvent::Navigation(n) if n.url == "https://x.sync-c.test/id/(cookie-value)/p.gif?v="), "{in_path:?}");
+        let other = "https://match.sync-b.test/id/SomethingElse99/m";
         assert!(matches!(a.journal_form(&RawEvent::Navigation(RawNavigation { url: other.into(), tab: 1, time: 3.0 })), RawEvent::Navigation(n) if n.url == other));
         let syncs: Vec<_> = a.graph().syncs().map(|(x, y, m)| (x.to_string(), y.to_string(), m.clone())).collect();
         assert_eq!(syncs, [("sync-a.test".to_owned(), "sync-b.test".to_owned(), [("uid".to_owned(), 1)].into())]);
@@ -1198,5 +1208,47 @@ mod sync_and_learning_tests {
         a.set_learn_min_sites(2);
         let n = a.graph().node(&s("unlisted-px.test")).unwrap();
         assert!(n.tracker && n.evidence.iter().any(|e| e.contains("learned-tracker")), "lowering it marks what was seen: {n:?}");
+    }
+
+    #[test]
+    fn pages_are_kept_and_stored_without_query_fragment_or_user() {
+        let mut a = Auditor::with_default_pack();
+        nav(&mut a, 1, "https://me:pw@shop.test/reset?token=Zq8Xw2Lk5Mn7Pb#frag-Zq8Xw2Lk5Mn7Pb", 1.0);
+        req(&mut a, 1, "https://static.hotjar.com/c/hotjar-1.js?sv=6", "script", None, 2.0);
+        let report = a.tab_report(1).unwrap();
+        assert_eq!(report.page, "https://shop.test/reset");
+        let snapshot = a.snapshot();
+        assert!(!snapshot.contains("Zq8Xw2Lk5Mn7Pb") && !snapshot.contains("token") && !snapshot.contains("me:pw"), "{snapshot}");
+        // The navigation event that follows the main-frame request is the same page, query or not.
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: "https://shop.test/reset?token=Zq8Xw2Lk5Mn7Pb".into(), tab: 1, time: 3.0 })).unwrap();
+        assert_eq!(a.tab_report(1).unwrap().third_parties.len(), 1, "the page's report was kept");
+        // A snapshot of an older version, with a query in its tabs, is restored without it.
+        let old = snapshot.replace("https://shop.test/reset", "https://shop.test/reset?token=Zq8Xw2Lk5Mn7Pb");
+        let mut b = Auditor::with_default_pack();
+        b.restore(&old).unwrap();
+        assert!(!b.snapshot().contains("Zq8Xw2Lk5Mn7Pb"));
+        assert!(!b.export_all().contains("Zq8Xw2Lk5Mn7Pb"));
+    }
+
+    #[test]
+    fn a_bare_cookie_is_a_value_and_never_reaches_the_graph_or_the_journal() {
+        let mut a = Auditor::with_default_pack();
+        nav(&mut a, 1, "https://news.test/", 1.0);
+        let bare = RawEvent::SendHeaders(crate::observe::RawSendHeaders { url: "https://px.bare.test/p.gif".into(), tab: 1, time: 2.0, cookie_header: Some("UID4zru4Xntv0ahXhfx0d9X; ok=Kp3Rt6Yw9Qz2".into()), ..Default::default() });
+        req(&mut a, 1, "https://px.bare.test/p.gif", "image", None, 2.0);
+        a.observe_raw(&bare).unwrap();
+        a.observe_raw(&RawEvent::Response(RawResponse { url: "https://px.bare.test/p.gif".into(), tab: 1, time: 2.0, set_cookie: vec!["Vb5Nm8Hj2Kl4Pq; Max-Age=600\n=Wc6Xd9Fg3Hs7; Secure".into()], ..Default::default() })).unwrap();
+        let node = a.graph().node(&s("bare.test")).unwrap();
+        let names: Vec<&str> = node.cookies.keys().map(String::as_str).collect();
+        assert_eq!(names, [crate::observe::NAMELESS, "ok"]);
+        assert_eq!(node.cookies[crate::observe::NAMELESS], 3);
+        for text in [a.snapshot(), a.export_all(), serde_json::to_string(&a.journal_form(&bare)).unwrap()] {
+            for secret in ["UID4zru4Xntv0ahXhfx0d9X", "Vb5Nm8Hj2Kl4Pq", "Wc6Xd9Fg3Hs7", "Kp3Rt6Yw9Qz2"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+        }
+        // The bare value is an identifier like any other: sending it on is cookie syncing.
+        req(&mut a, 1, "https://match.other-sync.test/m?id=UID4zru4Xntv0ahXhfx0d9X", "image", None, 3.0);
+        assert!(a.graph().syncs().any(|(x, y, _)| x.as_str() == "bare.test" && y.as_str() == "other-sync.test"));
     }
 }

@@ -6,6 +6,7 @@
 //! [`Site`]s. No cookie value ever passes the boundary; only names and
 //! attributes do.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -284,10 +285,10 @@ impl RawEvent {
     /// through `redact` (the auditor's: known identifiers taken out).
     pub fn stored_form(&self, redact: &dyn Fn(&str) -> Option<String>) -> RawEvent {
         let cut = |u: &str| {
-            let u = cut_url(u);
-            redact(u).unwrap_or_else(|| u.to_owned())
+            let u = without_query_values(cut_url(u));
+            redact(&u).unwrap_or_else(|| u.into_owned())
         };
-        let names_only = |h: &Option<String>| h.as_deref().map(|h| cookie_names(h).iter().map(|n| format!("{n}=")).collect::<Vec<_>>().join("; "));
+        let names_only = |h: &Option<String>| h.as_deref().map(|h| cookie_names(h).iter().map(|n| format!("{n}={DROPPED}")).collect::<Vec<_>>().join("; "));
         match self {
             RawEvent::Request(r) => RawEvent::Request(RawRequest {
                 url: cut(&r.url),
@@ -308,7 +309,15 @@ impl RawEvent {
             RawEvent::Error(e) => RawEvent::Error(RawError { url: cut(&e.url), top_url: e.top_url.as_deref().map(cut), ..e.clone() }),
             RawEvent::Navigation(n) => RawEvent::Navigation(RawNavigation { url: cut(&n.url), ..n.clone() }),
             RawEvent::TabClosed { tab } => RawEvent::TabClosed { tab: *tab },
-            RawEvent::ScriptSignal(s) => RawEvent::ScriptSignal(RawScriptSignal { page_url: cut(&s.page_url), script_url: cut(&s.script_url), ..s.clone() }),
+            RawEvent::ScriptSignal(s) => RawEvent::ScriptSignal(RawScriptSignal {
+                page_url: cut(&s.page_url),
+                script_url: cut(&s.script_url),
+                signal: match &s.signal {
+                    Signal::Beacon { url } => Signal::Beacon { url: beacon_address(url) },
+                    other => other.clone(),
+                },
+                ..s.clone()
+            }),
         }
     }
 }
@@ -393,6 +402,35 @@ impl WebUrl {
     pub fn path(&self) -> &str {
         self.url.path()
     }
+
+    /// The page this URL addresses, without what belongs to the person
+    /// rather than the page: no user name or password, query string or
+    /// fragment (where sites put session tokens, searches and reset links).
+    /// Pages are kept, shown and exported in this form.
+    pub fn address(&self) -> WebUrl {
+        let mut url = self.url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        WebUrl { url, host: self.host.clone(), site: self.site.clone(), written: None }
+    }
+}
+
+/// A URL as the journal may store it: no fragment, and a query cut to its
+/// parameters' names (`?a=&b=`). Values are where pages and trackers put
+/// session tokens, typed text and identifiers; a filter rule that names a
+/// parameter still matches the stored form.
+pub fn without_query_values(u: &str) -> Cow<'_, str> {
+    let u = u.split_once('#').map_or(u, |(before, _)| before);
+    let Some((base, query)) = u.split_once('?') else {
+        return Cow::Borrowed(u);
+    };
+    if query.split('&').all(|p| p.is_empty() || p.ends_with('=') && p.find('=') == Some(p.len() - 1)) {
+        return Cow::Borrowed(u);
+    }
+    let names: Vec<&str> = query.split('&').filter_map(|p| p.find('=').map(|i| &p[..=i])).collect();
+    Cow::Owned(format!("{base}?{}", names.join("&")))
 }
 
 fn cut_url(raw: &str) -> &str {
@@ -417,6 +455,16 @@ pub(crate) fn shorten(s: &str) -> String {
         s.to_owned()
     };
     cut
+}
+
+/// Where a beacon went, as kept: host and path, shortened (what it carried
+/// in its query is the person's, not the tracker's).
+fn beacon_address(url: &str) -> String {
+    let u = without_query_values(url);
+    let u = u.split_once('?').map_or(&*u, |(before, _)| before);
+    let u = u.split_once("://").map_or(u, |(_, rest)| rest);
+    let u = u.rsplit_once('@').filter(|(userinfo, _)| !userinfo.contains('/')).map_or(u, |(_, rest)| rest);
+    shorten(u)
 }
 
 fn optional_web_url(raw: &Option<String>) -> Option<WebUrl> {
@@ -475,9 +523,59 @@ impl SentCookies {
     }
 }
 
-/// Cookie names in a Cookie request header, in order, without values.
+/// What stands for a cookie's value in a stored Cookie header (`name=-`):
+/// a value, so that the name reads as a name again ([`sent_cookie_pair`]).
+pub const DROPPED: &str = "-";
+
+/// The name Telltale gives a cookie that has none: a pair without `=` is a
+/// value with an empty name (RFC 6265bis, 5.6 and 5.7), never a name.
+pub const NAMELESS: &str = "(no name)";
+
+/// A cookie pair's name and value. A pair without `=` is all value.
+pub fn cookie_pair(pair: &str) -> (&str, &str) {
+    match pair.split_once('=') {
+        Some((name, value)) => (name.trim(), value.trim()),
+        None => ("", pair.trim()),
+    }
+}
+
+/// A Set-Cookie line whose cookie has no name (its first pair has no `=`,
+/// or nothing before it) with [`NAMELESS`] as its name, so that its value
+/// is read as a value.
+pub fn named(line: &str) -> Cow<'_, str> {
+    let line = line.trim_start();
+    let pair = line.split(';').next().unwrap_or_default();
+    match cookie_pair(pair) {
+        ("", "") => Cow::Borrowed(line),
+        ("", _) if pair.contains('=') => Cow::Owned(format!("{NAMELESS}{line}")),
+        ("", _) => Cow::Owned(format!("{NAMELESS}={line}")),
+        _ => Cow::Borrowed(line),
+    }
+}
+
+/// A pair of a Cookie request header: [`cookie_pair`], except that a pair
+/// with an empty value is read as a value with no name. Its text may be a
+/// value: Firefox sends a bare Set-Cookie value back as `VALUE=`. (A cookie
+/// that really has an empty value carries nothing to keep a name for.)
+pub fn sent_cookie_pair(pair: &str) -> (&str, &str) {
+    match cookie_pair(pair) {
+        (name, "") => ("", name),
+        other => other,
+    }
+}
+
+/// Cookie names in a Cookie request header, in order, without values; a
+/// cookie without a name (or, as [`sent_cookie_pair`] reads it, without a
+/// value) is [`NAMELESS`].
 pub fn cookie_names(header: &str) -> Vec<String> {
-    cookie::Cookie::split_parse(header.to_owned()).filter_map(Result::ok).map(|c| clean_name(c.name())).filter(|n| !n.is_empty()).collect()
+    header
+        .split(';')
+        .filter_map(|p| match sent_cookie_pair(p) {
+            ("", "") => None,
+            ("", _) => Some(NAMELESS.to_owned()),
+            (name, _) => Some(clean_name(name)).filter(|n| !n.is_empty()),
+        })
+        .collect()
 }
 
 fn clean_name(n: &str) -> String {
@@ -550,7 +648,7 @@ impl SetCookie {
             if line.is_empty() {
                 continue;
             }
-            match cookie::Cookie::parse(line) {
+            match cookie::Cookie::parse(named(line)) {
                 Ok(c) if !c.name().trim().is_empty() => out.push(SetCookie {
                     name: clean_name(c.name()),
                     domain: c.domain().map(|d| d.trim_start_matches('.').to_ascii_lowercase()),
@@ -694,7 +792,7 @@ impl Observation {
                 page: WebUrl::parse(&s.page_url)?,
                 script: (!s.script_url.is_empty()).then(|| WebUrl::parse(&s.script_url).ok()).flatten(),
                 signal: match &s.signal {
-                    Signal::Beacon { url } => Signal::Beacon { url: shorten(url) },
+                    Signal::Beacon { url } => Signal::Beacon { url: beacon_address(url) },
                     Signal::Listener { event } => Signal::Listener { event: event.chars().take(32).collect() },
                     Signal::Send { via, host } => Signal::Send { via: via.chars().take(16).collect(), host: Host::parse(host).map(|h| h.as_str().to_owned()).unwrap_or_default() },
                     Signal::WebglParam { name } => Signal::WebglParam { name: name.chars().take(32).collect() },
@@ -772,10 +870,15 @@ mod tests {
             "JSESSIONID=5C1; Path=/\nMS_TEST=myTest; Expires=Sat, 23-Dec-2017 21:58:49 GMT".to_string(),
             "=novalue".to_string(),
             "<img src=x onerror=alert(1)>=1".to_string(),
+            "bare-value-no-name; Max-Age=60".to_string(),
+            "=".to_string(),
         ];
         let (cookies, bad) = SetCookie::parse_headers(&lines);
         let names: Vec<_> = cookies.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["uid", "JSESSIONID", "MS_TEST", "<img src"]);
+        // A pair without `=`, or with nothing before it, is a value with no name.
+        assert_eq!(names, ["uid", "JSESSIONID", "MS_TEST", NAMELESS, "<img src", NAMELESS]);
+        assert_eq!(cookies[5].max_age, Some(60));
+        assert!(!format!("{cookies:?}").contains("bare-value") && !format!("{cookies:?}").contains("novalue"));
         assert_eq!(cookies[0].domain.as_deref(), Some("tracker.example"));
         assert_eq!(cookies[0].max_age, Some(31_536_000));
         assert_eq!(cookies[0].same_site, SameSite::None);
@@ -799,9 +902,45 @@ mod tests {
         let (Observation::Response(a), Observation::Response(b)) = (Observation::from_raw(&raw).unwrap(), Observation::from_raw(&j).unwrap()) else { panic!() };
         assert_eq!(a.cookies, b.cookies);
         assert_eq!(a.malformed_cookies, b.malformed_cookies);
-        let req = RawEvent::SendHeaders(RawSendHeaders { url: "https://t.example/".into(), cookie_header: Some("a=SECRET; b=SECRET".into()), ..Default::default() });
+        let req = RawEvent::SendHeaders(RawSendHeaders { url: "https://t.example/".into(), cookie_header: Some("a=SECRET; b=SECRET; SECRETBARE".into()), ..Default::default() });
         let j = serde_json::to_string(&req.without_cookie_values()).unwrap();
-        assert!(!j.contains("SECRET") && j.contains("a=; b="), "{j}");
+        assert!(!j.contains("SECRET") && j.contains("a=-; b=-; (no name)=-"), "{j}");
+        let Observation::SentCookies(replayed) = Observation::from_raw(&req.without_cookie_values()).unwrap() else { panic!() };
+        assert_eq!(replayed.names, ["a", "b", NAMELESS]);
+        // A bare Set-Cookie value, journaled, replays as the same nameless cookie.
+        let raw = RawEvent::Response(RawResponse { url: "https://t.example/".into(), set_cookie: vec!["SECRETBARE; Max-Age=60; Secure".into()], ..Default::default() });
+        let j = raw.without_cookie_values();
+        assert!(!serde_json::to_string(&j).unwrap().contains("SECRET"));
+        let (Observation::Response(a), Observation::Response(b)) = (Observation::from_raw(&raw).unwrap(), Observation::from_raw(&j).unwrap()) else { panic!() };
+        assert_eq!((a.cookies, a.malformed_cookies), (b.cookies, b.malformed_cookies));
+    }
+
+    #[test]
+    fn cookie_headers_read_as_rfc_6265bis_reads_them() {
+        assert_eq!(cookie_names("a=1; UID4zru4Xntv0ahXhfx0d9X;  ; =v; b"), ["a", NAMELESS, NAMELESS, NAMELESS]);
+        // Firefox sends a bare Set-Cookie value back as "VALUE=": no name is kept of it.
+        assert_eq!(cookie_names("TtBare075f13596b73=; sid=x"), [NAMELESS, "sid"]);
+        assert_eq!(sent_cookie_pair("TtBare075f13596b73="), ("", "TtBare075f13596b73"));
+        assert_eq!(cookie_pair(" bare "), ("", "bare"));
+        assert_eq!(cookie_pair("n = v=w"), ("n", "v=w"));
+    }
+
+    #[test]
+    fn the_journal_keeps_no_query_value_nor_fragment() {
+        assert_eq!(without_query_values("https://a.test/p?token=s3cr3t&flag&x=1#frag"), "https://a.test/p?token=&x=");
+        assert_eq!(without_query_values("https://a.test/p?a=&b="), "https://a.test/p?a=&b=");
+        assert_eq!(without_query_values("https://a.test/p#only"), "https://a.test/p");
+        assert_eq!(without_query_values("https://a.test/p"), "https://a.test/p");
+        let signal = RawEvent::ScriptSignal(RawScriptSignal {
+            page_url: "https://a.test/reset?token=s3cr3t".into(),
+            script_url: "https://cdn.test/s.js?v=s3cr3t#x".into(),
+            signal: Signal::Beacon { url: "https://u:p@in.test/k?typed=s3cr3t#s3cr3t".into() },
+            ..Default::default()
+        });
+        let stored = serde_json::to_string(&signal.without_cookie_values()).unwrap();
+        assert!(!stored.contains("s3cr3t") && !stored.contains("u:p"), "{stored}");
+        let Observation::ScriptSignal(o) = Observation::from_raw(&signal).unwrap() else { panic!() };
+        assert_eq!(o.signal, Signal::Beacon { url: "in.test/k".into() });
     }
 
     #[test]

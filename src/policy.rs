@@ -6,12 +6,14 @@
 //!
 //! Rules, by priority (higher wins in the DNR engine):
 //! - trust a site: `allowAllRequests` on its top-level documents (40), which also
-//!   switches off the opt-out headers there (a DNR `modifyHeaders` rule below an
-//!   allow rule is not applied);
+//!   switches off the opt-out headers there (the engine applies a `modifyHeaders`
+//!   rule only when its priority is above every matching allow rule's);
+//! - opt out: `modifyHeaders` setting `Sec-GPC: 1` and `DNT: 1` (35): above the
+//!   allow rules, so a company let through under a category block still gets
+//!   the signal, and below trust, which switches it off;
 //! - allow a company or site that a category block would catch: `allow` (30);
 //! - block a company, a site or a category: `block` (20), third-party requests
-//!   only, never from the company's own sites (its domains are excluded initiators);
-//! - opt out: `modifyHeaders` setting `Sec-GPC: 1` and `DNT: 1` (10).
+//!   only, never from the company's own sites (its domains are excluded initiators).
 //!
 //! Rule ids are a hash of what the rule is for (`block-company:Google`), so
 //! the same choice always makes the same rule, in the extension and the CLI
@@ -33,7 +35,7 @@ pub const VERSION: u32 = 1;
 const PRIORITY_TRUST: u32 = 40;
 const PRIORITY_ALLOW: u32 = 30;
 const PRIORITY_BLOCK: u32 = 20;
-const PRIORITY_OPT_OUT: u32 = 10;
+const PRIORITY_OPT_OUT: u32 = 35;
 
 /// The script that makes `navigator.globalPrivacyControl` read `true`.
 pub const GPC_SCRIPT: &str = "injected/gpc.js";
@@ -66,6 +68,9 @@ pub enum Choice {
     OptOutCompany { company: String },
     /// Send GPC and DNT everywhere and run every known vendor's opt-out.
     OptOutEverywhere,
+    /// Let an opt-out cookie that a pack the person loaded names be set
+    /// (those of the built-in pack need no such choice).
+    SetPackCookie { domain: String, name: String, value: String },
 }
 
 impl Choice {
@@ -80,6 +85,7 @@ impl Choice {
             Choice::TrustSite { site } => format!("trust-site:{site}"),
             Choice::OptOutCompany { company } => format!("opt-out-company:{company}"),
             Choice::OptOutEverywhere => "opt-out-everywhere".into(),
+            Choice::SetPackCookie { domain, name, value } => format!("set-pack-cookie:{domain}:{name}={value}"),
         }
     }
 
@@ -94,6 +100,7 @@ impl Choice {
             Choice::TrustSite { site } => format!("Trust {site}"),
             Choice::OptOutCompany { company } => format!("Opt out of {company}"),
             Choice::OptOutEverywhere => "Opt out everywhere".into(),
+            Choice::SetPackCookie { domain, name, value } => format!("Set the cookie {name}={value} on {domain} (from a rule pack you loaded)"),
         }
     }
 }
@@ -158,6 +165,8 @@ pub enum Intent {
     Untrust { site: String },
     OptOutEverywhere,
     StopOptOutEverywhere,
+    /// Set an opt-out cookie that a loaded pack names, once the person has seen it.
+    ConfirmCookie { domain: String, name: String, value: String },
     /// Remove one choice by its key (the options page).
     Remove { key: String },
     RemoveAll,
@@ -307,6 +316,17 @@ impl Policy {
             }
             Intent::OptOutEverywhere => ("Opt out everywhere".into(), vec![add(Choice::OptOutEverywhere)]),
             Intent::StopOptOutEverywhere => ("Stop opting out everywhere".into(), vec![remove(Choice::OptOutEverywhere)]),
+            Intent::ConfirmCookie { domain, name, value } => {
+                // Only a cookie a loaded pack names now: the intent cannot set any other.
+                let named = rules.entities().iter().filter(|e| !e.built_in).flat_map(|e| e.opt_outs.iter()).any(|o| {
+                    matches!(o, OptOut::Cookie { domain: d, name: n, value: v, .. } if d == domain && n == name && v == value)
+                });
+                if !named {
+                    return Err(PolicyError(format!("no loaded rule pack names the opt-out cookie {name}={value} on {domain}")));
+                }
+                let c = Choice::SetPackCookie { domain: domain.clone(), name: name.clone(), value: value.clone() };
+                (c.label(), vec![add(c)])
+            }
             Intent::Remove { key } => {
                 let c = self.choices().find(|c| c.key() == *key).cloned().ok_or_else(|| PolicyError(format!("no choice {key:?} is in force")))?;
                 (format!("Remove: {}", c.label()), vec![remove(c)])
@@ -573,6 +593,19 @@ pub struct OptOutCookie {
     pub value: String,
 }
 
+/// An opt-out cookie that a pack the person loaded names, waiting for them
+/// to see its domain, name and value and confirm it
+/// ([`Intent::ConfirmCookie`]): a pack could name any site's domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCookie {
+    pub company: String,
+    /// The pack that names it.
+    pub pack: String,
+    pub domain: String,
+    pub name: String,
+    pub value: String,
+}
+
 /// A vendor's opt-out page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptOutPage {
@@ -586,6 +619,9 @@ pub struct NotApplied {
     pub key: String,
     pub label: String,
     pub reason: String,
+    /// Optional permissions it waits for (the popup asks for them again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// Everything the choices come to.
@@ -595,6 +631,8 @@ pub struct Compiled {
     pub rules: Vec<DnrRule>,
     pub scripts: Vec<PageScript>,
     pub cookies: Vec<OptOutCookie>,
+    /// Cookies of loaded packs, set only once confirmed.
+    pub confirm_cookies: Vec<PendingCookie>,
     pub pages: Vec<OptOutPage>,
     pub not_applied: Vec<NotApplied>,
 }
@@ -725,6 +763,8 @@ struct Builder<'a> {
     out: Compiled,
     unsafe_rules: usize,
     ids: BTreeSet<u32>,
+    /// Loaded packs' opt-out cookies the person confirmed: (domain, name, value).
+    confirmed: BTreeSet<(&'a str, &'a str, &'a str)>,
 }
 
 impl Builder<'_> {
@@ -758,7 +798,12 @@ impl Builder<'_> {
     }
 
     fn not_applied(&mut self, choice: &Choice, reason: String) {
-        self.out.not_applied.push(NotApplied { key: choice.key(), label: choice.label(), reason });
+        self.out.not_applied.push(NotApplied { key: choice.key(), label: choice.label(), reason, needs: vec![] });
+    }
+
+    /// Not applied for want of an optional permission the person did not grant.
+    fn not_granted(&mut self, choice: &Choice, reason: String, permission: &str) {
+        self.out.not_applied.push(NotApplied { key: choice.key(), label: choice.label(), reason, needs: vec![permission.into()] });
     }
 }
 
@@ -828,7 +873,14 @@ impl<'a> Knowledge<'a> {
 /// blocked by category like listed ones.
 pub fn compile(policy: &Policy, rules: &RuleIndex, graph: &TrackerGraph, caps: &Capabilities) -> Compiled {
     let k = Knowledge::new(rules);
-    let mut b = Builder { caps, out: Compiled::default(), unsafe_rules: 0, ids: BTreeSet::new() };
+    let confirmed = policy
+        .choices()
+        .filter_map(|c| match c {
+            Choice::SetPackCookie { domain, name, value } => Some((domain.as_str(), name.as_str(), value.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut b = Builder { caps, out: Compiled::default(), unsafe_rules: 0, ids: BTreeSet::new(), confirmed };
     // Trust and allow first: they are what keeps sites working, so they are
     // the last to be left out by a rule limit.
     let mut ordered: Vec<&Choice> = policy.choices().collect();
@@ -901,20 +953,22 @@ pub fn compile(policy: &Policy, rules: &RuleIndex, graph: &TrackerGraph, caps: &
                     b.not_applied(c, format!("no loaded rule pack names an opt-out for {company}"));
                 }
             }
+            // It lets a loaded pack's cookie through when an opt-out above names it.
+            Choice::SetPackCookie { .. } => {}
         }
     }
     if gpc_script {
         if caps.scripting {
             b.out.scripts.push(page_script("telltale-gpc", GPC_SCRIPT.into(), &exclude));
         } else {
-            b.not_applied(&Choice::OptOutEverywhere, "navigator.globalPrivacyControl needs the \"scripting\" permission, which was not granted; the Sec-GPC and DNT headers are sent".into());
+            b.not_granted(&Choice::OptOutEverywhere, "navigator.globalPrivacyControl needs the \"scripting\" permission, which was not granted; the Sec-GPC and DNT headers are sent".into(), "scripting");
         }
     }
     for (id, company) in flags {
         let packaged = caps.packaged_flags.as_ref().is_none_or(|p| p.contains(&id));
         let choice = Choice::OptOutCompany { company: company.clone() };
         if !caps.scripting {
-            b.not_applied(&choice, format!("{company}'s opt-out flag needs the \"scripting\" permission, which was not granted"));
+            b.not_granted(&choice, format!("{company}'s opt-out flag needs the \"scripting\" permission, which was not granted"), "scripting");
         } else if !packaged {
             b.not_applied(&choice, format!("{company}'s opt-out flag comes from a pack loaded after this build; only flags of the built-in pack can be set before page scripts run"));
         } else {
@@ -925,6 +979,8 @@ pub fn compile(policy: &Policy, rules: &RuleIndex, graph: &TrackerGraph, caps: &
     b.out.scripts.sort_by(|a, b| a.id.cmp(&b.id));
     b.out.cookies.sort_by(|a, b| (&a.domain, &a.name).cmp(&(&b.domain, &b.name)));
     b.out.cookies.dedup();
+    b.out.confirm_cookies.sort_by(|a, b| (&a.domain, &a.name, &a.value).cmp(&(&b.domain, &b.name, &b.value)));
+    b.out.confirm_cookies.dedup_by(|a, b| (&a.domain, &a.name, &a.value) == (&b.domain, &b.name, &b.value));
     b.out.pages.sort_by(|a, b| (&a.company, &a.url).cmp(&(&b.company, &b.url)));
     b.out.pages.dedup();
     b.out
@@ -934,16 +990,20 @@ pub fn compile(policy: &Policy, rules: &RuleIndex, graph: &TrackerGraph, caps: &
 /// rule for its signals (opting out everywhere already sends them to all).
 /// Returns whether the packs name any mechanism for it.
 fn vendor_opt_outs(b: &mut Builder, k: &Knowledge, c: &Choice, company: &str, flags: &mut BTreeMap<String, String>, headers: bool) -> bool {
-    let mechanisms = opt_outs_of(k.rules, company);
+    let mechanisms: Vec<_> =
+        k.rules.entities().iter().filter(|e| e.company == company).flat_map(|e| e.opt_outs.iter().map(move |o| (o, e))).collect();
     let mut signals = BTreeSet::new();
-    for o in &mechanisms {
+    for &(o, entity) in &mechanisms {
         match o {
             OptOut::Signal { signals: s, .. } => signals.extend(s.iter().copied()),
             OptOut::Cookie { domain, name, value, .. } => {
-                if b.caps.cookies {
+                if !entity.built_in && !b.confirmed.contains(&(domain.as_str(), name.as_str(), value.as_str())) {
+                    b.out.confirm_cookies.push(PendingCookie { company: company.into(), pack: entity.pack.clone(), domain: domain.clone(), name: name.clone(), value: value.clone() });
+                    b.not_applied(c, format!("{company}'s opt-out cookie {name} on {domain} comes from the rule pack \"{}\" you loaded: it is set once you confirm it", entity.pack));
+                } else if b.caps.cookies {
                     b.out.cookies.push(OptOutCookie { company: company.into(), url: format!("https://{domain}/"), domain: domain.clone(), name: name.clone(), value: value.clone() });
                 } else {
-                    b.not_applied(c, format!("{company}'s opt-out cookie needs the \"cookies\" permission, which was not granted"));
+                    b.not_granted(c, format!("{company}'s opt-out cookie needs the \"cookies\" permission, which was not granted"), "cookies");
                 }
             }
             OptOut::Page { url, .. } => b.out.pages.push(OptOutPage { company: company.into(), url: url.clone() }),
@@ -1223,9 +1283,10 @@ mod tests {
   ]
 }"#;
 
+    /// The test pack, as if built into Telltale.
     fn ix() -> RuleIndex {
         let mut ix = RuleIndex::new();
-        ix.add(&RulePack::parse("t.json", PACK).unwrap());
+        ix.add_built_in(&RulePack::parse("t.json", PACK).unwrap());
         ix
     }
 
@@ -1316,6 +1377,22 @@ mod tests {
     }
 
     #[test]
+    fn a_company_let_through_a_category_block_still_gets_the_opt_out_signal() {
+        let (ix, g) = (ix(), TrackerGraph::new());
+        let mut p = Policy::new();
+        p.add(Choice::OptOutEverywhere, 1.0);
+        p.add(Choice::BlockCategory { category: Category::Advertising }, 1.0);
+        p.add(Choice::AllowCompany { company: "AdCo".into() }, 1.0);
+        p.add(Choice::TrustSite { site: site("news.example") }, 1.0);
+        let c = compile(&p, &ix, &g, &Capabilities::default());
+        let of = |kind: &str| c.rules.iter().filter(|r| r.action.kind == kind).map(|r| r.priority).collect::<Vec<_>>();
+        let (headers, allows, trust) = (of("modifyHeaders"), of("allow"), of("allowAllRequests"));
+        assert!(!headers.is_empty() && !allows.is_empty() && !trust.is_empty(), "{:?}", c.rules);
+        // The engine applies modifyHeaders only above every matching allow rule: above "allow", below trust.
+        assert!(headers.iter().all(|h| allows.iter().all(|a| h > a) && trust.iter().all(|t| h < t)), "{headers:?} {allows:?} {trust:?}");
+    }
+
+    #[test]
     fn trust_allows_everything_on_the_site_above_blocks_and_signals() {
         let (ix, g) = (ix(), TrackerGraph::new());
         let mut p = Policy::new();
@@ -1366,11 +1443,42 @@ mod tests {
         assert!(c.scripts.is_empty() && c.cookies.is_empty());
         assert_eq!(c.rules.len(), 1);
         assert!(c.not_applied.iter().any(|n| n.reason.contains("globalPrivacyControl")), "{:?}", c.not_applied);
-        assert!(c.not_applied.iter().any(|n| n.reason.contains("\"cookies\" permission")), "{:?}", c.not_applied);
+        assert!(c.not_applied.iter().any(|n| n.reason.contains("\"cookies\" permission") && n.needs == ["cookies"]), "{:?}", c.not_applied);
+        assert!(c.not_applied.iter().any(|n| n.reason.contains("globalPrivacyControl") && n.needs == ["scripting"]), "{:?}", c.not_applied);
         // A flag from a pack this build did not package is reported, not dropped.
         let caps = Capabilities { packaged_flags: Some(BTreeSet::new()), ..Default::default() };
         let c = compile(&all, &ix, &g, &caps);
         assert!(c.not_applied.iter().any(|n| n.reason.contains("loaded after this build")), "{:?}", c.not_applied);
+    }
+
+    #[test]
+    fn a_loaded_packs_opt_out_cookie_waits_for_the_person_to_see_it() {
+        let (mut ix, g) = (ix(), TrackerGraph::new());
+        let hostile = r#"{"format": "telltale-rules/1", "name": "hostile", "version": "1", "license": "CC0-1.0",
+            "sources": {"s": {"name": "test"}},
+            "entities": [{"name": "Bank Tracker", "domains": ["bank.example"], "categories": ["advertising"], "source": "s",
+                          "opt_outs": [{"kind": "cookie", "domain": "bank.example", "name": "session", "value": "attacker", "source": "s"}]}]}"#;
+        ix.add(&RulePack::parse("hostile.json", hostile).unwrap());
+        let mut p = Policy::new();
+        p.add(Choice::OptOutEverywhere, 1.0);
+        let c = compile(&p, &ix, &g, &Capabilities::default());
+        // The built-in pack's cookie is set; the loaded pack's waits, named with its pack.
+        assert_eq!(c.cookies.iter().map(|k| k.domain.as_str()).collect::<Vec<_>>(), ["rec.example"]);
+        assert_eq!(c.confirm_cookies, [PendingCookie { company: "Bank Tracker".into(), pack: "hostile".into(), domain: "bank.example".into(), name: "session".into(), value: "attacker".into() }]);
+        assert!(c.not_applied.iter().any(|n| n.reason.contains("comes from the rule pack \"hostile\" you loaded")), "{:?}", c.not_applied);
+        // Confirming sets exactly that cookie; a cookie no pack names cannot be confirmed.
+        let forged = Intent::ConfirmCookie { domain: "bank.example".into(), name: "session".into(), value: "other".into() };
+        assert!(p.act(&forged, 1, 2.0, &ix, &g).is_err());
+        let seen = Intent::ConfirmCookie { domain: "bank.example".into(), name: "session".into(), value: "attacker".into() };
+        p.act(&seen, 1, 2.0, &ix, &g).unwrap();
+        let c = compile(&p, &ix, &g, &Capabilities::default());
+        assert!(c.confirm_cookies.is_empty());
+        assert!(c.cookies.iter().any(|k| k.domain == "bank.example" && k.value == "attacker"));
+        // A pack cannot call itself built in.
+        let mut other = RuleIndex::new();
+        other.add(&RulePack::parse("t.json", PACK).unwrap());
+        let c = compile(&p, &other, &g, &Capabilities::default());
+        assert!(c.cookies.is_empty() && c.confirm_cookies.len() == 1, "{:?}", c.cookies);
     }
 
     #[test]

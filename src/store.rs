@@ -144,6 +144,17 @@ impl Auditor {
         serde_json::to_string(&v).expect("JSON values serialise")
     }
 
+    /// What restoring an "export all" file would replace, and with what:
+    /// the file's recorded data and choices beside what is in force now, so
+    /// the person can see it before anything changes. Errors as
+    /// [`Auditor::import_all`]'s.
+    pub fn import_summary(&self, text: &str) -> Result<ImportSummary, String> {
+        let mut from_file = Auditor::new();
+        from_file.import_all(text)?;
+        let file_has_choices = serde_json::from_str::<Value>(text).ok().is_some_and(|v| v.get("choices").is_some());
+        Ok(ImportSummary { file: Held::of(&from_file, file_has_choices), now: Held::of(self, true) })
+    }
+
     /// Restores an "export all" file (or a bare snapshot): the learned state
     /// and, when the file has them, the choices. On error nothing changes.
     pub fn import_all(&mut self, text: &str) -> Result<(), String> {
@@ -157,6 +168,36 @@ impl Auditor {
             self.set_policy(p);
         }
         Ok(())
+    }
+}
+
+/// What an "export all" file holds beside what Telltale holds now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub file: Held,
+    pub now: Held,
+}
+
+/// Recorded data and choices, counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    /// Sites visited (first parties).
+    pub sites: usize,
+    pub third_parties: usize,
+    pub trackers: usize,
+    /// Choices in force; `None` when a file has none (importing it keeps the current ones).
+    pub choices: Option<usize>,
+}
+
+impl Held {
+    fn of(a: &Auditor, with_choices: bool) -> Held {
+        let nodes = || a.graph.nodes();
+        Held {
+            sites: nodes().filter(|n| n.first_party).count(),
+            third_parties: nodes().filter(|n| n.third_party).count(),
+            trackers: nodes().filter(|n| n.tracker).count(),
+            choices: with_choices.then(|| a.policy.choices().count()),
+        }
     }
 }
 
@@ -182,6 +223,26 @@ mod tests {
         b.import_all(&Auditor::with_default_pack().snapshot()).unwrap();
         assert!(b.policy().has(&Choice::TrustSite { site: crate::Site::of("a.example").unwrap() }));
         assert!(b.import_all("{\"format\": \"telltale-snapshot\", \"choices\": 7}").is_err());
+    }
+
+    #[test]
+    fn an_import_says_what_it_would_replace_and_changes_nothing() {
+        use crate::policy::Intent;
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: "https://a.example/".into(), tab: 1, time: 1.0 })).unwrap();
+        a.observe_raw(&RawEvent::Request(RawRequest { url: "https://static.hotjar.com/c/h.js".into(), resource_type: "script".into(), tab: 1, time: 2.0, ..Default::default() })).unwrap();
+        a.act(&Intent::Block { site: "static.hotjar.com".into() }, 1, 2.0).unwrap();
+        let file = a.export_all();
+        let mut b = Auditor::with_default_pack();
+        b.act(&Intent::Trust { site: "b.example".into() }, 1, 1.0).unwrap();
+        b.act(&Intent::Trust { site: "c.example".into() }, 1, 1.0).unwrap();
+        let before = b.snapshot();
+        let s = b.import_summary(&file).unwrap();
+        assert_eq!(s.file, Held { sites: 1, third_parties: 1, trackers: 1, choices: Some(1) });
+        assert_eq!(s.now, Held { sites: 0, third_parties: 0, trackers: 0, choices: Some(2) });
+        assert_eq!(b.snapshot(), before);
+        assert_eq!(b.import_summary(&a.snapshot()).unwrap().file.choices, None, "a bare snapshot brings no choices");
+        assert!(b.import_summary("{").unwrap_err().contains("line 1 column 1"));
     }
 
     #[test]

@@ -200,8 +200,11 @@ impl CookieIds {
     /// Reads the cookie values of a Cookie request header; returns whether one was identifier-like.
     pub fn remember_header(&mut self, owner: &Site, header: &str) -> bool {
         let mut any = false;
-        for c in cookie::Cookie::split_parse(header.to_owned()).flatten() {
-            any |= self.remember(owner, c.name(), c.value(), None);
+        for pair in header.split(';') {
+            let (name, value) = crate::observe::sent_cookie_pair(pair);
+            if !value.is_empty() {
+                any |= self.remember(owner, name, value, None);
+            }
         }
         any
     }
@@ -211,7 +214,7 @@ impl CookieIds {
     pub fn remember_set_cookie(&mut self, owner: &Site, lines: &[String], now_ms: f64) -> bool {
         let mut any = false;
         for line in lines.iter().flat_map(|l| l.split('\n')) {
-            let Ok(c) = cookie::Cookie::parse(line) else {
+            let Ok(c) = cookie::Cookie::parse(crate::observe::named(line)) else {
                 continue;
             };
             let lifetime = match (c.max_age(), c.expires_datetime()) {

@@ -47,7 +47,7 @@ fn observe_returns_the_verdict_and_a_journal_entry_without_cookie_values() {
     )
     .unwrap();
     assert_eq!(out["verdict"]["tracker"], true);
-    assert_eq!(out["journal"]["cookie_header"], "_hjid=");
+    assert_eq!(out["journal"]["cookie_header"], "_hjid=-");
     let mut b = Auditor::new();
     assert_eq!(b.observe_batch(&format!("[{{\"kind\":\"navigation\",\"url\":\"https://news.example/\",\"tab\":1,\"time\":1}},{}]", out["journal"])).map_err(JsValue::from).unwrap(), 2);
     assert_eq!(b.tracker_count(1.0), 1, "replaying the journal gives the same state");

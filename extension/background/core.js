@@ -2,6 +2,7 @@
 // then each goes in, its journal entry goes to storage and the tab's badge is updated.
 import init, { Auditor, compilePack, textHash } from '../wasm/telltale.js';
 import * as journal from './journal.js';
+import { storable } from './events.js';
 import * as badge from './badge.js';
 import * as packs from './packs.js';
 import * as packCache from './pack-cache.js';
@@ -29,8 +30,8 @@ export function submit(event, transient = null) {
     observe(event, true, transient);
   } else {
     // Stored at once: a worker stopped before the core is ready loses nothing.
-    // (events.js already dropped cookie values and cut URLs.)
-    journal.append(event);
+    // (events.js already dropped cookie values and cut URLs; stored without query values.)
+    journal.append(storable(event));
     queue.push(event);
   }
 }
@@ -41,7 +42,7 @@ function observe(event, record, transient = null) {
     out = JSON.parse(auditor.observe(JSON.stringify(transient ? { ...event, ...transient } : event)));
   } catch {
     // Unusable (data: URL, bad host...): the core counted it; journaled so the count survives a restart.
-    if (record) journal.append(event);
+    if (record) journal.append(storable(event));
     return;
   }
   if (record && out.journal) journal.append(out.journal);

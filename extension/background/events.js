@@ -12,11 +12,57 @@ const MAX_URL = 8192;
 
 const cut = (u) => (typeof u === 'string' && u.length > MAX_URL ? u.slice(0, MAX_URL) : u);
 
-// "a=1; b=2" → "a=; b="
-const cookieNames = (header) => header.split(';').map((p) => p.split('=')[0].trim()).filter(Boolean).map((n) => `${n}=`).join('; ');
+// A cookie pair without "=" is all value, with no name (RFC 6265bis); the
+// core names such a cookie NAMELESS (src/observe.rs) and so does this file.
+const NAMELESS = '(no name)';
 
-// "uid=123; Max-Age=60" → "uid=; Max-Age=60" (each line of a folded header)
-const withoutValue = (line) => line.split('\n').map((l) => l.replace(/^([^=;]*)=[^;]*/, '$1=')).join('\n');
+/** A cookie pair's name, NAMELESS for a value without one, null for an empty pair. */
+function pairName(pair) {
+  const i = pair.indexOf('=');
+  const name = i < 0 ? '' : pair.slice(0, i).trim();
+  if (name) return name;
+  return (i < 0 ? pair : pair.slice(i + 1)).trim() ? NAMELESS : null;
+}
+
+// A Cookie header's pair with an empty value may be a value (Firefox sends a
+// bare Set-Cookie value back as "VALUE="): no name is kept of it, as in the core.
+function sentPairName(pair) {
+  const i = pair.indexOf('=');
+  return i >= 0 && !pair.slice(i + 1).trim() && pair.slice(0, i).trim() ? NAMELESS : pairName(pair);
+}
+
+// "a=1; b=2; 3; c=" → "a=-; b=-; (no name)=-; (no name)=-": each value
+// stands as "-" (the core's DROPPED), so the names read as names again.
+const cookieNames = (header) => header.split(';').map(sentPairName).filter((n) => n !== null).map((n) => `${n}=-`).join('; ');
+
+// "uid=123; Max-Age=60" → "uid=; Max-Age=60", "123; Max-Age=60" → "(no name)=; Max-Age=60"
+// (each line of a folded header; a line with neither name nor value stays as it is, malformed)
+const withoutValue = (header) => header.split('\n').map((line) => {
+  const end = line.indexOf(';');
+  const name = pairName(end < 0 ? line : line.slice(0, end));
+  return name === null ? line : `${name}=${end < 0 ? '' : line.slice(end)}`;
+}).join('\n');
+
+// A URL as the journal keeps it (the core's `without_query_values`, src/observe.rs):
+// no fragment, the query cut to its parameters' names ("?a=&b=").
+const journalUrl = (u) => {
+  if (typeof u !== 'string') return u;
+  const [base, query] = u.split('#')[0].split(/\?(.*)/s);
+  if (query === undefined) return base;
+  return `${base}?${query.split('&').filter((p) => p.includes('=')).map((p) => p.slice(0, p.indexOf('=') + 1)).join('&')}`;
+};
+const URL_FIELDS = ['url', 'top_url', 'frame_url', 'redirect_url', 'page_url', 'script_url'];
+
+/**
+ * An event as it may be stored while the core is not there to make its
+ * journal form: URLs as journalUrl leaves them (cookie values are already gone).
+ */
+export function storable(event) {
+  const out = { ...event };
+  for (const k of URL_FIELDS) if (typeof out[k] === 'string') out[k] = journalUrl(out[k]);
+  if (out.signal && typeof out.signal.url === 'string') out.signal = { ...out.signal, url: journalUrl(out.signal.url) };
+  return out;
+}
 
 // Chrome shows Cookie / Set-Cookie only with 'extraHeaders'; Firefox rejects the option.
 function extra(options, base) {

@@ -18,6 +18,7 @@ const handlers = {
   snapshot: () => current().snapshot(),
   exportAll: () => current().exportAll(),
   learnedPack: () => current().learnedPack(new Date().toISOString().slice(0, 10)),
+  importSummary: ({ text }) => json(current().importSummary(String(text))),
   importAll: async ({ text }) => {
     try {
       await importAll(String(text));
@@ -37,7 +38,14 @@ const handlers = {
     return { label: out.label, policy: status.policy };
   },
   choices: () => ({ choices: json(current().choices()), keptAside: json(current().policyState()).kept_aside, policy: status.policy }),
-  forget: () => policy.forget(current()),
+  // "Forget me" shows the sites first; only those it showed are cleared.
+  forgetPreview: async () => ({ domains: await policy.forgetPreview(current()) }),
+  forget: ({ domains }) => policy.forget(current(), domains),
+  // After the person grants a permission a choice was waiting for.
+  applyChoices: async () => {
+    await saveAndApplyChoices();
+    return { policy: status.policy };
+  },
   signals: () => json(current().signals()),
   categories: () => json(categoryInfo()),
 

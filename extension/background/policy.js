@@ -86,6 +86,8 @@ async function applyNow(auditor, status) {
     rules: c.rules.length,
     scripts: c.scripts.length,
     cookies: c.cookies.length,
+    // Opt-out cookies of packs the person loaded: shown (domain, name, value) and set only once confirmed.
+    confirmCookies: c.confirm_cookies,
     pages: c.pages,
     notApplied: c.not_applied,
     error: errors.length ? `Telltale could not apply all your choices: ${errors.join('; ')}.` : null,
@@ -121,12 +123,19 @@ async function syncCookies(wanted) {
   await store.set({ [COOKIES_KEY]: wanted });
 }
 
+/** The domains "Forget me" would clear now: every domain a block rule names (the core's list). */
+export async function forgetPreview(auditor) {
+  return JSON.parse(forgetDomains(JSON.stringify(await compiled(auditor))));
+}
+
 /**
  * "Forget me": removes the cookies and site data that blocked trackers
- * already placed, for every domain a block rule names. Returns counts.
+ * already placed, for the domains the person was shown (`shown`) that a
+ * block rule still names. Returns counts.
  */
-export async function forget(auditor) {
-  const domains = JSON.parse(forgetDomains(JSON.stringify(await compiled(auditor))));
+export async function forget(auditor, shown) {
+  const seen = new Set(Array.isArray(shown) ? shown.map(String) : []);
+  const domains = (await forgetPreview(auditor)).filter((d) => seen.has(d));
   let cookies = 0;
   if (chrome.cookies) {
     for (const domain of domains) {

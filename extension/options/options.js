@@ -153,16 +153,46 @@ document.getElementById('save-retention').addEventListener('click', async () => 
 });
 
 document.getElementById('export-all').addEventListener('click', async () => download('telltale-snapshot.json', await ask('exportAll')));
+// "Import everything" says what the file would replace, and asks first.
+const counted = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const held = (h) => `${counted(h.sites, 'site')} visited, ${counted(h.third_parties, 'third party', 'third parties')} (${counted(h.trackers, 'tracker')})`;
 document.getElementById('import-all').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   if (!file) return;
   const out = document.getElementById('import-error');
-  const res = await ask('importAll', { text: await file.text() });
-  out.hidden = res.ok;
-  out.textContent = res.ok ? '' : `${file.name}: ${res.error}`;
+  const panel = document.getElementById('import-confirm');
+  const text = await file.text();
   e.target.value = '';
-  renderChoices();
-  renderData();
+  out.hidden = true;
+  let s;
+  try {
+    s = await ask('importSummary', { text });
+  } catch (err) {
+    out.hidden = false;
+    out.textContent = `${file.name}: ${err.message || err}`;
+    return;
+  }
+  const replaces = [
+    `everything Telltale has recorded (${held(s.now)}) with the file’s (${held(s.file)})`,
+    s.file.choices === null ? null : `your ${counted(s.now.choices, 'choice')} (blocks, trusted sites, opt-outs) with the file’s ${s.file.choices}`,
+  ].filter(Boolean);
+  const go = el('button', {
+    type: 'button',
+    class: 'danger',
+    onclick: async () => {
+      panel.replaceChildren();
+      const res = await ask('importAll', { text });
+      out.hidden = res.ok;
+      out.textContent = res.ok ? '' : `${file.name}: ${res.error}`;
+      renderChoices();
+      renderData();
+    },
+  }, 'Import and replace');
+  panel.replaceChildren(el('div', { class: 'confirm', role: 'group', 'aria-labelledby': 'import-confirm-title' },
+    el('p', { id: 'import-confirm-title' }, `Importing ${file.name} replaces ${replaces.join(', and ')}.`),
+    el('p', { class: 'muted' }, s.file.choices === null ? 'The file holds no choices: yours stay. Rule packs and settings stay.' : 'Rule packs and settings stay.'),
+    el('p', {}, go, ' ', el('button', { type: 'button', onclick: () => panel.replaceChildren() }, 'Cancel'))));
+  go.focus();
 });
 document.getElementById('export-graph').addEventListener('click', async () => {
   const [[name, text]] = await ask('export', { format: 'json' });

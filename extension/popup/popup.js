@@ -73,20 +73,73 @@ function pageControls(k) {
   const forget = el('button', {
     type: 'button',
     title: 'Remove the cookies and site data that the trackers you block have stored',
-    onclick: (e) => {
-      const asked = chrome.permissions.request({ permissions: k.forget_needs }).catch(() => false);
-      e.currentTarget.disabled = true;
-      asked.then((granted) => (granted ? ask('forget') : null)).then((out) => {
-        render();
-        note(out ? `Removed ${out.cookies} cookie${out.cookies === 1 ? '' : 's'}${out.siteData ? ' and site data' : ''} of ${out.domains} blocked domain${out.domains === 1 ? '' : 's'}.` : 'Forget me needs permission to remove cookies and site data.');
-      }, showError);
-    },
+    onclick: () => ask('forgetPreview').then(({ domains }) => confirmForget(domains, k.forget_needs), showError),
   }, 'Forget me');
   return [
     el('div', { class: 'controls' }, buttons, forget),
     k.trusted && el('p', { class: 'meta' }, 'Trusted: nothing is blocked and no opt-out signal is sent on this site.'),
     k.undo && el('div', { class: 'undo' }, el('span', { class: 'meta' }, `Last: ${k.undo}`), action('Undo', { do: 'undo' })),
   ];
+}
+
+// "Forget me" names every site whose data it would remove, and asks first.
+function confirmForget(domains, needs) {
+  const panel = document.getElementById('confirm');
+  if (!domains.length) {
+    panel.replaceChildren();
+    note('Forget me removes the data of trackers you block, and you block none yet.');
+    return;
+  }
+  const remove = el('button', {
+    type: 'button',
+    onclick: (e) => {
+      // Asked inside this click: browsers only ask for permissions in a user gesture.
+      const asked = chrome.permissions.request({ permissions: needs }).catch(() => false);
+      e.currentTarget.disabled = true;
+      asked.then((granted) => (granted ? ask('forget', { domains }) : null)).then((out) => {
+        panel.replaceChildren();
+        render();
+        note(out ? `Removed ${out.cookies} cookie${out.cookies === 1 ? '' : 's'}${out.siteData ? ' and site data' : ''} of ${out.domains} blocked domain${out.domains === 1 ? '' : 's'}.` : 'Forget me needs permission to remove cookies and site data; nothing was removed.');
+      }, showError);
+    },
+  }, `Remove data of ${domains.length} site${domains.length === 1 ? '' : 's'}`);
+  panel.replaceChildren(el('div', { class: 'confirm', role: 'group', 'aria-labelledby': 'confirm-title' },
+    el('p', { id: 'confirm-title' }, `Forget me removes the cookies and site data (local storage, databases, caches, service workers) of ${domains.length === 1 ? 'this site' : `these ${domains.length} sites`}, which you block:`),
+    el('ul', { class: 'forget-list' }, domains.map((d) => el('li', {}, d))),
+    el('div', { class: 'controls' }, remove, el('button', { type: 'button', onclick: () => panel.replaceChildren() }, 'Cancel')),
+  ));
+  remove.focus();
+}
+
+// Opt-out cookies that a pack the person loaded names: shown in full, set only on their click.
+function pendingCookies(policy) {
+  const pending = (policy && policy.confirmCookies) || [];
+  if (!pending.length) return null;
+  return el('div', { class: 'confirm', role: 'group', 'aria-label': 'Opt-out cookies waiting for you' },
+    el('p', {}, 'A rule pack you loaded asks Telltale to set these opt-out cookies. Set one only if you trust the pack: a cookie on a site can change how that site treats you.'),
+    el('ul', { class: 'cookie-list' }, pending.map((c) => el('li', { dataset: { domain: c.domain } },
+      el('code', {}, `${c.name}=${c.value}`), ` on ${c.domain} (${c.company}, from “${c.pack}”) `,
+      action(`Set ${c.name} on ${c.domain}`, { do: 'confirm-cookie', domain: c.domain, name: c.name, value: c.value }, { needs: ['cookies'] })))));
+}
+
+// Choices waiting for a permission the person refused: said, and asked for again on this click.
+function missingPermissions(policy) {
+  const waiting = ((policy && policy.notApplied) || []).filter((n) => n.needs && n.needs.length);
+  if (!waiting.length) return null;
+  const needs = [...new Set(waiting.flatMap((n) => n.needs))];
+  return el('div', { class: 'alert', role: 'group', 'aria-label': 'Waiting for a permission' },
+    el('p', {}, waiting.map((n) => `${n.label}: ${n.reason}.`).join(' ')),
+    el('button', {
+      type: 'button',
+      onclick: (e) => {
+        const asked = chrome.permissions.request({ permissions: needs }).catch(() => false);
+        e.currentTarget.disabled = true;
+        asked.then((granted) => (granted ? ask('applyChoices') : null)).then((out) => {
+          render();
+          note(out ? 'Allowed: your choices now apply in full.' : 'Not allowed: your choices still apply in part.');
+        }, showError);
+      },
+    }, `Allow ${needs.map((p) => (p === 'scripting' ? 'page scripts' : p)).join(' and ')}`));
 }
 
 function note(text) {
@@ -127,9 +180,9 @@ async function render() {
       ` among ${report.third_parties.length} third part${report.third_parties.length === 1 ? 'y' : 'ies'}`,
       report.blocked ? el('span', { class: 'blocked-count', id: 'blocked-total' }, ` · ${report.blocked} blocked`) : null),
   );
-  const notApplied = policy && policy.notApplied && policy.notApplied.length
-    ? el('p', { class: 'alert' }, `Not applied: ${policy.notApplied.map((x) => `${x.label} (${x.reason})`).join('; ')}`) : null;
-  actions.replaceChildren(...[...pageControls(controls), notApplied].filter(Boolean));
+  const others = ((policy && policy.notApplied) || []).filter((x) => !(x.needs && x.needs.length) && !(policy.confirmCookies || []).some((c) => x.reason.includes(` on ${c.domain} comes from`)));
+  const notApplied = others.length ? el('p', { class: 'alert' }, `Not applied: ${others.map((x) => `${x.label} (${x.reason})`).join('; ')}`) : null;
+  actions.replaceChildren(...[...pageControls(controls), missingPermissions(policy), pendingCookies(policy), notApplied].filter(Boolean));
   list.replaceChildren(...report.companies.map((c) => company(c, controls.rows[c.company])));
   document.body.dataset.ready = '1';
 }

