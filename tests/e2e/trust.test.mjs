@@ -11,6 +11,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+
 import { launch, poll, screenshotPath, sleep } from './browser.mjs';
 import { FLOOD, LIMITS, startFixtureWeb } from './fixture-web.mjs';
 import { FLOOD_FORGERIES, FLOOD_SCRIPT, GOOD_PACK, guardedState, handlerNames, privilegedMessages } from './trust-checks.mjs';
@@ -116,10 +117,7 @@ test('a page flooding forged probe events sends the worker at most one message a
   const before = (await ask('status')).stats;
   const start = Date.now();
   await page.evaluate(FLOOD_SCRIPT);
-  const stats = await poll(async () => {
-    const s = (await ask('status')).stats;
-    return s.probe_forged - before.probe_forged >= FLOOD_FORGERIES && s;
-  }, { timeout: 10_000 });
+  await poll(async () => (await ask('status')).stats.probe_forged - before.probe_forged >= FLOOD_FORGERIES, { timeout: 10_000 });
   const seconds = (Date.now() - start) / 1000;
   await sleep(1500); // anything still on its way
   const settled = (await ask('status')).stats;
@@ -127,7 +125,6 @@ test('a page flooding forged probe events sends the worker at most one message a
   const messages = settled.events - before.events;
   t.diagnostic(`${FLOOD_FORGERIES} forgeries in ${seconds.toFixed(1)} s: ${messages} events`);
   assert.ok(messages >= 2 && messages <= Math.ceil(seconds) + 2, `${messages} events for the flood in ${seconds.toFixed(1)} s`);
-  assert.ok(stats.events - before.events <= messages);
   await page.close();
 });
 
