@@ -1,5 +1,6 @@
 // Requests from the popup, graph page, options page and content relay.
-// Each answer is something the core computed; this file only routes.
+// Each answer is something the core computed; this file only routes, and
+// checks who is asking (`handleMessage`).
 import { Auditor, categoryInfo, compilePack, textHash } from '../wasm/telltale.js';
 import { current, ready, reload, clearAll, removeCorrupt, status, submit, saveAndApplyChoices, importAll } from './core.js';
 import * as packs from './packs.js';
@@ -120,12 +121,42 @@ const handlers = {
   },
 };
 
+// Who may ask. A content script speaks for a web page, which may be hostile
+// (or its renderer compromised): it may only report probe signals. Everything
+// else (reading the history, exporting it, importing, choices, packs,
+// settings, clearing) is for Telltale's own pages alone. The browser fills in
+// the sender: `id` is the extension the message came from; `url` is the
+// sending document's URL, which for a content script is the web page's (in
+// Chrome and Firefox alike), and for the popup, options and graph pages is
+// under the extension's own origin, even when such a page is open in a tab
+// (then it has a `tab` too). `origin`, where the browser gives it, must agree.
+const OWN = chrome.runtime.getURL('');
+const OWN_ORIGIN = OWN.replace(/\/$/, '');
+
+function fromOwnPage(sender) {
+  return !!sender && sender.id === chrome.runtime.id
+    && typeof sender.url === 'string' && sender.url.startsWith(OWN)
+    && (sender.origin === undefined || sender.origin === OWN_ORIGIN);
+}
+
+function fromContentScript(sender) {
+  return !!sender && sender.id === chrome.runtime.id && !!sender.tab && !fromOwnPage(sender);
+}
+
 export function handleMessage(message, sender, sendResponse) {
   const handler = message && Object.hasOwn(handlers, message.type) ? handlers[message.type] : null;
   if (!handler) return false;
   // Probe signals are queued like any event, even before the core is ready.
   if (message.type === 'signals_report') {
+    if (!fromContentScript(sender)) {
+      sendResponse({ ok: false, error: 'signals_report: refused: only the content script in a web page reports probe signals' });
+      return false;
+    }
     sendResponse(handler(message, sender));
+    return false;
+  }
+  if (!fromOwnPage(sender)) {
+    sendResponse({ ok: false, error: `${message.type}: refused: only Telltale's own pages may ask this` });
     return false;
   }
   ready

@@ -24,10 +24,17 @@ export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 export const EXT_FIREFOX = path.resolve(process.env.TELLTALE_FIREFOX_DIR || path.join(ROOT, 'dist/firefox'));
 const UUID = '7e11a1e0-0000-4000-8000-00000000e2e0';
 
-/** A proxy on loopback that sends every CONNECT tunnel to `port` on 127.0.0.1, and answers anything else 502. */
+/**
+ * A proxy on loopback that sends every CONNECT tunnel to `port` on 127.0.0.1,
+ * and answers anything else (plain http, whose URL it keeps in `plain`) 502.
+ */
 async function startTunnel(port) {
   const sockets = new Set();
-  const server = http.createServer((req, res) => res.writeHead(502).end());
+  const plain = [];
+  const server = http.createServer((req, res) => {
+    plain.push(req.url);
+    res.writeHead(502).end();
+  });
   server.on('connect', (req, client, head) => {
     const upstream = net.connect(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -48,6 +55,7 @@ async function startTunnel(port) {
   });
   return {
     port: server.address().port,
+    plain,
     close: () => {
       for (const s of sockets) s.destroy();
       return new Promise((r) => server.close(r));
@@ -60,6 +68,7 @@ async function startTunnel(port) {
  * ready. `idleMs` sets how long the background (an event page in Firefox) may
  * sit idle before Firefox suspends it (Firefox's default is 30 s). Returns
  * the session: the browser, the extension page `extPage` (the options page),
+ * `plainHttp` (the URL of every plain-http request Firefox made, all refused),
  * `extensionUrl(path)`, `openExtensionPage(page, path)`, and the helpers of
  * tests/e2e/browser.mjs (`ask`, `graph`, `webQuiet`).
  */
@@ -69,7 +78,7 @@ export async function launchFirefox(web, { idleMs = 30_000 } = {}) {
   const tunnel = await startTunnel(web.port);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-e2e-firefox-'));
   let browser;
-  const s = { web, browser: null, extPage: null };
+  const s = { web, browser: null, extPage: null, plainHttp: tunnel.plain };
   try {
     browser = await puppeteer.launch({
       browser: 'firefox',

@@ -179,7 +179,8 @@ const THIRD_PARTIES = {
       sources: { s: { name: 'e2e list' } }, entities: [{ name: 'Quiet Tracker', domains: ['quiet-tracker.test'], categories: ['advertising'], source: 's' }] }) }
     : url.pathname === '/page.html' ? { type: 'text/html', body: '<!doctype html><title>not a list</title>' }
       // A server that takes the request and never answers.
-      : url.pathname === '/hang.json' ? { hang: true } : { status: 404 }),
+      : url.pathname === '/hang.json' ? { hang: true }
+        : LIST_LIMITS[url.pathname] ? LIST_LIMITS[url.pathname]() : { status: 404 }),
   // Hostile third parties (forum.example): markup in paths, queries and cookie names.
   'x.test': () => ({ type: 'image/gif', body: GIF }),
   'cookies.hostile.test': () => ({
@@ -686,8 +687,60 @@ function secretPage() {
 </body></html>`;
 }
 
+// ---------------------------------------------------------------- lists past their limits
+
+/**
+ * Rule lists on lists.example that a list loaded from a URL must not get past
+ * (extension/shared/fetch-list.js): a redirect off https, a redirect to a good
+ * list, a body that trickles past the time limit, a body larger than the cap
+ * (streamed: never held whole by the server) and one that declares so.
+ */
+export const LIMITS = {
+  toHttp: '/to-http.json', // 302 → http://lists.example/learned.json
+  moved: '/moved.json', // 302 → https://lists.example/learned.json
+  trickle: '/trickle.json', // headers at once, then a byte every 250 ms, for ever
+  huge: '/huge.txt', // 40 MB of filters, chunked (no length)
+  declared: '/declared.txt', // Content-Length: 40 MB, and one line of it
+  bytes: 40 * 2 ** 20,
+};
+
+function streamFilters(res) {
+  const chunk = Buffer.from('||huge-list.test^\n'.repeat(65536));
+  let sent = 0;
+  const more = () => {
+    while (sent < LIMITS.bytes && !res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', more);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end();
+  };
+  more();
+}
+
+function trickle(res) {
+  res.write('[Adblock Plus 2.0]\n');
+  const t = setInterval(() => res.write('!'), 250);
+  res.on('close', () => clearInterval(t));
+}
+
+const LIST_LIMITS = {
+  [LIMITS.toHttp]: () => ({ status: 302, headers: { location: 'http://lists.example/learned.json' } }),
+  [LIMITS.moved]: () => ({ status: 302, headers: { location: 'https://lists.example/learned.json' } }),
+  [LIMITS.trickle]: () => ({ type: 'text/plain', stream: trickle }),
+  [LIMITS.huge]: () => ({ type: 'text/plain', stream: streamFilters }),
+  // (Its first line is sent, as Chromium hands a page the answer with its first bytes.)
+  [LIMITS.declared]: () => ({ type: 'text/plain', headers: { 'content-length': String(LIMITS.bytes) }, stream: (res) => res.write('[Adblock Plus 2.0]\n') }),
+};
+
+// A page with no script of its own, for pages made to flood (the test's script is the page's).
+export const FLOOD = { site: 'flood.example' };
+const floodPage = () => '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>flood – fixture</title></head><body><h1>Quiet until told</h1></body></html>';
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [SECRET.site]: secretPage, [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
+const PAGES = { [SECRET.site]: secretPage, [FLOOD.site]: floodPage, [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
 
 // ---------------------------------------------------------------- the server
 
@@ -715,7 +768,8 @@ function refererSite(req) {
 }
 
 /**
- * Starts the fixture web on a free loopback port. Returns `{port, log, close}`;
+ * Starts the fixture web on a free loopback port. Returns `{port, log, plain, close}`;
+ * `plain` is the time of each plain-http request that reached the https port;
  * `log` is every request, in order: `{host, site, path, method, page, from, dest, cookie, gpc, dnt}`.
  */
 export async function startFixtureWeb() {
@@ -760,7 +814,15 @@ export async function startFixtureWeb() {
     if (r.hang) return;
     const headers = { ...common, ...(r.headers || {}) };
     if (r.type) headers['content-type'] = r.type;
-    res.writeHead(r.status || 200, headers).end(r.body);
+    res.writeHead(r.status || 200, headers);
+    if (r.stream) r.stream(res);
+    else res.end(r.body);
+  });
+  // Plain http that reached this (https) port: OpenSSL names it. Counted, by time.
+  const plain = [];
+  server.on('tlsClientError', (err, socket) => {
+    if (err.code === 'ERR_SSL_HTTP_REQUEST') plain.push(Date.now());
+    socket.destroy();
   });
   server.keepAliveTimeout = 1000;
   await new Promise((resolve, reject) => {
@@ -771,6 +833,7 @@ export async function startFixtureWeb() {
   return {
     port,
     log,
+    plain,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve()));
