@@ -27,8 +27,9 @@ export const GOOD_PACK = JSON.stringify({
 export function privilegedMessages({ tab, packId, emptyExport }) {
   const fields = {
     status: {}, tabReport: { tab }, graphView: { filters: {} }, nodeDetails: { site: 'doubleclick.net' }, export: { format: 'json' },
-    snapshot: {}, exportAll: {}, learnedPack: {}, importAll: { text: emptyExport },
-    controls: { tab }, act: { intent: { do: 'block-category', category: 'advertising' }, tab: -1 }, choices: {}, forget: {},
+    snapshot: {}, exportAll: {}, learnedPack: {}, importSummary: { text: emptyExport }, importAll: { text: emptyExport },
+    controls: { tab }, act: { intent: { do: 'block-category', category: 'advertising' }, tab: -1 }, choices: {},
+    forgetPreview: {}, forget: { domains: ['doubleclick.net', 'adnxs.com'] }, applyChoices: {},
     signals: {}, categories: {}, settings: {}, setSettings: { settings: { retentionDays: 1, learnSites: 9, defaultPack: false } },
     packs: {}, addPack: { name: 'evil.json', text: GOOD_PACK.replace('trusted-pack', 'evil-pack') },
     setPackEnabled: { id: packId, enabled: false }, removePack: { id: packId }, clearAll: {}, removeCorrupt: {},
