@@ -230,6 +230,33 @@ test('a refused permission is said in the popup and asked for again on the next 
   assert.equal(await after.evaluate(() => window.__gpcAtStart), true, 'GPC is set again');
 });
 
+test('an opt-out cookie that a loaded pack names is shown and set only when the person clicks it', async () => {
+  // A hostile pack: its entity claims a bank's domain and asks for a cookie there.
+  const pack = JSON.stringify({
+    format: 'telltale-rules/1', name: 'hostile-optouts', version: '1', license: 'CC0-1.0', sources: { s: { name: 'e2e' } },
+    entities: [{ name: 'Bank Tracker', domains: ['bank.example'], categories: ['advertising'], source: 's',
+      opt_outs: [{ kind: 'cookie', domain: 'bank.example', name: 'session', value: 'attacker-chosen', source: 's' }] }],
+  });
+  const added = await ask('addPack', { name: 'hostile-optouts.json', text: pack });
+  assert.equal(added.ok, true, JSON.stringify(added));
+  const bankCookies = async () => (await session.ctx.cookies('https://bank.example/')).map((c) => `${c.name}=${c.value}`);
+  // Opting out everywhere is on: the pack's cookie waits, in the popup, in full.
+  await poll(async () => ((await ask('status')).policy.confirmCookies || []).length === 1);
+  assert.deepEqual(await bankCookies(), [], 'nothing set on the bank before the person saw it');
+  const popup = await popupOf('news.example');
+  const waiting = popup.getByRole('group', { name: 'Opt-out cookies waiting for you' });
+  assert.match(await waiting.innerText(), /session=attacker-chosen on bank\.example \(Bank Tracker, from “hostile-optouts”\)/);
+  await popup.screenshot({ path: screenshotPath('popup-pack-cookie.png') });
+  await click(popup, 'Set session on bank.example');
+  await popup.close();
+  await poll(async () => (await bankCookies()).includes('session=attacker-chosen'));
+  // The pack removed, its cookie goes too, and so does the choice.
+  const { user } = await ask('packs');
+  await ask('removePack', { id: user.find((p) => p.name === 'hostile-optouts.json').id });
+  await ask('act', { intent: { do: 'remove', key: 'set-pack-cookie:bank.example:session=attacker-chosen' }, tab: -1 });
+  await poll(async () => (await bankCookies()).length === 0);
+});
+
 test('a company let through a category block still gets the opt-out signal: Sec-GPC and DNT on its requests, navigator.globalPrivacyControl in its frames', async () => {
   // Opting out everywhere is on (the test above). Block a category, then unblock one company in it.
   await ask('act', { intent: { do: 'block-category', category: 'social' }, tab: -1 });

@@ -167,6 +167,29 @@ test('Firefox: a refused permission is said in the popup and asked for again on 
   assert.equal(await after.evaluate(() => window.__gpcAtStart), true, 'GPC is set again');
 });
 
+test('Firefox: an opt-out cookie that a loaded pack names is shown and set only when the person clicks it', async () => {
+  const pack = JSON.stringify({
+    format: 'telltale-rules/1', name: 'hostile-optouts', version: '1', license: 'CC0-1.0', sources: { s: { name: 'e2e' } },
+    entities: [{ name: 'Bank Tracker', domains: ['bank.example'], categories: ['advertising'], source: 's',
+      opt_outs: [{ kind: 'cookie', domain: 'bank.example', name: 'session', value: 'attacker-chosen', source: 's' }] }],
+  });
+  assert.equal((await s.ask('addPack', { name: 'hostile-optouts.json', text: pack })).ok, true);
+  // The browser's own cookie store, read from the extension page once it may (before that, nothing was set: no permission asked).
+  const bankCookies = () => s.extPage.evaluate(async () => (chrome.cookies ? (await chrome.cookies.getAll({ domain: 'bank.example' })).map((c) => `${c.name}=${c.value}`) : []));
+  await poll(async () => ((await s.ask('status')).policy.confirmCookies || []).length === 1);
+  assert.deepEqual(await bankCookies(), [], 'nothing set on the bank before the person saw it');
+  const popup = await popupOf('news.example');
+  const said = await popup.evaluate(() => document.querySelector('[aria-label="Opt-out cookies waiting for you"]')?.textContent || '');
+  assert.match(said, /session=attacker-chosen on bank\.example \(Bank Tracker, from “hostile-optouts”\)/);
+  await click(popup, 'Set session on bank.example');
+  await popup.close();
+  await poll(async () => (await bankCookies()).includes('session=attacker-chosen'));
+  const { user } = await s.ask('packs');
+  await s.ask('removePack', { id: user.find((p) => p.name === 'hostile-optouts.json').id });
+  await s.ask('act', { intent: { do: 'remove', key: 'set-pack-cookie:bank.example:session=attacker-chosen' }, tab: -1 });
+  await poll(async () => (await bankCookies()).length === 0);
+});
+
 test('Firefox: a company let through a category block still gets Sec-GPC, DNT and navigator.globalPrivacyControl in its frames', async () => {
   await s.ask('act', { intent: { do: 'block-category', category: 'social' }, tab: -1 });
   await openSite('travel.example');
