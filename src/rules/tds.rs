@@ -7,12 +7,15 @@
 //! documented algorithm (tds-EXAMPLES.md in DuckDuckGo's tracker-blocklists,
 //! and its reference implementation, privacy-grade's `trackers.js`):
 //!
-//! 1. The request's host, then each parent, is looked up in `cnames`; the
-//!    first hit replaces the host (the URL the rules see is rewritten too).
-//! 2. The (possibly replaced) host, then each parent down to two labels, is
-//!    looked up in `trackers`. No tracker: the list has nothing to say.
+//! 1. The request's host, then each parent down to two labels, is looked up
+//!    in `trackers`.
+//! 2. Only when none is found, the request's host (exactly: a DNS record
+//!    names one host) is looked up in `cnames`; a hit replaces the host (the
+//!    URL the rules see is rewritten too), and its target, then each parent,
+//!    is looked up in `trackers`. No tracker: the list has nothing to say.
 //! 3. The tracker's rules are tried in order, each a case-insensitive,
-//!    unanchored regular expression on the full URL. A rule whose `options`
+//!    unanchored regular expression on the full URL without its port (ports
+//!    take no part in matching). A rule whose `options`
 //!    (page domains, request types) do not fit the request is passed over.
 //!    The first rule that matches decides: if its `exceptions` fit the
 //!    request, it is not blocked; if its `action` is `ignore`, not blocked;
@@ -267,19 +270,24 @@ impl TrackerLayer {
 
 impl CompiledList {
     fn check(&self, url: &WebUrl, page: Option<&WebUrl>, t: ResourceType) -> Option<TrackerHit> {
-        // 1. CNAME records, the host first, then each parent.
-        let cname = url.host.ancestors().find_map(|a| self.cnames.get(a).map(|target| (a, target)));
-        let (target_host, rewritten): (Host, Option<String>) = match cname {
-            Some((_, target)) => {
+        // 1. The tracker, the host first, then each parent of two labels or more.
+        let tracker_of = |h: &Host| h.ancestors().filter(|a| a.contains('.')).find_map(|a| self.trackers.get(a));
+        // 2. Else the host's CNAME record (the host's own: DNS records name one host each).
+        let (tracker, cname, target_host) = match tracker_of(&url.host) {
+            Some(t) => (t, None, url.host.clone()),
+            None => {
+                let (from, target) = self.cnames.get_key_value(url.host.as_str())?;
                 let h = Host::parse(target).ok()?;
-                let mut u = url.url.clone();
-                u.set_host(Some(h.as_str())).ok()?;
-                (h, Some(u.into()))
+                (tracker_of(&h)?, Some(from.as_str()), h)
             }
-            None => (url.host.clone(), None),
         };
-        // 2. The tracker, the host first, then each parent of two labels or more.
-        let tracker = target_host.ancestors().filter(|a| a.contains('.')).find_map(|a| self.trackers.get(a))?;
+        // The URL the rules see: the uncloaked host, no port.
+        let rewritten = (cname.is_some() || url.url.port().is_some()).then(|| {
+            let mut u = url.url.clone();
+            let _ = u.set_host(Some(target_host.as_str()));
+            let _ = u.set_port(None);
+            String::from(u)
+        });
         let full_url = rewritten.as_deref().unwrap_or(url.as_written());
         let ty = super::filters::engine_type(t);
         let page_host = page.map(|p| p.host.as_str());
@@ -309,7 +317,7 @@ impl CompiledList {
             owner: tracker.owner.clone(),
             action,
             reason,
-            cname: cname.map(|(a, _)| a.to_owned()),
+            cname: cname.map(str::to_owned),
             host: target_host.as_str().to_owned(),
             categories: tracker.categories.clone(),
         })

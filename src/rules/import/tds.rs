@@ -95,9 +95,11 @@ fn rule(r: &Value, skipped: &mut BTreeMap<String, usize>) -> Option<TrackerRule>
         None => None,
         Some("ignore") => Some(Action::Ignore),
         Some("block") => Some(Action::Block),
+        // DuckDuckGo's reference: a rule with another action is passed over,
+        // and the next rule or the tracker's default decides.
         Some(_) => {
-            count(skipped, "rule actions other than block and ignore (read as block)");
-            None
+            count(skipped, "rules whose action is neither block nor ignore (passed over: the next rule or the default decides)");
+            return None;
         }
     };
     Some(TrackerRule {
