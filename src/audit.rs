@@ -98,6 +98,11 @@ struct Recorded {
 struct Tab {
     page: WebUrl,
     report: PageReport,
+    /// Where the page's document redirected: a main-frame request there is
+    /// the same page's next hop, not a site of its own.
+    hop_to: Option<String>,
+    /// Whether opening the page made its site a visited one (a hop takes it back).
+    new_visit: bool,
 }
 
 /// The auditor: rules, learner, graph, and the state of open tabs.
@@ -330,6 +335,12 @@ impl Auditor {
             Observation::Request(r) => {
                 self.stats.requests += 1;
                 if r.resource_type == ResourceType::MainFrame {
+                    // A redirect hop of the tab's document: the page moves on, and the
+                    // site it left was no page you visited (unless it was one already).
+                    let left = self.tabs.get(&r.tab).filter(|t| t.hop_to.as_deref() == Some(r.url.url.as_str()) && t.new_visit && t.page.site != r.url.site).map(|t| t.page.site.clone());
+                    if let Some(site) = left {
+                        self.graph.unvisit(&site);
+                    }
                     self.navigate(r.tab, r.url.clone(), r.time);
                 }
                 let page = r.top.clone().or_else(|| self.tabs.get(&r.tab).map(|t| t.page.clone()));
@@ -387,6 +398,10 @@ impl Auditor {
                         self.redirects.pop_front();
                     }
                     self.redirects.push_back((target.url.to_string(), resp.url.site.clone()));
+                    // The tab's document itself redirected (nothing of the page has loaded yet).
+                    if let Some(t) = self.tabs.get_mut(&resp.tab).filter(|t| t.page == resp.url.address() && t.report.third_parties.is_empty()) {
+                        t.hop_to = Some(target.url.to_string());
+                    }
                 }
                 let page = resp.top.clone().or_else(|| self.tabs.get(&resp.tab).map(|t| t.page.clone()));
                 if let Some(page) = page {
@@ -653,11 +668,11 @@ impl Auditor {
 
     fn navigate(&mut self, tab: TabId, url: WebUrl, time: f64) {
         self.changed_tabs.insert(tab);
-        self.graph.visit(&url.site, time);
+        let new_visit = self.graph.visit(&url.site, time);
         // A tab's page is kept (and stored, shown, exported) without its query or fragment.
         let url = url.address();
         let report = PageReport::new(&url);
-        self.tabs.insert(tab, Tab { page: url, report });
+        self.tabs.insert(tab, Tab { page: url, report, hop_to: None, new_visit });
     }
 
     fn take_redirect(&mut self, url: &str) -> Option<Site> {
@@ -732,7 +747,7 @@ impl Auditor {
                     if let Ok(named) = WebUrl::parse(&report.page) {
                         report.page = named.address().url.to_string();
                     }
-                    self.tabs.insert(t, Tab { page, report });
+                    self.tabs.insert(t, Tab { page, report, hop_to: None, new_visit: false });
                 }
                 Err(_) => self.stats.bad_urls += 1,
             }

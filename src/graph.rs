@@ -193,10 +193,24 @@ impl TrackerGraph {
         self.edge_index.get(&(a, b)).map(|&e| &self.g[e])
     }
 
-    /// Marks `site` as visited at the top level.
-    pub fn visit(&mut self, site: &Site, time: f64) {
+    /// Marks `site` as visited at the top level; returns whether it was not before.
+    pub fn visit(&mut self, site: &Site, time: f64) -> bool {
         let ix = self.node_ix(site, time);
-        self.g[ix].first_party = true;
+        !std::mem::replace(&mut self.g[ix].first_party, true)
+    }
+
+    /// Takes back a visit that [`visit`](Self::visit) made new, when the
+    /// page turned out to be a redirect hop of another's: the site is no
+    /// longer a visited one, and gone from the graph if nothing else made it a node.
+    pub fn unvisit(&mut self, site: &Site) {
+        let Some(&ix) = self.index.get(site) else { return };
+        self.g[ix].first_party = false;
+        let n = &self.g[ix];
+        let used = n.third_party || n.tracker || !n.seen_on.is_empty() || !n.evidence.is_empty() || self.g.neighbors_undirected(ix).next().is_some();
+        if !used {
+            self.g.remove_node(ix);
+            self.index.remove(site);
+        }
     }
 
     fn edge_mut(&mut self, from: &Site, to: &Site, time: f64) -> &mut Edge {

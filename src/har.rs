@@ -334,6 +334,21 @@ struct PageState {
     pending: Vec<HarEntry>,
     /// The page's document when it is no web page (`about:blank`, `data:`).
     opaque: Option<String>,
+    /// Where the page's document redirected: the entry there is its next hop.
+    next_hop: Option<String>,
+}
+
+/// Where an entry's answer redirects, resolved against its URL, as the URL parser writes it.
+fn redirect_target(e: &HarEntry) -> Option<String> {
+    let to = e.response.redirect_url.trim();
+    if to.is_empty() {
+        return None;
+    }
+    url::Url::parse(&e.request.url).ok()?.join(to).ok().map(String::from)
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    url::Url::parse(b).is_ok_and(|b| b.as_str() == a)
 }
 
 /// The site of a page whose document has no web address and whose `pages`
@@ -379,13 +394,19 @@ pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_ta
         current = Some(key.clone());
         let page = pages.entry(key.clone()).or_insert_with(|| {
             order.push(key.clone());
-            PageState { tab: first_tab + (order.len() - 1) as TabId, opened: false, pending: Vec::new(), opaque: None }
+            PageState { tab: first_tab + (order.len() - 1) as TabId, opened: false, pending: Vec::new(), opaque: None, next_hop: None }
         });
         if page.opened {
-            feed(auditor, e, page.tab, false);
+            // A hop of the document's redirects is the page's document too.
+            let hop = page.next_hop.as_deref().is_some_and(|n| same_url(n, &e.request.url));
+            feed(auditor, e, page.tab, hop);
+            if hop {
+                page.next_hop = redirect_target(e);
+            }
         } else if may_be_document(e) {
             feed(auditor, e, page.tab, true);
             page.opened = true;
+            page.next_hop = redirect_target(e);
             for p in std::mem::take(&mut page.pending) {
                 feed(auditor, &p, page.tab, false);
             }

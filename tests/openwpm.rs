@@ -81,12 +81,21 @@ fn add_har(c: &Connection, har: &Path, first_visit: i64) -> Vec<i64> {
         let top = document.map(|e| e["request"]["url"].as_str().unwrap().to_owned()).unwrap_or_default();
         c.execute("INSERT INTO site_visits (visit_id, browser_id, site_url) VALUES (?1, 1, ?2)", params![visit, top]).unwrap();
         let mut seen_document = false;
+        let mut next_hop: Option<String> = None;
+        // Firefox's top_level_url: the top document's URL, the last hop's once the redirects end.
+        let mut top = top.clone();
         for (n, e) in entries.iter().enumerate() {
             let url = e["request"]["url"].as_str().unwrap();
             let time = e["startedDateTime"].as_str().unwrap();
             let first_document = !seen_document && document.is_some_and(|d| std::ptr::eq(*d, *e));
-            // A redirect's next hop is the document too.
-            let ty = if seen_document && firefox_type(e, true) == "main_frame" && e["response"]["status"].as_i64().is_some_and(|s| (300..400).contains(&s)) { "main_frame" } else { firefox_type(e, first_document) };
+            // Where the document redirects is the document too (Firefox: every hop is main_frame).
+            let hop = first_document || next_hop.as_deref() == Some(url);
+            let redirect = e["response"]["status"].as_i64().is_some_and(|s| (300..400).contains(&s));
+            let ty = if seen_document && (hop || (redirect && firefox_type(e, true) == "main_frame")) { "main_frame" } else { firefox_type(e, first_document) };
+            if hop {
+                next_hop = e["response"]["redirectURL"].as_str().filter(|l| !l.is_empty()).map(str::to_owned);
+                top = url.to_owned();
+            }
             seen_document |= first_document;
             let referer = e["request"]["headers"].as_array().into_iter().flatten().find(|h| h["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("referer"))).and_then(|h| h["value"].as_str()).unwrap_or("");
             let request_id = visit * 10_000 + n as i64;
@@ -170,6 +179,71 @@ fn a_crawl_of_the_shared_captures_reports_as_the_captures_do() {
             assert_eq!(c[key], h[key], "{key} of {}", h["page"]);
         }
     }
+}
+
+/// The aftonbladet capture as if reached through an ad's click-through: its
+/// document first redirects across sites, over two hops.
+fn redirected_capture() -> PathBuf {
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(shared("aftonbladet.se-2015.har")).unwrap()).unwrap();
+    let entries = doc["log"]["entries"].as_array_mut().unwrap();
+    let first = entries[0].clone();
+    let (page, start) = (first["pageref"].clone(), first["startedDateTime"].as_str().unwrap().to_owned());
+    let document = first["request"]["url"].as_str().unwrap().to_owned();
+    // The hops come 200 and 100 ms before the document ("...:08.375+00:00").
+    let earlier = |ms: u32| {
+        let (head, rest) = start.split_at(start.find('.').unwrap() + 1);
+        format!("{head}{:03}{}", rest[..3].parse::<u32>().unwrap() - ms, &rest[3..])
+    };
+    let hop = |url: &str, to: &str, cookie: &str, time: String| {
+        let mut e = first.clone();
+        e["request"]["url"] = Value::from(url);
+        e["request"]["headers"] = serde_json::json!([]);
+        e["response"]["status"] = Value::from(302);
+        e["response"]["redirectURL"] = Value::from(to);
+        e["response"]["headers"] = serde_json::json!([{"name": "Location", "value": to}, {"name": "Set-Cookie", "value": cookie}]);
+        e["response"]["content"] = serde_json::json!({"size": 0, "mimeType": "text/html"});
+        e["startedDateTime"] = Value::from(time);
+        e["pageref"] = page.clone();
+        e
+    };
+    let hops = [
+        hop("https://click.ad-hop.test/c?ad=42&uid=Kx93Lm20Pq77Zt", "https://www.brand-hop.test/lp?ad=42", "clk=Kx93Lm20Pq77Zt; Max-Age=31536000; SameSite=None; Secure", earlier(200)),
+        hop("https://www.brand-hop.test/lp?ad=42", &document, "lp=1; Max-Age=600", earlier(100)),
+    ];
+    entries.splice(0..0, hops);
+    let path = tmp("aftonbladet-redirected.har");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn a_visit_whose_document_redirects_across_sites_is_one_page_at_its_final_document() {
+    let har = redirected_capture();
+    let plain = json(&["audit", "--json", shared("aftonbladet.se-2015.har").to_str().unwrap()]);
+    let from_har = json(&["audit", "--json", har.to_str().unwrap()]);
+    let crawl = tmp("redirected.sqlite");
+    let c = new_crawl(&crawl);
+    add_har(&c, &har, 5_000_000);
+    drop(c);
+    let from_crawl = json(&["audit", "--json", crawl.to_str().unwrap()]);
+    for (what, v) in [("HAR", &from_har), ("crawl", &from_crawl)] {
+        let pages = v["pages"].as_array().unwrap();
+        assert_eq!(pages.len(), 1, "{what}: one page");
+        assert_eq!(pages[0]["site"], "aftonbladet.se", "{what}: the page is where the redirects ended");
+        assert_eq!(pages[0]["page"], plain["pages"][0]["page"], "{what}");
+        // Its third parties are the capture's own; the hops are not third parties of it.
+        assert_eq!(third_parties(&pages[0]), third_parties(&plain["pages"][0]), "{what}");
+        assert_eq!(v["sites_visited"], 1, "{what}: the hops are no sites you visited");
+    }
+    let export = |from: &Path, name: &str| {
+        let to = tmp(name);
+        let out = telltale(&["audit", from.to_str().unwrap(), "--export", to.to_str().unwrap(), "--format", "json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let g: Value = serde_json::from_str(&std::fs::read_to_string(&to).unwrap()).unwrap();
+        g["nodes"].as_array().unwrap().iter().filter(|n| n["first_party"] == true).map(|n| n["site"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(export(&har, "redirected-har.json"), ["aftonbladet.se"]);
+    assert_eq!(export(&crawl, "redirected-crawl.json"), ["aftonbladet.se"]);
 }
 
 /// One visit of https://news.example/ whose `javascript` rows are the calls OpenWPM's instrument records.

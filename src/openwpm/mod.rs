@@ -317,6 +317,14 @@ fn audit_connection(run: &mut Run, conn: &Connection, file: &str, mut crawl: Cra
     Ok(crawl)
 }
 
+/// Whether `b` is the URL `a` (as the URL parser writes it) names.
+fn same_url(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 fn is_web(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
 }
@@ -349,9 +357,20 @@ fn feed_visit(auditor: &mut Auditor, tab: TabId, site_url: &str, mut items: Vec<
         }
     };
     let mut canvas: BTreeMap<String, CanvasState> = BTreeMap::new();
+    // The document's URL, and where it redirected: a main-frame request
+    // there is the same page's next hop (its document too), not a frame.
+    let mut document_url = page.clone();
+    let mut next_hop: Option<String> = None;
     for (time, _, item) in items {
         match item {
-            Item::Request { .. } => request(auditor, tab, time, item, false, skipped),
+            Item::Request { ref url, ref resource_type, .. } => {
+                let hop = ResourceType::from_browser_name(resource_type) == ResourceType::MainFrame && url.as_deref().is_some_and(|u| next_hop.as_deref().is_some_and(|n| same_url(n, u)));
+                if hop {
+                    document_url = url.clone().unwrap_or_default();
+                    next_hop = None;
+                }
+                request(auditor, tab, time, item, hop, skipped);
+            }
             Item::Response { url, status, headers: h, request_id } => {
                 let Some(url) = url.filter(|u| is_web(u)) else {
                     skipped.add("http_responses", "no web URL");
@@ -367,6 +386,9 @@ fn feed_visit(auditor: &mut Auditor, tab: TabId, site_url: &str, mut items: Vec<
                     skipped.add("http_redirects", "no web URL");
                     continue;
                 };
+                if same_url(&document_url, &from) || from == document_url {
+                    next_hop = url::Url::parse(&from).ok().and_then(|f| f.join(&to).ok()).map(String::from);
+                }
                 let set_cookie = set_cookies(h.as_deref(), "http_redirects", skipped);
                 if auditor.observe_raw(&RawEvent::Response(RawResponse { url: from, top_url: None, tab, time, request_id: None, status: status.unwrap_or(302).clamp(0, 999) as u16, redirect_url: Some(to), set_cookie })).is_err() {
                     skipped.add("http_redirects", "a URL that is not a web address");

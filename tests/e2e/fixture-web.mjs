@@ -687,6 +687,13 @@ function secretPage() {
 </body></html>`;
 }
 
+// An ad's click-through: a top-level navigation that redirects across sites,
+// over two hops (an ad server, then the advertiser's tracking host), and
+// lands on travel.example. The hops set cookies as such servers do.
+export const CLICK = { start: 'https://go.click-hop.test/c?ad=42', hops: ['click-hop.test', 'brand-hop.test'], landing: 'travel.example' };
+THIRD_PARTIES['go.click-hop.test'] = () => ({ status: 302, headers: { location: 'https://www.brand-hop.test/lp?ad=42', 'set-cookie': cookie('clk', 'c1ick9Xq72Lp') } });
+THIRD_PARTIES['www.brand-hop.test'] = () => ({ status: 302, headers: { location: `https://${CLICK.landing}/`, 'set-cookie': cookie('lp', '1') } });
+
 // ---------------------------------------------------------------- lists past their limits
 
 /**

@@ -92,16 +92,21 @@ def crawl_rows(hars: list[Path], seed: int = 7) -> dict[str, list[dict]]:
             top = doc["request"]["url"] if doc else ""
             rows["site_visits"].append({"visit_id": visit, "browser_id": 1, "instance_id": 1, "site_url": top, "site_rank": None})
             in_document = False
+            next_hop = None  # where the document redirected: that request is the document too (Firefox: main_frame)
             for n, e in enumerate(entries):
                 url, status, when = e["request"]["url"], e["response"]["status"], e["startedDateTime"]
-                is_doc = (e is doc) or (in_document and firefox_type(e["response"]["content"].get("mimeType", ""), True) == "main_frame" and 300 <= status < 400)
+                hop = e is doc or (in_document and url == next_hop)
+                is_doc = hop or (in_document and firefox_type(e["response"]["content"].get("mimeType", ""), True) == "main_frame" and 300 <= status < 400)
                 in_document |= e is doc
+                if hop:
+                    # Firefox's top_level_url is the top document's URL: the last hop's once the redirects end.
+                    next_hop, top = e["response"].get("redirectURL") or None, url
                 request_id = visit % 1_000_000 * 1000 + n
                 referer = next((h["value"] for h in e["request"]["headers"] if h["name"].lower() == "referer"), "")
                 rows["http_requests"].append({
                     "browser_id": 1, "visit_id": visit, "instance_id": 1, "event_ordinal": n, "url": url, "top_level_url": top,
                     "method": e["request"]["method"], "referrer": referer, "headers": headers_json(e["request"]["headers"]),
-                    "request_id": request_id, "resource_type": firefox_type(e["response"]["content"].get("mimeType", ""), is_doc),
+                    "request_id": request_id, "resource_type": "main_frame" if hop else firefox_type(e["response"]["content"].get("mimeType", ""), is_doc),
                     "time_stamp": when,
                 })
                 location = e["response"].get("redirectURL") or ""

@@ -46,6 +46,37 @@ def test_a_parquet_crawl_reports_as_the_captures_do(tmp_path):
     assert list(scratch.iterdir()) == [], "the working copy and the waiting pages are removed"
 
 
+def redirected_capture(tmp_path: Path) -> Path:
+    """The aftonbladet capture reached through an ad's click-through: its document first redirects across sites, over two hops."""
+    har = json.loads(HARS[0].read_text())
+    entries = har["log"]["entries"]
+    first = entries[0]
+    head, rest = first["startedDateTime"].split(".", 1)
+    earlier = lambda ms: f"{head}.{int(rest[:3]) - ms:03d}{rest[3:]}"
+
+    def hop(url: str, to: str, cookie: str, when: str) -> dict:
+        return {**first, "startedDateTime": when, "request": {**first["request"], "url": url, "headers": []},
+                "response": {**first["response"], "status": 302, "redirectURL": to, "content": {"size": 0, "mimeType": "text/html"},
+                             "headers": [{"name": "Location", "value": to}, {"name": "Set-Cookie", "value": cookie}]}}
+    document = first["request"]["url"]
+    entries[0:0] = [
+        hop("https://click.ad-hop.test/c?ad=42&uid=Kx93Lm20Pq77Zt", "https://www.brand-hop.test/lp?ad=42", "clk=Kx93Lm20Pq77Zt; Max-Age=31536000", earlier(200)),
+        hop("https://www.brand-hop.test/lp?ad=42", document, "lp=1; Max-Age=600", earlier(100)),
+    ]
+    path = tmp_path / "aftonbladet-redirected.har"
+    path.write_text(json.dumps(har))
+    return path
+
+
+def test_a_visit_whose_document_redirects_across_sites_is_one_page_at_its_final_document(tmp_path):
+    har = redirected_capture(tmp_path)
+    crawl = write_parquet(crawl_rows([har]), tmp_path / "crawl")
+    plain, from_har, from_crawl = cli_json(HARS[0]), cli_json(har), cli_json(crawl)
+    assert pages(from_crawl) == pages(from_har) == pages(plain)
+    assert [p["site"] for p in from_crawl["pages"]] == ["aftonbladet.se"]
+    assert from_crawl["sites_visited"] == from_har["sites_visited"] == 1, "the hops are no sites you visited"
+
+
 def test_wrong_types_and_missing_columns(tmp_path):
     rows = crawl_rows(HARS[1:2])
     crawl = write_parquet(rows, tmp_path / "crawl", files_per_table=1)
