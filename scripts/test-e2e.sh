@@ -35,5 +35,5 @@ isolate=(unshare --net --pid --fork --kill-child --mount-proc)
 [ "$(id -u)" = 0 ] || isolate+=(--map-root-user)
 
 # The whole run is bounded: a hung browser must not hang CI.
-exec timeout -k 10 600 "${isolate[@]}" sh -c \
+exec timeout -k 10 900 "${isolate[@]}" sh -c \
   'ip link set lo up && TELLTALE_E2E_PRIVATE_MOUNTS=1 exec node --test --test-reporter=spec --test-timeout=150000 tests/e2e/'
