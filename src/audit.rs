@@ -1266,4 +1266,32 @@ mod sync_and_learning_tests {
         req(&mut a, 1, "https://match.other-sync.test/m?id=UID4zru4Xntv0ahXhfx0d9X", "image", None, 3.0);
         assert!(a.graph().syncs().any(|(x, y, _)| x.as_str() == "bare.test" && y.as_str() == "other-sync.test"));
     }
+
+    #[test]
+    fn a_top_level_navigation_and_its_redirects_are_never_a_cookie_sync_partner() {
+        let mut a = Auditor::with_default_pack();
+        nav(&mut a, 1, "https://news.test/", 1.0);
+        req(&mut a, 1, "https://ads.ad-server.test/px.gif", "image", None, 2.0);
+        a.observe_raw(&RawEvent::Response(RawResponse {
+            url: "https://ads.ad-server.test/px.gif".into(),
+            tab: 1,
+            time: 2.0,
+            set_cookie: vec!["id=Zz81Kq44Mn20Lw; Max-Age=31536000; SameSite=None; Secure".into()],
+            ..Default::default()
+        }))
+        .unwrap();
+        // The person clicks the ad: the tab goes through the ad server to the advertiser, the id in the URLs.
+        let hop = |a: &mut Auditor, url: &str, to: &str, t: f64| {
+            req(a, 1, url, "main_frame", None, t);
+            a.observe_raw(&RawEvent::Response(RawResponse { url: url.into(), tab: 1, time: t, status: 302, redirect_url: Some(to.into()), ..Default::default() })).unwrap();
+        };
+        hop(&mut a, "https://click.ad-server.test/c?id=Zz81Kq44Mn20Lw", "https://www.advertiser.test/lp?ref=Zz81Kq44Mn20Lw", 3.0);
+        req(&mut a, 1, "https://www.advertiser.test/lp?ref=Zz81Kq44Mn20Lw", "main_frame", None, 4.0);
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: "https://www.advertiser.test/lp?ref=Zz81Kq44Mn20Lw".into(), tab: 1, time: 4.0 })).unwrap();
+        assert!(a.graph().syncs().next().is_none(), "{:?}", a.graph().syncs().collect::<Vec<_>>());
+        assert_eq!(a.tab_report(1).unwrap().site.as_str(), "advertiser.test");
+        assert!(a.graph().node(&s("advertiser.test")).is_some_and(|n| n.first_party && !n.third_party));
+        // The ad server stays what it was (a third party of news.test), not a site you visited.
+        assert!(a.graph().node(&s("ad-server.test")).is_some_and(|n| !n.first_party && n.third_party));
+    }
 }
