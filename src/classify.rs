@@ -95,6 +95,14 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
                 v.company = owner.map(|e| e.company.clone()).or_else(|| hit.owner.clone());
                 v.categories.clear();
                 v.evidence.retain(|e| !matches!(e, Evidence::Rule { .. }));
+            } else if let Some(owner) = hit.owner.as_ref().and_then(|o| rules.entities().iter().find(|e| e.rank == rank && e.name == *o)) {
+                // The owner a tracker list names stands over an earlier pack's
+                // company: the person loaded that list, and it is the newer word.
+                // The brand an earlier pack names (the entity) stays.
+                if rule_rank.is_none_or(|r| r < rank) {
+                    v.company = Some(owner.company.clone());
+                    v.entity.get_or_insert_with(|| owner.name.clone());
+                }
             }
             match hit.action {
                 Action::Block if hit.categories.is_empty() => v.categories.push(Category::Tracking),

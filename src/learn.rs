@@ -199,6 +199,8 @@ pub fn learned_pack(learner: &Learner, rules: &crate::rules::RuleIndex, seen_in:
         entities.push(Entity {
             name: site.to_string(),
             company: None,
+            company_source: None,
+            company_evidence: None,
             homepage: None,
             domains: vec![domain],
             categories: vec![category],

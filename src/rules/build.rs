@@ -52,9 +52,27 @@ pub struct OptOutEntry {
     pub source: Source,
 }
 
-/// Whether a curated layer holds opt-outs (by its file name) rather than URL patterns.
-fn is_opt_out_layer(file: &str) -> bool {
-    std::path::Path::new(file).file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("opt-outs"))
+/// One entry of an ownership layer (`rules/curated/owners*.json`): who
+/// owns an entity now, with the page that says so.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerEntry {
+    /// The entity, by its exact third-party-web name.
+    pub entity: String,
+    /// Its current ultimate owner.
+    pub company: String,
+    /// What the source says, quoted.
+    pub evidence: String,
+    pub source: Source,
+}
+
+/// What a curated layer holds, by its file name: opt-outs, owners, or URL patterns.
+fn layer_kind(file: &str) -> &'static str {
+    match std::path::Path::new(file).file_name().and_then(|n| n.to_str()) {
+        Some(n) if n.starts_with("opt-outs") => "opt-outs",
+        Some(n) if n.starts_with("owners") => "owners",
+        _ => "patterns",
+    }
 }
 
 /// Maps third-party-web's category names onto Telltale's.
@@ -158,6 +176,8 @@ pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<Strin
         entities.push(Entity {
             name: t.name.clone(),
             company: t.company.clone().filter(|c| c != &t.name),
+            company_source: None,
+            company_evidence: None,
             homepage: t.homepage.clone(),
             domains,
             categories: vec![category],
@@ -185,7 +205,23 @@ pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<Strin
         )?;
     }
 
-    for (file, text) in inp.curated.iter().filter(|(f, _)| is_opt_out_layer(f)) {
+    // Owners first: the layers after them name entities by name, not company.
+    for (file, text) in inp.curated.iter().filter(|(f, _)| layer_kind(f) == "owners") {
+        let entries: Vec<OwnerEntry> = serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), e))?;
+        for c in entries {
+            let id = source_id(&c.source);
+            sources.entry(id.clone()).or_insert_with(|| c.source.clone());
+            let entity = entities.iter_mut().find(|e| e.name == c.entity).ok_or_else(|| format!("{file}: no entity is named {:?}", c.entity))?;
+            if c.company.trim().is_empty() {
+                return Err(format!("{file}: {}: the company is empty", c.entity));
+            }
+            entity.company = Some(c.company).filter(|x| *x != entity.name);
+            entity.company_source = Some(id);
+            entity.company_evidence = Some(c.evidence);
+        }
+    }
+
+    for (file, text) in inp.curated.iter().filter(|(f, _)| layer_kind(f) == "opt-outs") {
         let entries: Vec<OptOutEntry> = serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), e))?;
         for c in entries {
             let id = source_id(&c.source);
@@ -201,7 +237,7 @@ pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<Strin
         }
     }
 
-    for (file, text) in inp.curated.iter().filter(|(f, _)| !is_opt_out_layer(f)) {
+    for (file, text) in inp.curated.iter().filter(|(f, _)| layer_kind(f) == "patterns") {
         let entries: Vec<CuratedEntry> = serde_json::from_str(text)
             .map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), e))?;
         for c in entries {
@@ -270,6 +306,8 @@ fn attach(
             let mut e = Entity {
                 name,
                 company: company.map(str::to_owned),
+                company_source: None,
+                company_evidence: None,
                 homepage: None,
                 domains: vec![],
                 categories: pattern.categories.clone(),
@@ -405,6 +443,27 @@ mod tests {
         })
         .unwrap();
         assert_eq!(to_json_lines(&built), DEFAULT_PACK, "rules/default.json is stale: rebuild it (rules/README.md)");
+    }
+
+    #[test]
+    fn an_owners_layer_names_todays_owner_with_its_source() {
+        let owners = r#"[{"entity": "AppNexus", "company": "Test Owner", "evidence": "Test Owner bought AppNexus.", "source": {"name": "Test: a press release", "url": "https://owner.example/press"}}]"#;
+        let inputs = |layer: &str| Inputs {
+            third_party_web: Box::leak(shared("third-party-web/entities-0.30.0.json").into_boxed_str()),
+            third_party_web_version: "0.30.0",
+            session_recorders: Box::leak(shared("session-replay/blacklight-session-recorders.txt").into_boxed_str()),
+            curated: vec![("rules/curated/owners-test.json".into(), layer.to_owned())],
+            version: "test",
+        };
+        let pack = build_default_pack(&inputs(owners)).unwrap();
+        let e = pack.entities.iter().find(|e| e.name == "AppNexus").unwrap();
+        assert_eq!(e.company(), "Test Owner");
+        assert_eq!(pack.sources[e.company_source.as_ref().unwrap()].url.as_deref(), Some("https://owner.example/press"));
+        assert_eq!(e.company_evidence.as_deref(), Some("Test Owner bought AppNexus."));
+        let text = to_json_lines(&pack);
+        assert!(RulePack::parse("built.json", &text).is_ok(), "the built pack passes its own checks");
+        let err = build_default_pack(&inputs(&owners.replace("\"AppNexus\"", "\"Nobody Inc\""))).unwrap_err();
+        assert_eq!(err, "rules/curated/owners-test.json: no entity is named \"Nobody Inc\"");
     }
 
     #[test]

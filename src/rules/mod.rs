@@ -409,6 +409,13 @@ pub struct Entity {
     /// The owning company, for the roll-up; defaults to `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// The id of a source in the pack's `sources` that says who owns it,
+    /// when that is not the entity's own source (an acquisition's press release).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_source: Option<String>,
+    /// What that source says, quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_evidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub homepage: Option<String>,
     pub domains: Vec<DomainName>,
@@ -558,6 +565,11 @@ impl RulePack {
                         self.sources.keys().collect::<Vec<_>>()
                     ),
                 ));
+            }
+            if let Some(s) = &entity.company_source {
+                if !self.sources.contains_key(s) {
+                    return Err(err(&format!("\"{}\"", json_escape(s)), cursor, format!("entity {:?}: company_source {s:?} is not in \"sources\"", entity.name)));
+                }
             }
             if entity.domains.is_empty() && entity.patterns.is_empty() {
                 return Err(err(

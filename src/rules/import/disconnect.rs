@@ -90,7 +90,7 @@ pub fn import(services: (&str, &Value), entities: Option<(&str, &Value)>) -> Res
                 };
                 let e = by_name.entry(service.clone()).or_insert_with(|| {
                     order.push(service.clone());
-                    Entity { name: service.clone(), company: None, homepage: None, domains: vec![], categories: vec![], patterns: vec![], opt_outs: vec![], source: "disconnect".into() }
+                    Entity { name: service.clone(), company: None, company_source: None, company_evidence: None, homepage: None, domains: vec![], categories: vec![], patterns: vec![], opt_outs: vec![], source: "disconnect".into() }
                 });
                 if !e.categories.contains(&category) {
                     e.categories.push(category);

@@ -126,6 +126,8 @@ impl Owners {
             Entity {
                 name: name.to_owned(),
                 company: display.filter(|x| !x.is_empty() && *x != name).map(str::to_owned),
+                company_source: None,
+                company_evidence: None,
                 homepage: None,
                 domains: vec![],
                 categories: vec![],
