@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { EXT, launch, poll, screenshotPath } from './browser.mjs';
-import { BEHAVE, FRAMES, RRWEB, SYNC, TRICKS, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { BEHAVE, FRAMES, LONG_SCRIPT_PATH, RRWEB, SYNC, TRICKS, siteOf, startFixtureWeb } from './fixture-web.mjs';
 import {
   CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
   TRICK_EVENTS, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS,
@@ -292,6 +292,11 @@ test('the probe runs in strict mode: no page code reaches its functions through 
 });
 
 test('no trick of a page, each on its own, steers, reads or hides what the probe records', async () => {
+  // What the relay forwards, as the extension's own page hears it.
+  await s.extPage.evaluate(() => {
+    window.__reports = [];
+    chrome.runtime.onMessage.addListener((m) => { if (m && m.type === 'signals_report') window.__reports.push(m); });
+  });
   const p = await s.ctx.newPage();
   await p.goto(`https://${TRICKS.site}/`, { waitUntil: 'load', timeout: 15_000 });
   const seen = {};
@@ -310,6 +315,22 @@ test('no trick of a page, each on its own, steers, reads or hides what the probe
     if (trick === 'url-hostname') assert.ok(sig[ACTOR_SCRIPT]['send_site:trick-actor.test'] > 0 && !sig[ACTOR_SCRIPT]['send_site:innocent-fixture.test'], JSON.stringify(sig));
   }
   for (const [trick, got] of Object.entries(seen)) assert.deepEqual(got, { probeData: 0, reached: 0, getterRuns: 0 }, `what ${trick} saw of the probe`);
+  // What left the page: a stack made unreadable is reported as tampering; script URLs and a beacon's URL
+  // without their query or fragment, a script's URL at most 512 characters long.
+  await p.evaluate((url) => window.__act.beacon(url), `https://${TRICKS.sink}/b?user=someone#frag`);
+  await p.evaluate(() => window.__act.listen('select'));
+  const reports = await poll(async () => {
+    const r = await s.extPage.evaluate(() => window.__reports);
+    const all = r.flatMap((m) => m.signals);
+    return all.some((x) => x.signal.type === 'beacon') && all.some((x) => x.script.includes('/long.js') || x.script.length === 512) && all;
+  }, { timeout: 5000 });
+  assert.ok(reports.some((x) => x.signal.type === 'tamper' && x.script === ''), 'tampering reported');
+  const scripts = [...new Set(reports.map((x) => x.script))];
+  assert.ok(scripts.includes(`https://${ACTOR_SCRIPT}`), JSON.stringify(scripts));
+  assert.ok(scripts.includes(`https://${TRICKS.actor}${LONG_SCRIPT_PATH}`.slice(0, 512)), JSON.stringify(scripts));
+  for (const sc of scripts) assert.ok(!/[?#]/.test(sc) && sc.length <= 512, sc);
+  const beacons = reports.filter((x) => x.signal.type === 'beacon').map((x) => x.signal.url);
+  assert.deepEqual([...new Set(beacons)], [`${TRICKS.sink}/b`]);
   await p.close();
 });
 

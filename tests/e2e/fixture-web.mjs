@@ -657,8 +657,12 @@ const INNOCENT_JS = `window.__lib = { version: '1.0', pad: function (s) { return
 const ACT_JS = `window.__act = {
   listen: function (type) { document.body.addEventListener(type, function () {}); },
   send: function (url) { return fetch(url, { mode: 'no-cors' }).catch(function () {}); },
+  beacon: function (url) { return navigator.sendBeacon(url, 'x'); },
 };
 `;
+// A script of a very long path (and a query): the probe reports at most 512 characters of its URL, and no query.
+export const LONG_SCRIPT_PATH = `/${'a'.repeat(600)}/long.js`;
+const LONG_JS = `document.body.addEventListener('select', function () {});\n`;
 // The sly recorder: every trick first, counting what it saw of the probe, then recording.
 const SLY_JS = `(function () {
   var INNOCENT = 'https://${TRICKS.innocent}/lib.js';
@@ -722,14 +726,15 @@ const SLY_JS = `(function () {
 })();
 `;
 THIRD_PARTIES[TRICKS.innocent] = () => ({ type: 'text/javascript', body: INNOCENT_JS });
-THIRD_PARTIES[TRICKS.actor] = () => ({ type: 'text/javascript', body: ACT_JS });
+THIRD_PARTIES[TRICKS.actor] = (req, url) => ({ type: 'text/javascript', body: url.pathname === LONG_SCRIPT_PATH ? LONG_JS : ACT_JS });
 THIRD_PARTIES[TRICKS.recorder] = () => ({ type: 'text/javascript', body: SLY_JS });
 for (const h of [TRICKS.sink, TRICKS.ingest]) THIRD_PARTIES[h] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
 const tricksPage = () => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tricks – fixture</title></head><body>
 <h1>Tricks</h1>
 <script src="https://${TRICKS.innocent}/lib.js"></script>
-<script src="https://${TRICKS.actor}/act.js"></script>
+<script src="https://${TRICKS.actor}/act.js?v=3&amp;user=someone#top"></script>
+<script src="https://${TRICKS.actor}${LONG_SCRIPT_PATH}?user=someone"></script>
 </body></html>`;
 const slyPage = () => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sly – fixture</title>
