@@ -16,7 +16,7 @@ import path from 'node:path';
 import { EXT, launch, poll, screenshotPath } from './browser.mjs';
 import { BEHAVE, FRAMES, LONG_SCRIPT_PATH, RRWEB, SYNC, TRICKS, siteOf, startFixtureWeb } from './fixture-web.mjs';
 import {
-  CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
+  BREAK_HASHING, BROWSER_ERRORS, CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
   TRICK_EVENTS, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS,
 } from './page-checks.mjs';
 
@@ -365,6 +365,8 @@ test('no stack, error, toString or descriptor a page can read names the extensio
   // The same errors as the browser's own, message for message.
   const msgs = (t) => t.split('\n').filter((l) => /^(TypeError|RangeError|SyntaxError|IndexSizeError|InvalidStateError|Error)\b/.test(l)).join('\n');
   assert.equal(msgs(text), msgs(await s.extPage.evaluate(EXTENSION_TRACES)));
+  // The browser's own errors have the very stack they have without the probe: no frame of it.
+  assert.deepEqual(await p.evaluate(BROWSER_ERRORS), await s.extPage.evaluate(BROWSER_ERRORS));
   await p.close();
 });
 
@@ -384,5 +386,20 @@ test('wrapped functions run a page\'s hooks as often and in the same order as th
   // those the probe never touches (nothing typed) are compared as the page's browser reads them.
   const inPage = native.filter((l) => !l.startsWith('init:get:') || untyped.includes(l));
   assert.deepEqual(untyped, inPage);
+  await p.close();
+});
+
+test('a page that breaks typed arrays cannot hide a password sent as its SHA-256', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${TRICKS.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await p.evaluate(BREAK_HASHING);
+  await p.click('#secret');
+  await p.keyboard.type('hunter-2-hunter', { delay: 10 });
+  await p.evaluate((url) => window.__act.sendHash(url), `https://${TRICKS.sink}/k`);
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site: siteOf(TRICKS.sink) });
+    return n && n.evidence.some((e) => e.startsWith('behaviour key-logging')) && n;
+  }, { timeout: 15_000 });
+  assert.ok(d.evidence.some((e) => /a password field as its SHA-256 hash/.test(e)), JSON.stringify(d.evidence));
   await p.close();
 });

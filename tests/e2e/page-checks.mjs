@@ -393,3 +393,34 @@ export const GPC_GETTER = `(() => {
   try { Reflect.construct(String, [], g); } catch { constructible = false; }
   return [Function.prototype.toString.call(g), own, g.name, g.length, 'prototype' in g, constructible];
 })()`;
+
+/**
+ * Typed arrays and DataView made to lie (set, fill and subarray do nothing
+ * useful, getUint32 reads 0): hashes computed through them come out wrong.
+ * The page's own crypto.subtle is unharmed.
+ */
+export const BREAK_HASHING = `(() => {
+  const T = Object.getPrototypeOf(Uint8Array.prototype);
+  T.set = function () {};
+  T.fill = function () { return this; };
+  T.subarray = function () { return new Uint8Array(64); };
+  DataView.prototype.getUint32 = function () { return 0; };
+  DataView.prototype.setUint32 = function () {};
+})()`;
+
+/**
+ * The errors the browser throws through wrapped functions of the page's API
+ * (no page code involved): each stack, own property names, and whether
+ * `stack` is an accessor. (V8 shows a frame of its own for a JavaScript
+ * built-in such as Function.prototype.toString, which the probe's wrapper
+ * of it does not give back.)
+ */
+export const BROWSER_ERRORS = `[
+  () => EventTarget.prototype.addEventListener.call({}, 'click', () => {}),
+  () => HTMLCanvasElement.prototype.toDataURL.call({}),
+  () => document.addEventListener('click'),
+  () => Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get.call({}),
+  () => CanvasRenderingContext2D.prototype.getImageData.call({}, 0, 0, 1, 1),
+].map((f) => {
+  try { f(); return 'no error'; } catch (e) { return [e.stack, Object.getOwnPropertyNames(e).join(), typeof Object.getOwnPropertyDescriptor(e, 'stack').get]; }
+})`;
