@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { EXT, launch, poll, screenshotPath } from './browser.mjs';
+import { EXT, launch, poll, screenshotPath, sleep } from './browser.mjs';
 import { BEHAVE, FRAMES, LONG_SCRIPT_PATH, RRWEB, SYNC, TRICKS, siteOf, startFixtureWeb } from './fixture-web.mjs';
 import {
   BREAK_HASHING, BROWSER_ERRORS, CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
@@ -318,6 +318,9 @@ test('no trick of a page, each on its own, steers, reads or hides what the probe
   // What left the page: a stack made unreadable is reported as tampering; script URLs and a beacon's URL
   // without their query or fragment, a script's URL at most 512 characters long.
   await p.evaluate((url) => window.__act.beacon(url), `https://${TRICKS.sink}/b?user=someone#frag`);
+  await p.evaluate(() => window.__act.listen('select'));
+  // Past the second, once more: the page has cancelled the probe's timer (clear-timers), so it reports as it records.
+  await sleep(1200);
   await p.evaluate(() => window.__act.listen('select'));
   const reports = await poll(async () => {
     const r = await s.extPage.evaluate(() => window.__reports);

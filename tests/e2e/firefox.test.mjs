@@ -418,6 +418,9 @@ test('Firefox: no trick of a page, each on its own, steers, reads or hides what 
   // without their query or fragment, a script's URL at most 512 characters long.
   await p.evaluate((url) => window.__act.beacon(url), `https://${TRICKS.sink}/b?user=someone#frag`);
   await p.evaluate(() => window.__act.listen('select'));
+  // Past the second, once more: the page has cancelled the probe's timer (clear-timers), so it reports as it records.
+  await sleep(1200);
+  await p.evaluate(() => window.__act.listen('select'));
   const reports = await poll(async () => {
     const r = await s.extPage.evaluate(() => window.__reports);
     const all = r.flatMap((m) => m.signals);

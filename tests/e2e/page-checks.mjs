@@ -146,7 +146,7 @@ export const COLLECTION_HOOKS = `(async () => {
  * the trick away and returns what the trick saw of the probe: `probeData`
  * (calls that carried the probe's data), `reached` (functions of the probe's
  * frames a prepareStackTrace got), `getterRuns` (runs of a page's
- * prepareStackTrace getter). `frozen` cannot be taken away: run it last.
+ * prepareStackTrace getter). `clear-timers` and `frozen` cannot be taken away: they run last.
  */
 export const TRICK_EVENTS = {
   'prepare-blame': 'mouseover',
@@ -161,6 +161,7 @@ export const TRICK_EVENTS = {
   'url-hostname': 'touchend',
   'error-stack': 'touchstart',
   'error-global': 'touchmove',
+  'clear-timers': 'cut',
   frozen: 'copy',
 };
 const steer = async (trick, type, innocent, sink) => {
@@ -229,6 +230,8 @@ const steer = async (trick, type, innocent, sink) => {
       break;
     }
     case 'error-global': put(window, 'Error', { writable: true, value: function Error() { return { stack: `blame@${INNOCENT}:1:1\n    at blame (${INNOCENT}:1:1)` }; } }); break;
+    // Every timer a page can name, the probe's included (it cannot be put back).
+    case 'clear-timers': for (let id = 0; id < 100000; id++) clearInterval(id); break;
     case 'frozen':
       Object.defineProperty(E, 'prepareStackTrace', { value: () => `Error\n    at blame (${INNOCENT}:1:1)`, writable: false, configurable: false });
       Object.defineProperty(E, 'stackTraceLimit', { value: 10, writable: false, configurable: false });
@@ -239,6 +242,8 @@ const steer = async (trick, type, innocent, sink) => {
     window.__act.listen(arg);
     if (trick === 'url-hostname') await window.__act.send(`https://${sink}/p`);
     await new Promise((r) => setTimeout(r, 1600));
+    // Once more, past the second: with its timer gone, the probe reports as it records.
+    window.__act.listen(type);
   } finally {
     for (const u of undo.reverse()) u();
   }
