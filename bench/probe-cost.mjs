@@ -8,6 +8,10 @@
 // Prints, for each browser, the median and spread of the page's own measure
 // of that work (`window.__work`, from its first line until the last fetch
 // ended) and of the navigation's load event, then the ratio with/without.
+//
+// `--against=DIR` puts another build of the extension (an unpacked folder,
+// e.g. an earlier probe) in place of the browser without it: two probes
+// compared in one run, under the same load.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +22,7 @@ import { CHROMIUM, launch } from '../tests/e2e/browser.mjs';
 import { SCRIPT_HEAVY, startFixtureWeb } from '../tests/e2e/fixture-web.mjs';
 
 const runs = Number((process.argv.find((a) => a.startsWith('--runs=')) || '--runs=15').slice(7));
+const against = (process.argv.find((a) => a.startsWith('--against=')) || '').slice(10);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,7 +46,7 @@ const bare = await chromium.launchPersistentContext(bareDir, {
   headless: true,
   executablePath: CHROMIUM,
   ignoreHTTPSErrors: true,
-  args: [`--host-resolver-rules=MAP * 127.0.0.1:${web.port}`, '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  args: [...(against ? [`--disable-extensions-except=${against}`, `--load-extension=${against}`] : []), `--host-resolver-rules=MAP * 127.0.0.1:${web.port}`, '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
@@ -59,9 +64,10 @@ try {
     }
     const fmt = (xs) => `median ${median(xs).toFixed(1)} ms (p10 ${q(xs, 0.1).toFixed(1)}, p90 ${q(xs, 0.9).toFixed(1)})`;
     console.log(`scripts.example${query}: ${label}; ${runs} loads each, alternating; Chromium ${withExt.ctx.browser()?.version() || ''}`);
-    for (const name of ['without', 'with']) console.log(`  ${name.padEnd(7)} the extension: work ${fmt(res[name].work)}; load event ${fmt(res[name].load)}`);
+    const who = { without: against ? `with ${against}:` : 'without the extension:', with: against ? 'with this build:' : 'with    the extension:' };
+    for (const name of ['without', 'with']) console.log(`  ${who[name]} work ${fmt(res[name].work)}; load event ${fmt(res[name].load)}`);
     const ratio = (k) => median(res.with[k]) / median(res.without[k]);
-    console.log(`  with / without: work ${ratio('work').toFixed(3)} (+${((ratio('work') - 1) * 100).toFixed(1)} %), load event ${ratio('load').toFixed(3)} (+${((ratio('load') - 1) * 100).toFixed(1)} %)`);
+    console.log(`  ${against ? 'this build / the other' : 'with / without'}: work ${ratio('work').toFixed(3)} (+${((ratio('work') - 1) * 100).toFixed(1)} %), load event ${ratio('load').toFixed(3)} (+${((ratio('load') - 1) * 100).toFixed(1)} %)`);
   }
 } finally {
   await bare.close();

@@ -17,10 +17,13 @@ rm -rf "$stage" && mkdir -p "$stage"
 cp -r extension/background.js extension/background extension/content extension/injected \
       extension/popup extension/options extension/icons extension/shared "$stage"/
 mkdir -p "$stage/graph" "$stage/wasm"
-# The page probe and its key-logging part (hashes from npm's @noble/hashes), as one classic script.
+# The page probe and its parts (hashes from npm's @noble/hashes), as one classic script in strict mode
+# (no page code can reach its functions through a stack's call sites). Its sourceURL names it in the
+# stacks a page can read, instead of the extension's URL.
 node_modules/.bin/esbuild extension/injected/probe.js --bundle --format=iife --minify --target=chrome120,firefox128 \
+  --banner:js='"use strict";' --footer:js='//# sourceURL=<anonymous>' --inject:extension/injected/hash-globals.js \
   --log-level=warning --outfile="$stage/injected/probe.js" --allow-overwrite
-rm "$stage/injected/typed.js"
+rm "$stage/injected/typed.js" "$stage/injected/safe.js" "$stage/injected/caller.js" "$stage/injected/hash-globals.js"
 cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
 node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \
   --target=chrome120,firefox128 --log-level=warning --external:../wasm/telltale.js --outfile="$stage/graph/graph.js"
@@ -35,12 +38,18 @@ for browser in chrome firefox; do
   cp -r "$stage" "dist/$browser"
   node -e '
     const fs = require("fs");
+    const path = require("path");
     const [src, dst, browser] = process.argv.slice(1);
     const m = JSON.parse(fs.readFileSync(src, "utf8"));
     if (browser === "chrome") {
       // Chrome reads service_worker and warns about keys it does not know.
       delete m.background.scripts;
       delete m.browser_specific_settings;
+    } else {
+      // Firefox names a MAIN-world script "<anonymous code>" in stacks (the UUID of the installation nowhere):
+      // the probe keeps that name there.
+      const probe = path.join(path.dirname(dst), "injected/probe.js");
+      fs.writeFileSync(probe, fs.readFileSync(probe, "utf8").replace(/\n\/\/# sourceURL=.*\n?$/, "\n"));
     }
     fs.writeFileSync(dst, JSON.stringify(m, null, 2) + "\n");
   ' manifest.json "dist/$browser/manifest.json" "$browser"

@@ -4,13 +4,21 @@
 // GPU's name, builds audio graphs, or sends data (XHR, fetch, beacon,
 // WebSocket, image), and whether what it sends holds what the person typed
 // before submitting it (typed.js). Wrapped functions keep their behaviour,
-// their exceptions, their name, length and toString. Counts go to the relay
+// their exceptions, their name, length and toString, and run a page's hooks
+// (toString, getters, Proxy traps, Symbol.hasInstance) exactly as often and
+// in the same order as the browser's own: an argument the probe reads is
+// converted once, here, and handed on converted. Counts go to the relay
 // once a second on a private channel: an element no page script can reach,
 // handed to the relay before any page script runs, so a page can neither
-// read nor forge reports; the probe leaves no global name behind. The core
-// decides what the counts mean. Its own collections are out of the page's
-// reach (safe.js). Bundled by the build (esbuild, IIFE).
-import { SafeMap, SafeSet, SafeWeakMap } from './safe.js';
+// read nor forge reports; the probe leaves no global name behind. Which
+// script called is told by caller.js. Everything the probe calls once page
+// scripts run is a copy taken now (safe.js). The core decides what the
+// counts mean. Bundled by the build (esbuild, IIFE, strict mode).
+import {
+  SafeMap, SafeSet, SafeWeakMap, SafeWeakSet, S, URLCtor, abs, apply, defineProperty, get, getOwnPropertyDescriptor, getPrototypeOf, getter,
+  hasOwn, isArray, keysOf, setPrototypeOf, stringify, toStr, urlHost, urlHostname, urlPathname,
+} from './safe.js';
+import { scriptOf, withoutWrapper } from './caller.js';
 import { typedIn, typing } from './typed.js';
 
 (() => {
@@ -21,18 +29,27 @@ import { typedIn, typing } from './typed.js';
     'keydown', 'keyup', 'keypress', 'input', 'change', 'focus', 'blur', 'focusin', 'focusout', 'submit', 'paste',
     'copy', 'cut', 'select', 'selectionchange', 'scroll', 'visibilitychange',
   ]);
-  const URL_IN_STACK = /(https?:\/\/[^\s()]+?):\d+:\d+/;
   const MAX_KEYS = 500; // distinct (script, signal) pairs per second; past it, sampled out and counted
+  const MAX_SCRIPT = 512; // characters of a script's URL reported
   const counts = new SafeMap();
   const originals = new SafeWeakMap();
-  const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
-  const ErrorCtor = Error;
+  const win = window;
+  const doc = document;
+  const loc = location;
   const dispatch = EventTarget.prototype.dispatchEvent;
+  const listen = EventTarget.prototype.addEventListener;
   const Custom = CustomEvent;
   const Mouse = MouseEvent;
-  const stringify = JSON.stringify;
-  const isArray = Array.isArray;
-  const keysOf = Object.keys;
+  const FunctionProto = Function.prototype;
+  const documentElement = getter(Document.prototype, 'documentElement');
+  const body = getter(Document.prototype, 'body');
+  const baseURI = getter(Node.prototype, 'baseURI');
+  const locHostname = getter(getPrototypeOf(loc), 'hostname') || getOwnPropertyDescriptor(loc, 'hostname').get;
+  const activation = navigator.userActivation;
+  const isActive = activation ? getter(getPrototypeOf(activation), 'isActive') : null;
+  const PromiseCtor = Promise;
+  const navigatorProto = window.Navigator && Navigator.prototype;
+  const reject = Promise.reject;
   // JSON of the probe's own plain data (strings, numbers, booleans, arrays and
   // objects of them), walked here: JSON.stringify's own walk would call a
   // page's toJSON (Prototype.js puts one on every array).
@@ -47,28 +64,37 @@ import { typedIn, typing } from './typed.js';
     for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + stringify(keys[i]) + ':' + toJson(v[keys[i]]);
     return '{' + out + '}';
   }
-  const URLCtor = URL;
-  const CanvasEl = window.HTMLCanvasElement;
-  const activation = navigator.userActivation;
   let dropped = 0;
   // This document's channel to the relay: an element never in the document,
   // handed over now, before page scripts exist (the relay keeps it from the
   // hello's relatedTarget). Reports are dispatched on it alone.
-  const channel = document.createElement('telltale-channel');
-  apply(dispatch, document, [new Mouse(TAG, { __proto__: null, relatedTarget: channel })]);
+  const channel = doc.createElement('telltale-channel');
+  apply(dispatch, doc, [new Mouse(TAG, { __proto__: null, relatedTarget: channel })]);
   let budget = 200; // stack captures per second; past it, calls count for the last script seen
   let lastScript = '';
+  // The wrapper now running (caller.js leaves out its frame and the probe's above it).
+  let active = null;
+
+  /** A URL as reported: origin and path, no query nor fragment, at most MAX_SCRIPT characters. */
+  function bare(url) {
+    let end = url.length;
+    const q = apply(S.indexOf, url, ['?']);
+    const h = apply(S.indexOf, url, ['#']);
+    if (q >= 0) end = q;
+    if (h >= 0 && h < end) end = h;
+    return apply(S.slice, url, [0, end < MAX_SCRIPT ? end : MAX_SCRIPT]);
+  }
 
   function caller() {
     if (budget <= 0) return lastScript;
     budget--;
-    const stack = new ErrorCtor().stack || '';
-    const lines = stack.split('\n');
-    for (const line of lines) {
-      const m = URL_IN_STACK.exec(line);
-      if (m) return (lastScript = m[1]);
+    const script = scriptOf(active);
+    if (script === null) {
+      // A page made the stack unreadable: name no one, and say so.
+      note({ type: 'tamper' }, '');
+      return (lastScript = '');
     }
-    return (lastScript = '');
+    return (lastScript = script && bare(script));
   }
 
   // A signal's key without JSON for the common kinds (one per call would cost more than the call).
@@ -78,13 +104,19 @@ import { typedIn, typing } from './typed.js';
       case 'send': return 's' + s.via + '\u0001' + s.host;
       case 'webgl_param': return 'w' + s.name;
       case 'audio': return 'a' + s.node;
-      case 'typed_sent': return 't' + s.via + '\u0001' + s.host + '\u0001' + s.fields.map((f) => f.field + ':' + f.encoding).join(',');
+      case 'typed_sent': {
+        let k = 't' + s.via + '\u0001' + s.host + '\u0001';
+        for (let i = 0; i < s.fields.length; i++) k += (i ? ',' : '') + s.fields[i].field + ':' + s.fields[i].encoding;
+        return k;
+      }
       case 'canvas_extract': case 'font_measure': case 'beacon': return toJson(s);
       default: return s.type;
     }
   }
 
   function note(signal, script = caller()) {
+    // Reports leave on time even if a page cancels the probe's timer (interval ids are small numbers to guess).
+    if (now() >= due) flush();
     const k = script + '\u0000' + signalKey(signal);
     const c = counts.get(k);
     if (c) c.count++;
@@ -96,7 +128,10 @@ import { typedIn, typing } from './typed.js';
   const fonts = new SafeMap();
   const fontsChanged = new SafeSet();
 
+  const now = performance.now.bind(performance);
+  let due = now() + 1000;
   function flush() {
+    due = now() + 1000;
     try { report(); } catch { /* never break the page, nor show it an error */ }
   }
   function report() {
@@ -104,51 +139,90 @@ import { typedIn, typing } from './typed.js';
     fontsChanged.forEach((script) => note({ type: 'font_measure', fonts: fonts.get(script).size }, script));
     fontsChanged.clear();
     if (!counts.size && !dropped) return;
-    const signals = [];
-    counts.forEach((c) => { signals[signals.length] = c; });
+    // The batch is written as JSON text directly: no array a page's setter could watch being filled.
+    let signals = '';
+    counts.forEach((c) => { signals += (signals ? ',' : '') + toJson(c); });
     counts.clear();
     const sampled = dropped;
     dropped = 0;
     // A string detail crosses from the page's world to the relay's in every browser.
-    apply(dispatch, channel, [new Custom(TAG, { __proto__: null, detail: toJson({ signals, sampled }) })]);
+    apply(dispatch, channel, [new Custom(TAG, { __proto__: null, detail: '{"signals":[' + signals + '],"sampled":' + sampled + '}' })]);
   }
   setInterval(flush, 1000);
-  window.addEventListener('pagehide', flush, true);
+  apply(listen, win, ['pagehide', flush, true]);
 
   // The source text of every wrapper this probe makes: the same in every
   // frame's probe, so a frame's toString knows another frame's wrappers too
   // (a page can take a clean toString from a frame it makes).
-  const nativeToString = Function.prototype.toString;
+  const nativeToString = FunctionProto.toString;
   const wrapperSources = new SafeSet();
-  function disguise(wrapper, original) {
-    originals.set(wrapper, original);
-    return wrapper;
-  }
+  // The getter gpc.js puts on Navigator while the person opts out: it prints as the browser's own would.
+  wrapperSources.add('get globalPrivacyControl() { return true; }');
   // How this browser prints a built-in function, with its name put in.
-  const [nativeHead, nativeTail] = apply(nativeToString, Object.prototype.hasOwnProperty, []).split('hasOwnProperty');
+  const nativeText = apply(nativeToString, Object.prototype.hasOwnProperty, []);
+  const nativeAt = apply(S.indexOf, nativeText, ['hasOwnProperty']);
+  const nativeHead = apply(S.slice, nativeText, [0, nativeAt]);
+  const nativeTail = apply(S.slice, nativeText, [nativeAt + 14]);
+  // Whether it prints a getter's name with its "get " (V8) or without (SpiderMonkey).
+  const getterText = apply(nativeToString, getter(Node.prototype, 'nodeType'), []);
+  const prefixed = apply(S.indexOf, getterText, ['get nodeType']) >= 0;
   function asNative(fn) {
-    const name = (getOwnPropertyDescriptor(fn, 'name') || {}).value;
-    return nativeHead + (typeof name === 'string' ? name : '') + nativeTail;
+    const d = getOwnPropertyDescriptor(fn, 'name');
+    let name = d && hasOwn(d, 'value') ? d.value : '';
+    if (typeof name !== 'string') name = '';
+    else if (!prefixed && (apply(S.slice, name, [0, 4]) === 'get ' || apply(S.slice, name, [0, 4]) === 'set ')) name = apply(S.slice, name, [4]);
+    return nativeHead + name + nativeTail;
   }
 
   // A wrapper made as a method: like the browser's own functions it cannot
   // be called with `new` and has no `prototype`; it takes the original's
-  // name and length. (A plain function costs a call a fraction of a Proxy's.)
+  // name and length.
   function like(original, wrapper) {
     defineProperty(wrapper, 'length', { __proto__: null, value: original.length, configurable: true });
     defineProperty(wrapper, 'name', { __proto__: null, value: original.name, configurable: true });
     wrapperSources.add(apply(nativeToString, wrapper, []));
-    return disguise(wrapper, original);
+    originals.set(wrapper, original);
+    return wrapper;
   }
 
-  function wrapMethod(proto, name, before) {
+  /**
+   * True when no argument is a value the browser could run page code
+   * through (an object it converts, reads or traps: a node it takes as it
+   * is): an error thrown then is the browser's own.
+   */
+  const nodeType = getter(Node.prototype, 'nodeType');
+  function inert(args) {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a !== null && typeof a === 'object') {
+        try { apply(nodeType, a, []); } catch { return false; }
+      }
+    }
+    return true;
+  }
+
+  // A plain function costs a call a fraction of a Proxy's. `convert(self,
+  // args)` converts in place what the probe reads (a page's error thrown
+  // while converting goes to the page, as from the browser); `before(self,
+  // args)` notes.
+  function wrapMethod(proto, name, before, convert) {
     const desc = proto && getOwnPropertyDescriptor(proto, name);
     if (!desc || typeof desc.value !== 'function') return;
     const target = desc.value;
-    const wrapper = like(target, { m(...args) {
+    const wrapper = like(target, { [name](...args) {
+      if (convert) convert(this, args);
+      const outer = active;
+      active = wrapper;
       try { before(this, args); } catch { /* never break the page */ }
-      return apply(target, this, args);
-    } }.m);
+      active = outer;
+      try {
+        return apply(target, this, args);
+      } catch (e) {
+        // An error of the browser's own (no page code could run): the stack it has without the probe.
+        if (e !== null && typeof e === 'object' && inert(args)) withoutWrapper(e, wrapper);
+        throw e;
+      }
+    } }[name]);
     defineProperty(proto, name, { ...desc, value: wrapper });
   }
 
@@ -156,103 +230,190 @@ import { typedIn, typing } from './typed.js';
     const desc = proto && getOwnPropertyDescriptor(proto, name);
     if (!desc || typeof desc.get !== 'function') return;
     const target = desc.get;
-    const wrapper = like(target, { m() {
+    const wrapper = like(target, { [name]() {
+      const outer = active;
+      active = wrapper;
       try { before(this); } catch { /* never break the page */ }
-      return apply(target, this, []);
-    } }.m);
+      active = outer;
+      try {
+        return apply(target, this, []);
+      } catch (e) {
+        if (e !== null && typeof e === 'object') withoutWrapper(e, wrapper);
+        throw e;
+      }
+    } }[name]);
     defineProperty(proto, name, { ...desc, get: wrapper });
   }
 
-  function wrapSetter(proto, name, before) {
+  function wrapSetter(proto, name, before, convert) {
     const desc = proto && getOwnPropertyDescriptor(proto, name);
     if (!desc || typeof desc.set !== 'function') return;
     const target = desc.set;
-    const wrapper = like(target, { m(...args) {
+    const wrapper = like(target, { [name](...args) {
+      if (convert) convert(this, args);
+      const outer = active;
+      active = wrapper;
       try { before(this, args); } catch { /* never break the page */ }
-      return apply(target, this, args);
-    } }.m);
+      active = outer;
+      try {
+        return apply(target, this, args);
+      } catch (e) {
+        if (e !== null && typeof e === 'object' && inert(args)) withoutWrapper(e, wrapper);
+        throw e;
+      }
+    } }[name]);
     defineProperty(proto, name, { ...desc, set: wrapper });
   }
 
+  /** The host a string URL points to, resolved against the document's base URL; '' when it is none. */
   function hostOf(url) {
-    try { return new URLCtor(String(url), document.baseURI).hostname; } catch { return ''; }
+    try { return apply(urlHostname, new URLCtor(url, apply(baseURI, doc, [])), []); } catch { return ''; }
   }
 
   // toString of a wrapped function answers as the original would, here
   // and for another frame's wrappers (printed as that frame's browser would).
-  const toStringWrapper = like(nativeToString, { m(...args) {
+  const toStringWrapper = like(nativeToString, { toString(...args) {
     if (originals.has(this)) return apply(nativeToString, originals.get(this), args);
-    const text = apply(nativeToString, this, args);
-    return wrapperSources.has(text) ? asNative(this) : text;
-  } }.m);
-  defineProperty(Function.prototype, 'toString', { ...getOwnPropertyDescriptor(Function.prototype, 'toString'), value: toStringWrapper });
+    let text;
+    try {
+      text = apply(nativeToString, this, args);
+    } catch (e) {
+      withoutWrapper(e, toStringWrapper);
+      throw e;
+    }
+    if (!wrapperSources.has(text)) return text;
+    // Another frame's wrapper, or the GPC getter; in this realm, a page's own function of the same text prints as written.
+    return getPrototypeOf(this) !== FunctionProto || this === gpcGetter() ? asNative(this) : text;
+  } }.toString);
+  defineProperty(FunctionProto, 'toString', { ...getOwnPropertyDescriptor(FunctionProto, 'toString'), value: toStringWrapper });
+
+  function gpcGetter() {
+    const d = navigatorProto && getOwnPropertyDescriptor(navigatorProto, 'globalPrivacyControl');
+    if (!d) return undefined;
+    setPrototypeOf(d, null);
+    return d.get;
+  }
+
+  const arg = (args, i) => (i < args.length ? args[i] : undefined);
+  const isObject = (v) => v !== null && (typeof v === 'object' || typeof v === 'function');
+  /** Converts args[i], an object, to a string in place (a page's toString runs here, once, and not again in the browser). */
+  function convertAt(args, i) {
+    if (i < args.length && isObject(args[i])) args[i] = toStr(args[i]);
+  }
 
   // What was drawn on each canvas, for the core to judge a read-back by.
   const drawn = new SafeWeakMap();
+  const listenedOn = new SafeWeakSet();
+  const CanvasEl = window.HTMLCanvasElement;
+  const canvasProto = CanvasEl && CanvasEl.prototype;
+  const canvasWidth = getter(canvasProto, 'width');
+  const canvasHeight = getter(canvasProto, 'height');
+  const ctx = window.CanvasRenderingContext2D && CanvasRenderingContext2D.prototype;
+  const ctxCanvas = getter(ctx, 'canvas');
+  const ctxFont = getter(ctx, 'font');
+  const ctxFill = getter(ctx, 'fillStyle');
+  const ctxStroke = getter(ctx, 'strokeStyle');
   function state(canvas) {
     let st = drawn.get(canvas);
-    if (!st) drawn.set(canvas, (st = { chars: new SafeSet(), styles: new SafeSet(), saveRestore: false, listener: false }));
+    if (!st) drawn.set(canvas, (st = { chars: new SafeSet(), styles: new SafeSet(), saveRestore: false }));
     return st;
   }
   // A read-back: the whole canvas (toDataURL, toBlob), or the area getImageData reads.
-  function extract(canvas, width = canvas && canvas.width, height = canvas && canvas.height) {
-    const st = canvas ? state(canvas) : { chars: new SafeSet(), styles: new SafeSet() };
+  function extract(canvas, width, height) {
+    const st = canvas ? state(canvas) : { chars: new SafeSet(), styles: new SafeSet(), saveRestore: false };
     note({
       type: 'canvas_extract',
       // Only numbers are read: converting a page's object would run its valueOf once more.
-      width: typeof width === 'number' ? Math.abs(width) >>> 0 : 0,
-      height: typeof height === 'number' ? Math.abs(height) >>> 0 : 0,
+      width: typeof width === 'number' ? abs(width) >>> 0 : 0,
+      height: typeof height === 'number' ? abs(height) >>> 0 : 0,
       chars: st.chars.size,
       colours: st.styles.size,
       save_restore: !!st.saveRestore,
-      listener: !!st.listener,
-      user_gesture: !!(activation && activation.isActive),
+      listener: !!canvas && listenedOn.has(canvas),
+      user_gesture: !!(isActive && apply(isActive, activation, [])),
     });
   }
-  function drewText(ctx, text, style) {
-    const st = state(ctx.canvas);
-    for (const ch of String(text)) if (st.chars.size < 256) st.chars.add(ch);
-    if (st.styles.size < 64) st.styles.add(String(style));
+  function wholeCanvas(self) {
+    extract(self, apply(canvasWidth, self, []), apply(canvasHeight, self, []));
+  }
+  function drewText(self, text, styleGetter) {
+    const st = state(apply(ctxCanvas, self, []));
+    if (typeof text === 'string') {
+      for (let i = 0; i < text.length && st.chars.size < 256; i++) {
+        const cp = apply(S.codePointAt, text, [i]);
+        const wide = cp > 0xffff;
+        st.chars.add(apply(S.slice, text, [i, wide ? i + 2 : i + 1]));
+        if (wide) i++;
+      }
+    }
+    const style = apply(styleGetter, self, []);
+    // A gradient or pattern counts as one style: printing it would run a page's toString.
+    if (st.styles.size < 64) st.styles.add(typeof style === 'string' ? style : '(object)');
     note({ type: 'canvas_text' });
   }
 
-  wrapMethod(EventTarget.prototype, 'addEventListener', (self, [type]) => {
+  const isDoc = (n) => n === doc || n === apply(documentElement, doc, []) || n === apply(body, doc, []);
+
+  const eventTarget = EventTarget.prototype;
+  wrapMethod(eventTarget, 'addEventListener', (self, args) => {
+    const type = arg(args, 0);
     if (typeof type === 'string' && LISTENED.has(type)) note({ type: 'listener', event: type });
-    if (CanvasEl && self instanceof CanvasEl) state(self).listener = true;
+    if (isObject(self)) listenedOn.add(self);
+  }, (self, args) => {
+    // The type, converted as the browser would, once: only when the browser would (a real EventTarget, both arguments).
+    if (args.length < 2 || !isObject(args[0])) return;
+    try { apply(listen, self, ['', null]); } catch { return; } // not an EventTarget: the browser throws first
+    convertAt(args, 0);
   });
-  wrapMethod(window.MutationObserver && MutationObserver.prototype, 'observe', (_self, [target]) => {
-    if (target === document || target === document.documentElement || target === document.body) note({ type: 'mutation_observer' });
+  wrapMethod(window.MutationObserver && MutationObserver.prototype, 'observe', (_self, args) => {
+    if (isDoc(arg(args, 0))) note({ type: 'mutation_observer' });
   });
   // DOM snapshots: the whole document serialised or deep-cloned.
-  const whole = (n) => n === document || n === document.documentElement || n === document.body;
-  wrapMethod(window.XMLSerializer && XMLSerializer.prototype, 'serializeToString', (_self, [n]) => { if (whole(n)) note({ type: 'dom_snapshot' }); });
-  wrapMethod(window.Node && Node.prototype, 'cloneNode', (self, [deep]) => { if (deep && whole(self)) note({ type: 'dom_snapshot' }); });
-  wrapGetter(window.Element && Element.prototype, 'outerHTML', (self) => { if (whole(self)) note({ type: 'dom_snapshot' }); });
+  wrapMethod(window.XMLSerializer && XMLSerializer.prototype, 'serializeToString', (_self, args) => { if (isDoc(arg(args, 0))) note({ type: 'dom_snapshot' }); });
+  wrapMethod(window.Node && Node.prototype, 'cloneNode', (self, args) => { if (arg(args, 0) && isDoc(self)) note({ type: 'dom_snapshot' }); });
+  wrapGetter(window.Element && Element.prototype, 'outerHTML', (self) => { if (isDoc(self)) note({ type: 'dom_snapshot' }); });
   wrapGetter(window.HTMLInputElement && HTMLInputElement.prototype, 'value', () => note({ type: 'input_read' }));
   wrapGetter(window.HTMLTextAreaElement && HTMLTextAreaElement.prototype, 'value', () => note({ type: 'input_read' }));
 
-  const ctx = window.CanvasRenderingContext2D && CanvasRenderingContext2D.prototype;
-  wrapMethod(ctx, 'fillText', (self, [text]) => drewText(self, text, self.fillStyle));
-  wrapMethod(ctx, 'strokeText', (self, [text]) => drewText(self, text, self.strokeStyle));
-  wrapMethod(ctx, 'save', (self) => { state(self.canvas).saveRestore = true; });
-  wrapMethod(ctx, 'restore', (self) => { state(self.canvas).saveRestore = true; });
-  wrapMethod(ctx, 'getImageData', (self, [, , w, h]) => extract(self.canvas, w, h));
+  // The text drawn, converted once (a 2D context and three arguments: else the browser throws first).
+  const textArg = (self, args) => {
+    if (args.length < 3 || !isObject(args[0])) return;
+    try { apply(ctxCanvas, self, []); } catch { return; }
+    convertAt(args, 0);
+  };
+  wrapMethod(ctx, 'fillText', (self, args) => drewText(self, arg(args, 0), ctxFill), textArg);
+  wrapMethod(ctx, 'strokeText', (self, args) => drewText(self, arg(args, 0), ctxStroke), textArg);
+  wrapMethod(ctx, 'save', (self) => { state(apply(ctxCanvas, self, [])).saveRestore = true; });
+  wrapMethod(ctx, 'restore', (self) => { state(apply(ctxCanvas, self, [])).saveRestore = true; });
+  wrapMethod(ctx, 'getImageData', (self, args) => extract(apply(ctxCanvas, self, []), arg(args, 2), arg(args, 3)));
   wrapMethod(ctx, 'measureText', (self) => {
+    const font = apply(ctxFont, self, []);
     const script = caller();
     let set = fonts.get(script);
     if (!set) fonts.set(script, (set = new SafeSet()));
-    if (set.size < 1000) set.add(String(self.font));
+    if (set.size < 1000) set.add(font);
     fontsChanged.add(script);
   });
-  const canvas = CanvasEl && CanvasEl.prototype;
-  wrapMethod(canvas, 'toDataURL', (self) => extract(self));
-  wrapMethod(canvas, 'toBlob', (self) => extract(self));
+  wrapMethod(canvasProto, 'toDataURL', wholeCanvas);
+  wrapMethod(canvasProto, 'toBlob', wholeCanvas);
 
   // The GPU's name through WebGL.
-  const GL_NAMES = { 0x1F00: 'vendor', 0x1F01: 'renderer', 0x9245: 'unmasked_vendor', 0x9246: 'unmasked_renderer' };
-  for (const gl of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
-    wrapMethod(gl && gl.prototype, 'getParameter', (_self, [p]) => { if (GL_NAMES[p]) note({ type: 'webgl_param', name: GL_NAMES[p] }); });
+  function glName(p) {
+    switch (p) {
+      case 0x1F00: return 'vendor';
+      case 0x1F01: return 'renderer';
+      case 0x9245: return 'unmasked_vendor';
+      case 0x9246: return 'unmasked_renderer';
+      default: return '';
+    }
   }
+  const glParameter = (_self, args) => {
+    const p = arg(args, 0);
+    const name = typeof p === 'number' ? glName(p) : '';
+    if (name) note({ type: 'webgl_param', name });
+  };
+  wrapMethod(window.WebGLRenderingContext && WebGLRenderingContext.prototype, 'getParameter', glParameter);
+  wrapMethod(window.WebGL2RenderingContext && WebGL2RenderingContext.prototype, 'getParameter', glParameter);
   // Audio graphs of the kind audio fingerprinting builds.
   // Rendering offline (a constructor wrapped would no longer be its instances' constructor).
   wrapMethod(window.OfflineAudioContext && OfflineAudioContext.prototype, 'startRendering', () => note({ type: 'audio', node: 'offline_context' }));
@@ -261,47 +422,102 @@ import { typedIn, typing } from './typed.js';
   wrapMethod(audio, 'createDynamicsCompressor', () => note({ type: 'audio', node: 'compressor' }));
 
   // Data sent during the visit, and whether it holds what the person typed.
-  function sent(via, host, url, body) {
+  function sent(via, host, url, data) {
     const script = caller();
     note({ type: 'send', via, host }, script);
-    const fields = typedIn(url, body);
+    if (!typing()) return;
+    const fields = typedIn(url, data);
     if (fields.length) note({ type: 'typed_sent', via, host, fields }, script);
   }
   const opened = new SafeWeakMap();
   const xhr = window.XMLHttpRequest && XMLHttpRequest.prototype;
-  wrapMethod(xhr, 'open', (self, [, url]) => { opened.set(self, String(url)); });
-  wrapMethod(xhr, 'send', (self, [body]) => {
-    const url = opened.get(self) || '';
-    sent('xhr', hostOf(url), url, body);
+  const xhrState = getter(xhr, 'readyState');
+  wrapMethod(xhr, 'open', (self, args) => { if (typeof arg(args, 1) === 'string') opened.set(self, args[1]); }, (self, args) => {
+    // Method, then URL, converted once and in the browser's order: on an XMLHttpRequest given both.
+    if (args.length < 2 || !(isObject(args[0]) || isObject(args[1]))) return;
+    try { apply(xhrState, self, []); } catch { return; }
+    convertAt(args, 0);
+    convertAt(args, 1);
   });
-  // fetch's input and init are read as the browser's own getters would, and
-  // init.body only when it is a plain value: a page's getter runs once, as without the probe.
+  wrapMethod(xhr, 'send', (self, args) => {
+    const url = opened.get(self) || '';
+    sent('xhr', hostOf(url), url, arg(args, 0));
+  });
+  // fetch: the input converted once; a Request read by the browser's getter;
+  // init.body read (only while something typed waits) by the browser itself,
+  // through an object that hands the probe what it read.
   const RequestCtor = window.Request;
-  const requestUrl = RequestCtor && getOwnPropertyDescriptor(RequestCtor.prototype, 'url').get;
-  const urlHref = getOwnPropertyDescriptor(URLCtor.prototype, 'href').get;
-  const fetchDesc = getOwnPropertyDescriptor(window, 'fetch');
+  const requestUrl = RequestCtor && getter(RequestCtor.prototype, 'url');
+  const fetchDesc = getOwnPropertyDescriptor(win, 'fetch');
   if (fetchDesc && typeof fetchDesc.value === 'function') {
     const target = fetchDesc.value;
-    const wrapper = like(target, { m(...args) {
+    const wrapper = like(target, { fetch(...args) {
+      let url = null;
+      let watched = null;
+      if (args.length > 0 && (this === undefined || this === null || this === win)) {
+        const input = args[0];
+        if (typeof input === 'string') url = input;
+        else {
+          try { url = apply(requestUrl, input, []); } catch { url = null; }
+          if (url === null && isObject(input)) {
+            try { url = toStr(input); } catch (e) { return apply(reject, PromiseCtor, [e]); }
+            args[0] = url;
+          }
+        }
+        const init = arg(args, 1);
+        if (typing() && isObject(init)) {
+          watched = { read: false, body: undefined };
+          const view = { __proto__: init };
+          defineProperty(view, 'body', { __proto__: null, get() { watched.read = true; return (watched.body = get(init, 'body', init)); }, enumerable: true, configurable: true });
+          args[1] = view;
+        }
+      }
+      let result;
       try {
-        const [input, init] = args;
-        const url = typeof input === 'string' ? input
-          : RequestCtor && input instanceof RequestCtor ? apply(requestUrl, input, [])
-            : input instanceof URLCtor ? apply(urlHref, input, []) : String(input);
-        const body = init && typeof init === 'object' && typing() ? (getOwnPropertyDescriptor(init, 'body') || {}).value : null;
-        sent('fetch', hostOf(url), url, body);
-      } catch { /* never break the page */ }
-      return apply(target, this, args);
-    } }.m);
-    defineProperty(window, 'fetch', { ...fetchDesc, value: wrapper });
+        result = apply(target, this, args);
+      } catch (e) {
+        if (e !== null && typeof e === 'object' && inert(args)) withoutWrapper(e, wrapper);
+        throw e;
+      }
+      if (url !== null) {
+        const outer = active;
+        active = wrapper;
+        try { sent('fetch', hostOf(url), url, watched && watched.read ? watched.body : null); } catch { /* never break the page */ }
+        active = outer;
+      }
+      return result;
+    } }.fetch);
+    defineProperty(win, 'fetch', { ...fetchDesc, value: wrapper });
   }
-  wrapMethod(window.Navigator && Navigator.prototype, 'sendBeacon', (_self, [url, data]) => {
-    note({ type: 'beacon', url: String(url).slice(0, 200) });
-    sent('beacon', hostOf(url), url, data);
+  const userAgent = getter(navigatorProto, 'userAgent');
+  wrapMethod(navigatorProto, 'sendBeacon', (_self, args) => {
+    const url = arg(args, 0);
+    if (typeof url !== 'string') return;
+    // Host and path only: Telltale keeps no query.
+    let where = '';
+    try {
+      const u = new URLCtor(url, apply(baseURI, doc, []));
+      where = apply(S.slice, apply(urlHost, u, []) + apply(urlPathname, u, []), [0, 200]);
+    } catch { /* not a URL: the browser throws */ }
+    note({ type: 'beacon', url: where });
+    sent('beacon', hostOf(url), url, arg(args, 1));
+  }, (self, args) => {
+    if (args.length < 1 || !isObject(args[0])) return;
+    try { apply(userAgent, self, []); } catch { return; }
+    convertAt(args, 0);
   });
-  wrapMethod(window.WebSocket && WebSocket.prototype, 'send', (self, [data]) => sent('websocket', hostOf(self.url), '', data));
-  wrapSetter(window.HTMLImageElement && HTMLImageElement.prototype, 'src', (_self, [url]) => {
+  const socketUrl = getter(window.WebSocket && WebSocket.prototype, 'url');
+  wrapMethod(window.WebSocket && WebSocket.prototype, 'send', (self, args) => sent('websocket', hostOf(apply(socketUrl, self, [])), '', arg(args, 0)));
+  const imageProto = window.HTMLImageElement && HTMLImageElement.prototype;
+  const imageSrc = getter(imageProto, 'src');
+  wrapSetter(imageProto, 'src', (_self, args) => {
+    const url = arg(args, 0);
+    if (typeof url !== 'string') return;
     const host = hostOf(url);
-    if (host && host !== location.hostname) sent('image', host, url, null);
+    if (host && host !== apply(locHostname, loc, [])) sent('image', host, url, null);
+  }, (self, args) => {
+    if (args.length < 1 || !isObject(args[0])) return;
+    try { apply(imageSrc, self, []); } catch { return; }
+    convertAt(args, 0);
   });
 })();

