@@ -79,6 +79,10 @@ pub struct Stats {
     /// Reports that claimed to be the probe's and were not (forged by a page), ignored.
     #[serde(default)]
     pub probe_forged: u64,
+    /// Calls the probe named no script for, because the page had made the
+    /// browser's stack-trace settings impossible to replace (tampering).
+    #[serde(default)]
+    pub probe_tampered: u64,
 }
 
 /// Probe signals: page site → script (URL without query, or "(inline)") → signal → count.
@@ -436,8 +440,12 @@ impl Auditor {
                 }
                 None
             }
-            Observation::ScriptSignal(s) if matches!(s.signal, Signal::Sampled | Signal::Forged) => {
-                let n = if s.signal == Signal::Sampled { &mut self.stats.probe_sampled } else { &mut self.stats.probe_forged };
+            Observation::ScriptSignal(s) if matches!(s.signal, Signal::Sampled | Signal::Forged | Signal::Tamper) => {
+                let n = match s.signal {
+                    Signal::Sampled => &mut self.stats.probe_sampled,
+                    Signal::Forged => &mut self.stats.probe_forged,
+                    _ => &mut self.stats.probe_tampered,
+                };
                 *n = n.saturating_add(u64::from(s.count));
                 None
             }
@@ -975,6 +983,18 @@ mod tests {
 
     fn signal(tab: TabId, page: &str, script: &str, signal: Signal, count: u32, time: f64) -> RawEvent {
         RawEvent::ScriptSignal(RawScriptSignal { tab, time, page_url: page.into(), script_url: script.into(), signal, count })
+    }
+
+    #[test]
+    fn sampled_forged_and_tampered_probe_reports_are_counted_not_judged() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&nav(1, "https://news.example/", 1.0)).unwrap();
+        for (s, n) in [(Signal::Sampled, 3), (Signal::Forged, 5), (Signal::Tamper, 7)] {
+            a.observe_raw(&signal(1, "https://news.example/", "", s, n, 2.0)).unwrap();
+        }
+        let st = a.stats();
+        assert_eq!((st.probe_sampled, st.probe_forged, st.probe_tampered), (3, 5, 7));
+        assert!(a.signals().is_empty(), "nothing is recorded against a script");
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn record(counts: &mut BTreeMap<String, u64>, signal: &Signal, count: u32) {
         }
         Signal::WebglParam { name } => (format!("webgl:{name}"), u64::from(count), false),
         Signal::Audio { node } => (format!("audio:{node}"), u64::from(count), false),
-        Signal::Unknown | Signal::Sampled | Signal::Forged => ("unknown".into(), u64::from(count), false),
+        Signal::Unknown | Signal::Sampled | Signal::Forged | Signal::Tamper => ("unknown".into(), u64::from(count), false),
     };
     add(counts, key, value, max);
 }
@@ -515,6 +515,7 @@ mod tests {
         assert_eq!(read(r#"{"type": "audio", "node": "oscillator"}"#), Signal::Audio { node: "oscillator".into() });
         assert_eq!(read(r#"{"type": "dom_snapshot"}"#), Signal::DomSnapshot);
         assert_eq!(read(r#"{"type": "forged"}"#), Signal::Forged);
+        assert_eq!(read(r#"{"type": "tamper"}"#), Signal::Tamper);
         assert!(serde_json::from_str::<Signal>(r#"{"type": "canvas_extract", "width": "big"}"#).is_err());
     }
 

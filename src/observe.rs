@@ -257,6 +257,9 @@ pub enum Signal {
     Sampled,
     /// Reports the relay refused as not the probe's (`count` of them): counted, not stored.
     Forged,
+    /// Calls the probe could not attribute because the page made the browser's
+    /// stack-trace settings impossible to replace (`count` of them): counted, not stored.
+    Tamper,
     #[default]
     Unknown,
 }

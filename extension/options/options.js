@@ -103,7 +103,8 @@ async function renderData() {
   const s = status.stats;
   document.getElementById('stats').textContent =
     `${s.requests} requests seen (${s.third_party_requests} to third parties); skipped ${s.not_network} non-web URLs, ` +
-    `${s.bad_urls} unreadable URLs, ${s.malformed_cookies} malformed cookies.`;
+    `${s.bad_urls} unreadable URLs, ${s.malformed_cookies} malformed cookies; pages forged ${s.probe_forged} probe reports ` +
+    `and kept ${s.probe_tampered} calls from being traced to a script.`;
   const alert = document.getElementById('alert');
   const aside = status.corrupt.filter((k) => !(status.storageError || '').includes(k));
   const notes = [status.storageError, aside.length ? `Kept aside: ${aside.join(', ')}` : ''].filter(Boolean);
