@@ -16,7 +16,7 @@
 // counts mean. Bundled by the build (esbuild, IIFE, strict mode).
 import {
   SafeMap, SafeSet, SafeWeakMap, SafeWeakSet, S, URLCtor, abs, apply, defineProperty, get, getOwnPropertyDescriptor, getPrototypeOf, getter,
-  hasOwn, isArray, keysOf, setPrototypeOf, stringify, toStr, urlHost, urlHostname, urlPathname,
+  hasOwn, isArray, keysOf, random, setPrototypeOf, stringify, toStr, urlHost, urlHostname, urlPathname,
 } from './safe.js';
 import { scriptOf, withoutWrapper } from './caller.js';
 import { typedIn, typing } from './typed.js';
@@ -70,8 +70,13 @@ import { typedIn, typing } from './typed.js';
   // hello's relatedTarget). Reports are dispatched on it alone.
   const channel = doc.createElement('telltale-channel');
   apply(dispatch, doc, [new Mouse(TAG, { __proto__: null, relatedTarget: channel })]);
-  let budget = 200; // stack captures per second; past it, calls count for the last script seen
-  let lastScript = '';
+  // Stack captures per second. Past the budget a call is traced by chance
+  // (1 in SAMPLE_ONE_IN) and the others are counted as sampled: which call is
+  // traced is the browser's randomness, so no page can choose it, nor have its
+  // own calls blamed on a script it made call first.
+  const BUDGET = 200;
+  const SAMPLE_ONE_IN = 64;
+  let budget = BUDGET;
   // The wrapper now running (caller.js leaves out its frame and the probe's above it).
   let active = null;
 
@@ -85,16 +90,22 @@ import { typedIn, typing } from './typed.js';
     return apply(S.slice, url, [0, end < MAX_SCRIPT ? end : MAX_SCRIPT]);
   }
 
-  function caller() {
-    if (budget <= 0) return lastScript;
-    budget--;
+  // The kinds of call a page makes by the thousand; the others (a canvas read
+  // back, typing sent, the GPU's name, an audio graph, a DOM snapshot) are
+  // each traced, whatever the budget.
+  const FREQUENT = new SafeSet(['listener', 'input_read', 'canvas_text', 'send', 'mutation_observer']);
+
+  /** The calling script's URL ('' for inline code), or null when this call is sampled out. */
+  function caller(frequent = true) {
+    if (budget > 0) budget--;
+    else if (frequent && random() * SAMPLE_ONE_IN >= 1) return null;
     const script = scriptOf(active);
     if (script === null) {
       // A page made the stack unreadable: name no one, and say so.
       note({ type: 'tamper' }, '');
-      return (lastScript = '');
+      return '';
     }
-    return (lastScript = script && bare(script));
+    return script && bare(script);
   }
 
   // A signal's key without JSON for the common kinds (one per call would cost more than the call).
@@ -114,9 +125,13 @@ import { typedIn, typing } from './typed.js';
     }
   }
 
-  function note(signal, script = caller()) {
+  function note(signal, script = caller(FREQUENT.has(signal.type))) {
     // Reports leave on time even if a page cancels the probe's timer (interval ids are small numbers to guess).
     if (now() >= due) flush();
+    if (script === null) {
+      dropped++;
+      return;
+    }
     const k = script + '\u0000' + signalKey(signal);
     const c = counts.get(k);
     if (c) c.count++;
@@ -135,7 +150,7 @@ import { typedIn, typing } from './typed.js';
     try { report(); } catch { /* never break the page, nor show it an error */ }
   }
   function report() {
-    budget = 200;
+    budget = BUDGET;
     fontsChanged.forEach((script) => note({ type: 'font_measure', fonts: fonts.get(script).size }, script));
     fontsChanged.clear();
     if (!counts.size && !dropped) return;
@@ -389,6 +404,10 @@ import { typedIn, typing } from './typed.js';
   wrapMethod(ctx, 'measureText', (self) => {
     const font = apply(ctxFont, self, []);
     const script = caller();
+    if (script === null) {
+      dropped++;
+      return;
+    }
     let set = fonts.get(script);
     if (!set) fonts.set(script, (set = new SafeSet()));
     if (set.size < 1000) set.add(font);
@@ -427,7 +446,8 @@ import { typedIn, typing } from './typed.js';
     note({ type: 'send', via, host }, script);
     if (!typing()) return;
     const fields = typedIn(url, data);
-    if (fields.length) note({ type: 'typed_sent', via, host, fields }, script);
+    // Typing sent is traced even when the send itself was sampled out.
+    if (fields.length) note({ type: 'typed_sent', via, host, fields }, script === null ? caller(false) : script);
   }
   const opened = new SafeWeakMap();
   const xhr = window.XMLHttpRequest && XMLHttpRequest.prototype;

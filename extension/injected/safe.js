@@ -62,7 +62,7 @@ export const stringify = JSON.stringify;
 export const isArray = Array.isArray;
 export const keysOf = Object.keys;
 export const hasOwn = Object.hasOwn;
-export const { abs, min } = Math;
+export const { abs, min, random } = Math;
 
 // URLs: parsed by the browser's URL, read by its getters.
 export const URLCtor = URL;

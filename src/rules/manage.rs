@@ -231,6 +231,7 @@ pub fn merge(packs: &[RulePack]) -> RulePack {
         }
         for mut e in list {
             e.source = id(&e.source);
+            e.company_source = e.company_source.as_deref().map(id);
             for pat in &mut e.patterns {
                 pat.source = pat.source.as_deref().map(id);
             }
@@ -275,6 +276,7 @@ mod tests {
                    {"name": "Gone", "domains": ["gone.example"], "categories": ["advertising"], "source": "s"}]}"#;
     const B: &str = r#"{"format": "telltale-rules/1", "name": "b", "version": "2", "license": "MIT", "sources": {"s": {"name": "B's", "license": "MIT"}},
       "entities": [{"name": "Two", "domains": ["shared.example", "gone.example"], "categories": ["session-replay"], "source": "s",
+                    "company": "Owner", "company_source": "s",
                     "opt_outs": [{"kind": "signal", "signals": ["gpc"], "source": "s"}]}]}"#;
 
     #[test]
@@ -288,6 +290,7 @@ mod tests {
         assert_eq!(m.entities[0].domains.iter().map(|d| d.as_str()).collect::<Vec<_>>(), ["one.example"]);
         assert_eq!((m.entities[0].source.as_str(), m.entities[1].source.as_str()), ("a/s", "b/s"));
         assert_eq!(m.entities[1].opt_outs[0].source(), "b/s");
+        assert_eq!(m.entities[1].company_source.as_deref(), Some("b/s"), "an owner's citation follows its source");
         assert_eq!(m.license, "CC0-1.0 AND MIT");
         let i = info(&m, "merged.json");
         assert!(i.contains("2 entities, 3 domains") && i.contains("session-replay 1, analytics 1") && i.contains("opt-out mechanisms: signal 1"), "{i}");

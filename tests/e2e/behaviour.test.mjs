@@ -19,6 +19,7 @@ import {
   BREAK_HASHING, BROWSER_ERRORS, CANVAS_IMAGE, COLLECTION_HOOKS, EXPECTED_SHAPES, EXTENSION_TRACES, FORGE_REPORTS, HOOK_COUNTS, HOSTILE_PAGE, JSON_HOOKS, PROBE_EVENTS_HEARD, STEER,
   TRICK_EVENTS, WRAPPER_SHAPES, WRONG_RECEIVER_ERRORS,
 } from './page-checks.mjs';
+import { BUDGET_STEER } from './page-checks.mjs';
 
 let web;
 let s;
@@ -404,5 +405,19 @@ test('a page that breaks typed arrays cannot hide a password sent as its SHA-256
     return n && n.evidence.some((e) => e.startsWith('behaviour key-logging')) && n;
   }, { timeout: 15_000 });
   assert.ok(d.evidence.some((e) => /a password field as its SHA-256 hash/.test(e)), JSON.stringify(d.evidence));
+  await p.close();
+});
+
+test('a page that spends the probe\'s budget through an innocent library cannot have its own calls blamed on it', async () => {
+  const p = await s.ctx.newPage();
+  await p.goto(`https://${TRICKS.site}/`, { waitUntil: 'load', timeout: 15_000 });
+  await p.evaluate(BUDGET_STEER);
+  const sig = await poll(async () => {
+    const all = await signalsOf(TRICKS.site);
+    return all[INNOCENT_SCRIPT] && all[INNOCENT_SCRIPT]['listener:scroll'] > 0 && all[ACTOR_SCRIPT] && all[ACTOR_SCRIPT]['listener:dblclick'] > 0 && all;
+  }, { timeout: 6000 }).catch(() => signalsOf(TRICKS.site));
+  assert.ok(sig[INNOCENT_SCRIPT] && sig[INNOCENT_SCRIPT]['listener:scroll'] > 0, `the library's own calls are its own: ${JSON.stringify(sig)}`);
+  assert.ok(sig[ACTOR_SCRIPT] && sig[ACTOR_SCRIPT]['listener:dblclick'] > 0, `the actor's calls are traced to it: ${JSON.stringify(sig)}`);
+  assert.ok(!sig[INNOCENT_SCRIPT]['listener:dblclick'], `the actor's calls were put on the library: ${JSON.stringify(sig)}`);
   await p.close();
 });

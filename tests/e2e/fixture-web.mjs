@@ -762,7 +762,8 @@ export const TRICKS = {
   recorder: 'cdn.sly-recorder.test',
   ingest: 'ingest.sly-recorder.test',
 };
-const INNOCENT_JS = `window.__lib = { version: '1.0', pad: function (s) { return ' ' + s; } };\n`;
+// Its one helper that the probe sees is an event helper, as jQuery's .on is.
+const INNOCENT_JS = `window.__lib = { version: '1.0', pad: function (s) { return ' ' + s; }, on: function (el, type, fn) { el.addEventListener(type, fn); } };\n`;
 const ACT_JS = `window.__act = {
   listen: function (type) { document.body.addEventListener(type, function () {}); },
   send: function (url) { return fetch(url, { mode: 'no-cors' }).catch(function () {}); },

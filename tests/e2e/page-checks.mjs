@@ -429,3 +429,16 @@ export const BROWSER_ERRORS = `[
 ].map((f) => {
   try { f(); return 'no error'; } catch (e) { return [e.stack, Object.getOwnPropertyNames(e).join(), typeof Object.getOwnPropertyDescriptor(e, 'stack').get]; }
 })`;
+
+/**
+ * Spending the probe's budget of traced calls to steer the blame: the page has
+ * the innocent library's event helper make 400 calls (more than a second's
+ * budget), then the actor registers 600 listeners of its own. Past the budget
+ * calls are traced by chance or counted as sampled, never put on the last
+ * script traced.
+ */
+export const BUDGET_STEER = `(() => {
+  const noop = () => {};
+  for (let i = 0; i < 400; i++) window.__lib.on(document, 'scroll', noop);
+  for (let i = 0; i < 600; i++) window.__act.listen('dblclick');
+})()`;
