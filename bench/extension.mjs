@@ -301,7 +301,7 @@ function measureSizes() {
 
 // The e2e fixture's page that the byLoad state loads to wake the worker (three third parties).
 const WAKE_SITE = 'weather.example';
-const PHASES = ['wasm', 'settings', 'auditor', 'easyprivacy', 'packs', 'restored'];
+const PHASES = ['wasm', 'settings', 'auditor', 'easylist', 'easyprivacy', 'packs', 'restored'];
 
 /** Per-phase durations from the cumulative marks (ms since core.js was evaluated). */
 function durations(s) {

@@ -1,6 +1,7 @@
 // Compiles the built-in rule layers into the core's binary form, so the
-// service worker loads them without parsing: rules/easyprivacy.json →
-// OUT_DIR/easyprivacy.ttpack. The core compiles; this only writes the file.
+// service worker loads them without parsing: rules/easylist.json and
+// rules/easyprivacy.json → OUT_DIR/*.ttpack. The core compiles; this only
+// writes the files.
 // Usage: node scripts/compile-packs.mjs WASM_DIR OUT_DIR
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ const [wasmDir, outDir] = process.argv.slice(2);
 const core = await import(pathToFileURL(path.resolve(wasmDir, 'telltale.js')).href);
 await core.default({ module_or_path: fs.readFileSync(path.resolve(wasmDir, 'telltale_bg.wasm')) });
 fs.mkdirSync(outDir, { recursive: true });
-for (const name of ['easyprivacy']) {
+for (const name of ['easylist', 'easyprivacy']) {
   const file = `rules/${name}.json`;
   const bytes = core.compilePack(file, fs.readFileSync(file, 'utf8'));
   // Read back as the worker will, so a broken build fails here.

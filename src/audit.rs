@@ -209,15 +209,20 @@ impl Auditor {
     }
 
     /// An auditor with the default pack loaded: its entities, and natively
-    /// its EasyPrivacy layer too. The extension loads that layer compiled at
-    /// build time ([`Auditor::load_compiled`]), so a worker never parses it.
+    /// its EasyList and EasyPrivacy layers too (EasyPrivacy last, so it
+    /// decides a request both block). The extension loads those layers
+    /// compiled at build time ([`Auditor::load_compiled`]), so a worker never
+    /// parses them.
     pub fn with_default_pack() -> Auditor {
         let mut a = Auditor::new();
         let pack = RulePack::default_pack();
         a.rules.add_built_in(&pack);
         a.packs.push(crate::rules::summary(&pack));
         #[cfg(not(target_arch = "wasm32"))]
-        a.add_pack(RulePack::default_filters());
+        {
+            a.add_pack(RulePack::default_ad_filters());
+            a.add_pack(RulePack::default_filters());
+        }
         a
     }
 

@@ -135,7 +135,10 @@ pub fn classify(rules: &RuleIndex, learner: &Learner, url: &WebUrl, page: Option
     if v.categories.iter().filter(|c| c.is_tracking()).count() > 1 {
         v.categories.retain(|&c| c != Category::Tracking);
     }
-    if let Some(sites) = learner.cross_site_cookie_sites(&url.site) {
+    // A consent platform's cookie is the person's answer, kept for every
+    // site that asks it: not tracking, unless a list says it tracks.
+    let consent_only = v.categories.contains(&Category::Consent) && !v.categories.iter().any(|c| c.is_tracking());
+    if let Some(sites) = learner.cross_site_cookie_sites(&url.site).filter(|_| !consent_only) {
         v.categories.push(Category::CrossSiteCookies);
         v.categories.sort();
         v.categories.dedup();
@@ -229,6 +232,42 @@ mod tests {
         let verdict = v(&ix, &l, "https://cdnjs.cloudflare.com/ajax/libs/x.js", "https://news.example/");
         assert!(verdict.third_party && !verdict.tracker, "{verdict:?}");
         assert!(verdict.categories.iter().all(|c| !c.is_tracking()));
+    }
+
+    #[test]
+    fn tag_loaders_are_judged_alike_whoever_makes_them() {
+        let (ix, l) = (ix(), Learner::default());
+        for url in ["https://www.googletagmanager.com/gtm.js?id=GTM-X", "https://tags.tiqcdn.com/utag/acme/main/prod/utag.js", "https://nexus.ensighten.com/acme/Bootstrap.js"] {
+            let verdict = v(&ix, &l, url, "https://www.aftonbladet.se/");
+            assert!(verdict.tracker, "{url}: {verdict:?}");
+            assert!(verdict.categories.contains(&Category::TagManager), "{url}: {verdict:?}");
+        }
+    }
+
+    #[test]
+    fn a_consent_platform_is_not_a_tracker_by_its_cookie_unless_a_list_says_it_tracks() {
+        let (mut ix, mut l) = (ix(), Learner::default());
+        let cmp = Site::of("cookielaw.org").unwrap();
+        for site in ["a.example", "b.example", "c.example"] {
+            l.saw_cookie(&cmp, &Site::of(site).unwrap());
+        }
+        let url = "https://cdn.cookielaw.org/consent/1/otSDKStub.js";
+        let verdict = v(&ix, &l, url, "https://d.example/");
+        assert!(!verdict.tracker, "{verdict:?}");
+        assert_eq!(verdict.categories, [Category::Consent]);
+        // A heuristic alone still makes an unnamed site with the same cookies a tracker.
+        let other = Site::of("unnamed-cmp.example").unwrap();
+        for site in ["a.example", "b.example"] {
+            l.saw_cookie(&other, &Site::of(site).unwrap());
+        }
+        assert!(v(&ix, &l, "https://unnamed-cmp.example/c.js", "https://d.example/").tracker);
+        // A list that says the platform tracks is heard.
+        let list = r#"{"format": "telltale-rules/1", "name": "lists", "version": "1", "license": "CC0-1.0", "sources": {"s": {"name": "A list"}}, "entities": [],
+          "filter_lists": [{"name": "A list", "source": "s", "categories": ["tracking"], "filters": ["||cookielaw.org^$third-party"]}]}"#;
+        ix.add(&RulePack::parse("lists.json", list).unwrap());
+        let verdict = v(&ix, &l, url, "https://d.example/");
+        assert!(verdict.tracker, "{verdict:?}");
+        assert!(verdict.categories.contains(&Category::CrossSiteCookies), "{verdict:?}");
     }
 
     #[test]

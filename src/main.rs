@@ -128,6 +128,10 @@ mod cli {
             /// title, as rules/README.md tabulates; `tracking` for lists it does not know).
             #[arg(long = "category", value_name = "ID")]
             categories: Vec<String>,
+            /// For abp: take only the filters under these sections of the list (the names in
+            /// its `! *** easylist:easylist/NAME.txt ***` headers), comma-separated.
+            #[arg(long = "sections", value_name = "NAME,...", value_delimiter = ',')]
+            sections: Vec<String>,
             /// Where to write the pack.
             #[arg(short, long, value_name = "PACK.json")]
             output: PathBuf,
@@ -186,7 +190,7 @@ mod cli {
             Command::Audit(a) => audit(a),
             Command::Policy(p) => policy(p),
             Command::Rules { command: RulesCommand::Check { packs } } => check(&packs),
-            Command::Rules { command: RulesCommand::Import { from, files, output, categories } } => import(from, &files, &output, &categories),
+            Command::Rules { command: RulesCommand::Import { from, files, output, categories, sections } } => import(from, &files, &output, &categories, &sections),
             Command::Rules { command: RulesCommand::Info { packs } } => info(&packs),
             Command::Rules { command: RulesCommand::Merge { packs, output } } => merge(&packs, &output),
             Command::Rules { command: RulesCommand::Build { third_party_web, third_party_web_version, session_recorders, curated, version, output } } => {
@@ -238,10 +242,13 @@ mod cli {
         fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))
     }
 
-    fn import(from: ImportFrom, files: &[PathBuf], output: &Path, categories: &[String]) -> Result<(), String> {
+    fn import(from: ImportFrom, files: &[PathBuf], output: &Path, categories: &[String], sections: &[String]) -> Result<(), String> {
         use telltale::rules::import::{abp, check, disconnect, tds};
         if !categories.is_empty() && !matches!(from, ImportFrom::Abp) {
             return Err("--category is for --from abp: other formats name their own categories".into());
+        }
+        if !sections.is_empty() && !matches!(from, ImportFrom::Abp) {
+            return Err("--sections is for --from abp: other formats have no sections".into());
         }
         let json = |p: &Path| -> Result<serde_json::Value, String> {
             let name = p.display().to_string();
@@ -284,7 +291,7 @@ mod cli {
                     texts.push((name.clone(), telltale::rules::read_text(&name, f).map_err(|e| e.to_string())?));
                 }
                 let lists: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-                let i = abp::import(&lists, (!cats.is_empty()).then_some(&cats[..])).map_err(|e| e.to_string())?;
+                let i = abp::import_sections(&lists, (!cats.is_empty()).then_some(&cats[..]), sections).map_err(|e| e.to_string())?;
                 check(&files[0].display().to_string(), i).map_err(|e| e.to_string())?
             }
         };

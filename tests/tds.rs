@@ -252,6 +252,25 @@ fn a_loaded_tds_names_the_owner_up_to_the_parent_ahead_of_the_default_packs_comp
 }
 
 #[test]
+fn a_sites_own_domains_in_a_tds_domains_map_are_first_party_never_trackers() {
+    // A publisher's static host, which the TDS blocks elsewhere, on the publisher's
+    // own site: the `domains` map gives both to one owner, so it is the site's own.
+    let tds = r#"{"trackers": {"media-static.example": {"domain": "media-static.example", "default": "block",
+        "owner": {"name": "Example Media Group", "displayName": "Example Media"}, "categories": ["Analytics"], "rules": []}},
+      "entities": {"Example Media Group": {"domains": ["media-static.example"], "displayName": "Example Media"}},
+      "domains": {"media-static.example": "Example Media Group", "example-news.co.uk": "Example Media Group"}, "cnames": {}}"#;
+    let ix = index_of(tds);
+    let l = Learner::default();
+    let url = WebUrl::parse("https://cdn.media-static.example/stats.js").unwrap();
+    let own = classify(&ix, &l, &url, Some(&WebUrl::parse("https://www.example-news.co.uk/").unwrap()), ResourceType::Script);
+    assert!(own.third_party && !own.tracker, "{own:?}");
+    assert!(own.evidence.iter().any(|e| matches!(e, Evidence::SameOwner { company } if company == "Example Media")), "{own:?}");
+    // Elsewhere it is the tracker the list says it is.
+    let elsewhere = classify(&ix, &l, &url, Some(&WebUrl::parse("https://www.other.example/").unwrap()), ResourceType::Script);
+    assert!(elsewhere.tracker && elsewhere.categories == [Category::Analytics], "{elsewhere:?}");
+}
+
+#[test]
 fn import_round_trips_through_the_native_format_and_counts_what_it_leaves_out() {
     let imported = parse_any("tds-slice.json", &slice_text()).unwrap();
     let p = &imported.pack;

@@ -54,11 +54,15 @@ export function current() {
   return auditor;
 }
 
-// The default pack's EasyPrivacy layer, compiled at build time (rules/README.md).
-const BUILT_IN_LAYER = new URL('../rules/easyprivacy.ttpack', import.meta.url);
-const builtInLayer = () => fetch(BUILT_IN_LAYER).then((r) => {
-  if (!r.ok) throw new Error(`${BUILT_IN_LAYER.pathname}: ${r.status}`);
-  return r.arrayBuffer();
+// The default pack's filter layers, compiled at build time (rules/README.md):
+// EasyList's ad servers, then EasyPrivacy, which decides a request both block.
+const BUILT_IN_LAYERS = [['easylist', 'EasyList'], ['easyprivacy', 'EasyPrivacy']];
+const builtInLayers = () => BUILT_IN_LAYERS.map(([file]) => {
+  const url = new URL(`../rules/${file}.ttpack`, import.meta.url);
+  return fetch(url).then((r) => {
+    if (!r.ok) throw new Error(`${url.pathname}: ${r.status}`);
+    return r.arrayBuffer();
+  });
 });
 
 /** Loads a user pack from its compiled form when cached, else from its text (then caches it). */
@@ -82,18 +86,19 @@ async function build(settingsPromise = packs.settings(), userPromise = packs.use
   const [settings, user] = await Promise.all([settingsPromise, userPromise]);
   mark('settings');
   const withDefault = settings.defaultPack !== false;
-  const layer = withDefault ? (layerPromise || builtInLayer()) : null;
+  const layers = withDefault ? (layerPromise || builtInLayers()) : [];
   const a = withDefault ? new Auditor() : Auditor.empty();
   a.setLearnSites(settings.learnSites);
   mark('auditor');
   status.packErrors = [];
-  if (layer) {
+  for (let i = 0; i < layers.length; i++) {
+    const [file, name] = BUILT_IN_LAYERS[i];
     try {
-      a.loadCompiled(new Uint8Array(await layer));
+      a.loadCompiled(new Uint8Array(await layers[i]));
     } catch (e) {
-      status.packErrors.push({ id: 'built-in', name: 'EasyPrivacy (built in)', error: String(e.message || e) });
+      status.packErrors.push({ id: `built-in-${file}`, name: `${name} (built in)`, error: String(e.message || e) });
     }
-    mark('easyprivacy');
+    mark(file);
   }
   const hashes = [];
   for (const p of user) {
@@ -113,8 +118,8 @@ export async function start() {
   const settingsPromise = packs.settings();
   const userPromise = packs.userPacks();
   const stored = journal.load();
-  const layerPromise = builtInLayer();
-  layerPromise.catch(() => {});
+  const layerPromise = builtInLayers();
+  layerPromise.forEach((p) => p.catch(() => {}));
   await init({ module_or_path: new URL('../wasm/telltale_bg.wasm', import.meta.url) });
   mark('wasm');
   const a = await build(settingsPromise, userPromise, layerPromise);

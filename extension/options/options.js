@@ -28,12 +28,13 @@ async function renderPacks() {
   const body = document.querySelector('#packs tbody');
   const rows = [];
   const def = loaded.find((p) => p.name === 'telltale-default');
-  // The built-in pack's filter layer (EasyPrivacy) is loaded as a pack of its own: shown in the same row.
-  const layer = loaded.find((p) => p.name === 'easyprivacy');
-  const builtIn = def && layer ? { ...def,
-    license: `${def.license}; EasyPrivacy: ${layer.license}`,
-    sources: [...def.sources, ...layer.sources],
-    counts: `${def.counts} · EasyPrivacy: ${layer.counts}` } : def;
+  // The built-in pack's filter layers (EasyList, EasyPrivacy) are loaded as packs of their own: shown in the same row.
+  const layers = [['easylist', 'EasyList'], ['easyprivacy', 'EasyPrivacy']]
+    .map(([name, title]) => [title, loaded.find((p) => p.name === name)]).filter(([, l]) => l);
+  const builtIn = def && layers.length ? { ...def,
+    license: [def.license, ...layers.map(([t, l]) => `${t}: ${l.license}`)].join('; '),
+    sources: [...def.sources, ...layers.flatMap(([, l]) => l.sources)],
+    counts: [def.counts, ...layers.map(([t, l]) => `${t}: ${l.counts}`)].join(' · ') } : def;
   rows.push(el('tr', {},
     el('td', {}, 'telltale-default (built in)'),
     el('td', {}, def ? def.version : '—'),

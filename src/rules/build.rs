@@ -432,6 +432,23 @@ mod tests {
     }
 
     #[test]
+    fn shipped_easylist_layer_is_exactly_what_the_importer_makes() {
+        let sections: Vec<String> = crate::rules::EASYLIST_SECTIONS.iter().map(|s| s.to_string()).collect();
+        let imported = crate::rules::import::abp::import_sections(&[("easylist.txt", &shared("filterlists/easylist.txt"))], None, &sections).unwrap();
+        let text = to_json_lines(&imported.pack);
+        assert_eq!(text, crate::rules::DEFAULT_AD_FILTERS, "rules/easylist.json is stale: import it again (rules/README.md)");
+        let p = RulePack::parse(crate::rules::DEFAULT_AD_FILTERS_NAME, crate::rules::DEFAULT_AD_FILTERS).unwrap();
+        assert_eq!(p, RulePack::default_ad_filters());
+        assert_eq!(p.filter_lists[0].categories, [crate::rules::Category::Advertising]);
+        // Element hiding and the generic first-party rules stay out; ad servers are in.
+        let f = &p.filter_lists[0].filters;
+        assert!(f.iter().all(|l| !l.contains("##")), "no element hiding");
+        assert!(f.iter().any(|l| l == "||google.com/pagead/1p-user-list/"), "the third-party section is in");
+        assert!(!f.iter().any(|l| l == "/pagead/1p-user-list/*$image"), "the generic block section is out");
+        assert!(imported.skipped.keys().any(|k| k.starts_with("lines of EasyList outside the sections taken")), "{:?}", imported.skipped);
+    }
+
+    #[test]
     fn shipped_default_pack_is_exactly_what_the_generator_makes() {
         let shipped = RulePack::parse("rules/default.json", DEFAULT_PACK).unwrap();
         let built = build_default_pack(&Inputs {

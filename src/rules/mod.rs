@@ -37,6 +37,19 @@ pub const DEFAULT_PACK_NAME: &str = "rules/default.json";
 pub const DEFAULT_FILTERS: &str = include_str!("../../rules/easyprivacy.json");
 pub const DEFAULT_FILTERS_NAME: &str = "rules/easyprivacy.json";
 
+/// The default pack's advertising layer: EasyList's sections for third-party
+/// ad servers and their exceptions ([`EASYLIST_SECTIONS`]), imported the same
+/// way. Loaded before EasyPrivacy, so a request both block is EasyPrivacy's.
+/// The extension ships it compiled too (`rules/easylist.ttpack`).
+#[cfg(not(target_arch = "wasm32"))]
+pub const DEFAULT_AD_FILTERS: &str = include_str!("../../rules/easylist.json");
+pub const DEFAULT_AD_FILTERS_NAME: &str = "rules/easylist.json";
+/// The sections of EasyList the advertising layer takes: ad servers and
+/// third-party ad paths, general and adult, with the allowlists that lift
+/// their blocks on sites they would break. Element hiding, popups and the
+/// generic first-party path rules are left out.
+pub const EASYLIST_SECTIONS: [&str; 6] = ["easylist_adservers", "adult_adservers", "easylist_thirdparty", "adult_thirdparty", "easylist_allowlist", "adult_allowlist"];
+
 /// Telltale's categories. The ids are stable: exports and packs rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -97,7 +110,10 @@ impl Category {
         Category::ALL.into_iter().find(|c| c.id() == id)
     }
 
-    /// Whether a third party in this category follows people: these make it a tracker.
+    /// Whether a third party in this category follows people: these make it
+    /// a tracker. A tag loader is one, whoever makes it: it exists to run
+    /// trackers on the page, and it is the same kind of thing for Google as
+    /// for Tealium (rules/README.md, "Tag loaders").
     pub fn is_tracking(self) -> bool {
         matches!(
             self,
@@ -109,6 +125,7 @@ impl Category {
                 | Category::Fingerprinting
                 | Category::CrossSiteCookies
                 | Category::Tracking
+                | Category::TagManager
         )
     }
 }
@@ -529,6 +546,12 @@ impl RulePack {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn default_filters() -> RulePack {
         serde_json::from_str(DEFAULT_FILTERS).expect("the default filter layer is checked by the test suite")
+    }
+
+    /// The default pack's EasyList advertising layer, parsed the same way.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn default_ad_filters() -> RulePack {
+        serde_json::from_str(DEFAULT_AD_FILTERS).expect("the default advertising layer is checked by the test suite")
     }
 
     /// Checks what serde cannot: the format tag, source references,

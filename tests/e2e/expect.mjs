@@ -28,8 +28,9 @@ export const PACK = {
   'criteo.com': { hosts: ['dis.criteo.com/dis/usersync.aspx'], categories: ['advertising', 'retargeting'] }, // Ghostery revenue::retargeting
   'criteo.net': { hosts: ['static.criteo.net/images/pixel.gif'], categories: ['advertising', 'retargeting'] },
   'rubiconproject.com': { hosts: ['pixel.rubiconproject.com/tap.php'], categories: ['advertising'] },
-  // A tag manager, and a tracker by the default pack's EasyPrivacy layer, which blocks it.
-  'googletagmanager.com': { hosts: ['www.googletagmanager.com/gtm.js'], categories: ['tag-manager', 'tracking'], easyprivacy: '||googletagmanager.com^' },
+  // A tag loader, a tracker as every tag loader is; EasyPrivacy's block is evidence too,
+  // and `tracking` gives way to the category that says how (rules/README.md, "Tag loaders").
+  'googletagmanager.com': { hosts: ['www.googletagmanager.com/gtm.js'], categories: ['tag-manager'], easyprivacy: '||googletagmanager.com^' },
   'cookielaw.org': { hosts: ['cdn.cookielaw.org/scripttemplates/otSDKStub.js'], categories: ['consent'] },
   'twitter.com': { hosts: ['platform.twitter.com/widgets.js'], categories: ['social'] },
   'licdn.com': { hosts: ['snap.licdn.com/li.lms-analytics/insight.min.js'], categories: ['advertising', 'retargeting'] }, // curated retargeting pattern
@@ -37,8 +38,8 @@ export const PACK = {
   'unlisted-tracker.test': { hosts: ['px.unlisted-tracker.test/c/a1.png'], categories: [] }, // in no pack (nor EasyPrivacy)
   'quiet-tracker.test': { hosts: ['sync.quiet-tracker.test/c/a1.png'], categories: [] }, // in no pack (nor EasyPrivacy)
 };
-// The categories that make a third party a tracker (rules/README.md: "the first eight").
-export const TRACKING = new Set(['session-replay', 'retargeting', 'advertising', 'analytics', 'social', 'fingerprinting', 'cross-site-cookies', 'tracking']);
+// The categories that make a third party a tracker (rules/README.md: "the first nine").
+export const TRACKING = new Set(['session-replay', 'retargeting', 'advertising', 'analytics', 'social', 'fingerprinting', 'cross-site-cookies', 'tracking', 'tag-manager']);
 export const BROWSE = ['news.example', 'shop.example', 'blog.example', 'recipes.example', 'travel.example', 'sports.example'];
 export const RECORDER_SCRIPT = 'static.hotjar.com/c/hotjar-3105.js';
 

@@ -84,7 +84,15 @@ struct Read {
     version: Option<String>,
 }
 
-fn read(file: &str, text: &str, categories: Option<&[Category]>, skipped: &mut BTreeMap<String, usize>) -> Result<Read, ImportError> {
+/// The section a line opens, as the lists' build writes it:
+/// `! *** easylist:easylist/easylist_adservers.txt ***` opens `easylist_adservers`.
+fn section_of(line: &str) -> Option<&str> {
+    let inner = line.trim().strip_prefix("! ***")?.strip_suffix("***")?.trim();
+    let path = inner.rsplit([':', '/']).next()?;
+    Some(path.strip_suffix(".txt").unwrap_or(path))
+}
+
+fn read(file: &str, text: &str, categories: Option<&[Category]>, sections: &[String], skipped: &mut BTreeMap<String, usize>) -> Result<Read, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let stem = stem.strip_suffix(".txt").unwrap_or(stem);
@@ -97,7 +105,23 @@ fn read(file: &str, text: &str, categories: Option<&[Category]>, skipped: &mut B
     let title = header(text, "Title").unwrap_or(stem).to_owned();
     let mut filters = Vec::new();
     let (mut cosmetic, mut invalid, mut first_invalid) = (0usize, 0usize, None);
+    // With sections named, only the lines under their headers count.
+    let mut taking = sections.is_empty();
+    let (mut found, mut outside) = (Vec::new(), 0usize);
     for (i, line) in text.lines().enumerate() {
+        if !sections.is_empty() {
+            if let Some(name) = section_of(line) {
+                taking = sections.iter().any(|s| s == name);
+                if taking {
+                    found.push(name.to_owned());
+                }
+                continue;
+            }
+            if !taking {
+                outside += usize::from(line_kind(line) != LineKind::Comment);
+                continue;
+            }
+        }
         match line_kind(line) {
             LineKind::Network => filters.push(line.trim().to_owned()),
             LineKind::Cosmetic => cosmetic += 1,
@@ -107,6 +131,15 @@ fn read(file: &str, text: &str, categories: Option<&[Category]>, skipped: &mut B
                 first_invalid.get_or_insert((i + 1, why));
             }
         }
+    }
+    if let Some(missing) = sections.iter().find(|s| !found.contains(s)) {
+        return Err(ImportError {
+            file: file.to_owned(),
+            message: format!("no section {missing:?} in it: expected a header line such as `! *** easylist:easylist/{missing}.txt ***`"),
+        });
+    }
+    if outside > 0 {
+        *skipped.entry(format!("lines of {title} outside the sections taken ({})", sections.join(", "))).or_default() += outside;
     }
     if cosmetic > 0 {
         *skipped.entry(format!("element-hiding filters in {title} (they act on pages, not requests)")).or_default() += cosmetic;
@@ -132,12 +165,19 @@ fn read(file: &str, text: &str, categories: Option<&[Category]>, skipped: &mut B
 
 /// Imports lists (file name, text); `categories` overrides [`categories_of`].
 pub fn import(lists: &[(&str, &str)], categories: Option<&[Category]>) -> Result<Imported, ImportError> {
+    import_sections(lists, categories, &[])
+}
+
+/// As [`import`], taking from each list only the filters under the named
+/// sections (`easylist_adservers`, ...): the headers a list's build leaves
+/// in it. A section named but absent is an error.
+pub fn import_sections(lists: &[(&str, &str)], categories: Option<&[Category]>, sections: &[String]) -> Result<Imported, ImportError> {
     let mut skipped = BTreeMap::new();
     let mut sources = BTreeMap::new();
     let mut filter_lists = Vec::new();
     let mut versions = Vec::new();
     for (file, text) in lists {
-        let mut r = read(file, text, categories, &mut skipped)?;
+        let mut r = read(file, text, categories, sections, &mut skipped)?;
         let mut id = slug(&r.list.name);
         while sources.contains_key(&id) {
             id.push('_');
