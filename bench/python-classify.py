@@ -35,7 +35,7 @@ import telltale
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "requests"
-TRACKING = {"session-replay", "retargeting", "advertising", "analytics", "social", "fingerprinting", "cross-site-cookies", "tracking"}
+TRACKING = {"session-replay", "retargeting", "advertising", "analytics", "social", "fingerprinting", "cross-site-cookies", "tracking", "tag-manager"}
 
 rows_wanted = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--rows=")), "200000"))
 base = []

@@ -25,7 +25,7 @@ for d in dist/chrome dist/firefox; do
 done
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "test-e2e: no Chromium at ${CHROMIUM:-/usr/bin/chromium} (scripts/setup.sh --test installs it)" >&2; exit 1; }
 [ -x "${FIREFOX:-/usr/bin/firefox-esr}" ] || { echo "test-e2e: no Firefox at ${FIREFOX:-/usr/bin/firefox-esr} (scripts/setup.sh --test installs it)" >&2; exit 1; }
-[ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ] || npm ci --no-audit --no-fund --silent
+[ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
 
 # A private network namespace (loopback only) and a private PID namespace, so
 # that no browser process outlives the run, and a private mount namespace (in

@@ -109,7 +109,7 @@ export class List {
     const body = document.createDocumentFragment();
     for (const n of shown) {
       body.append(el('tr', { 'data-site': n.id, tabindex: '0', class: n.id === this.selected ? 'selected' : null },
-        el('td', { class: 'site' }, n.first_party ? el('span', { class: 'ring small', title: 'A site you visited', 'aria-label': 'A site you visited' }) : null, n.label),
+        el('td', { class: 'site' }, n.first_party ? el('span', { class: 'ring small', role: 'img', title: 'A site you visited', 'aria-label': 'A site you visited' }) : null, n.label),
         el('td', {}, text(n.company || n.entity)),
         el('td', {}, el('div', { class: 'cats' }, n.categories.map((c) => el('span', { class: 'chip small' },
           el('span', { class: 'swatch', style: { background: categoryColor(c) }, 'aria-hidden': 'true' }), categoryName(c))))),
