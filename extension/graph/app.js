@@ -127,6 +127,7 @@ class App {
       }
     }
     if (this.selected !== null && !view.nodes.some((n) => n.id === this.selected)) this.graph.select(null);
+    this.describe(view);
     this.layoutChanged(this.graph.layout.running);
     const body = document.body.dataset;
     body.nodes = String(this.graph.graph.order);
@@ -146,6 +147,14 @@ class App {
       byId('empty-title').textContent = title;
       byId('empty-text').textContent = text;
     }
+  }
+
+  /** The drawing's text alternative: what it shows, and where the same is in words. */
+  describe(view) {
+    const visited = view.nodes.filter((n) => n.first_party).length;
+    const trackers = view.nodes.filter((n) => n.tracker).length;
+    byId('canvas').setAttribute('aria-label', `Tracker graph of ${count(view.nodes.length)} sites: ${count(visited)} you visited, `
+      + `${count(trackers)} ${trackers === 1 ? 'tracker' : 'trackers'}, ${count(view.edges.length)} connections. The List view shows the same sites as a table.`);
   }
 
   updateStatus() {

@@ -64,6 +64,12 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForSelector('#table-body tr[data-site]', { state: 'attached', timeout: 10_000 });
     await page.screenshot({ path: screenshotPath(`a11y-graph-${scheme}.png`) });
     const graph = await violations(page);
+    // The drawing has a text alternative with the same counts as the data, pointing to the list.
+    const { nodes } = await session.graph();
+    const trackers = nodes.filter((n) => n.tracker).length;
+    const alt = await page.evaluate(() => [document.getElementById('canvas').getAttribute('role'), document.getElementById('canvas').getAttribute('aria-label')]);
+    assert.equal(alt[0], 'img');
+    assert.match(alt[1], new RegExp(`^Tracker graph of ${nodes.length} sites: 2 you visited, ${trackers} trackers, \\d+ connections\\. The List view shows the same sites as a table\\.$`));
     await page.click('#show-list');
     await page.waitForSelector('#table-body tr[data-site]', { state: 'visible', timeout: 5000 });
     await page.screenshot({ path: screenshotPath(`a11y-list-${scheme}.png`) });
