@@ -64,6 +64,14 @@ class App {
     document.addEventListener('click', (e) => {
       for (const menu of document.querySelectorAll('details.menu[open]')) if (!menu.contains(e.target)) menu.open = false;
     });
+    // Escape closes an open menu and gives focus back to its button.
+    document.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      for (const menu of document.querySelectorAll('details.menu[open]')) {
+        menu.open = false;
+        menu.querySelector('summary').focus();
+      }
+    });
     // Coming back to the tab shows what was seen meanwhile.
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && this.source === liveSource) this.load({ sites: true });

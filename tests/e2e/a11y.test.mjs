@@ -70,6 +70,14 @@ for (const scheme of ['light', 'dark']) {
     const alt = await page.evaluate(() => [document.getElementById('canvas').getAttribute('role'), document.getElementById('canvas').getAttribute('aria-label')]);
     assert.equal(alt[0], 'img');
     assert.match(alt[1], new RegExp(`^Tracker graph of ${nodes.length} sites: 2 you visited, ${trackers} trackers, \\d+ connections\\. The List view shows the same sites as a table\\.$`));
+    // The Export menu, by keyboard: Enter opens it, its items take focus, Escape closes it and gives focus back.
+    await page.focus('#export-menu summary');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.getElementById('export-menu').open), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.format), 'json');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await page.evaluate(() => [document.getElementById('export-menu').open, document.activeElement.tagName]), [false, 'SUMMARY']);
     await page.click('#show-list');
     await page.waitForSelector('#table-body tr[data-site]', { state: 'visible', timeout: 5000 });
     await page.screenshot({ path: screenshotPath(`a11y-list-${scheme}.png`) });
