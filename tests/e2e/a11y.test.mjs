@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { AXE, seriousViolations } from './a11y.mjs';
+import { AXE, keyboardWalk, seriousViolations } from './a11y.mjs';
 import { launch, screenshotPath } from './browser.mjs';
 import { startFixtureWeb } from './fixture-web.mjs';
 
@@ -53,6 +53,10 @@ for (const scheme of ['light', 'dark']) {
     await popup.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
     await popup.screenshot({ path: screenshotPath(`a11y-popup-${scheme}.png`), fullPage: true });
     assert.deepEqual(await violations(popup), []);
+    // Every control is reached with Tab, and shows where focus is.
+    const walk = await keyboardWalk(popup);
+    assert.ok(walk.reached >= 10, JSON.stringify(walk));
+    assert.deepEqual({ missed: walk.missed, unseen: walk.unseen }, { missed: [], unseen: [] });
     await popup.close();
   });
 
@@ -93,6 +97,9 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForSelector('#packs tbody tr', { timeout: 10_000 });
     await page.screenshot({ path: screenshotPath(`a11y-options-${scheme}.png`), fullPage: true });
     assert.deepEqual(await violations(page), []);
+    const walk = await keyboardWalk(page);
+    assert.ok(walk.reached >= 10, JSON.stringify(walk));
+    assert.deepEqual({ missed: walk.missed, unseen: walk.unseen }, { missed: [], unseen: [] });
     await page.close();
   });
 }
