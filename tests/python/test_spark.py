@@ -69,7 +69,7 @@ def test_spark_names_a_missing_column(spark, requests):
 
 
 def test_the_readme_example_on_the_crawl_the_repository_ships(spark):
-    """README, "Python": Spark over samples/openwpm-crawl, OpenWPM's Parquet output of the two sample captures."""
+    """docs/python.md: Spark over samples/openwpm-crawl, OpenWPM's Parquet output of the two sample captures."""
     crawl = Path(__file__).resolve().parents[2] / "samples" / "openwpm-crawl"
     requests = spark.read.parquet(str(crawl / "http_requests"))
     verdicts = telltale.spark.classify(requests, url="url", page="top_level_url", type="resource_type")
