@@ -339,6 +339,8 @@ test('Forget me removes the cookies that blocked trackers placed (checked throug
   await click(popup, 'Block', rowOf(popup, 'Rubicon Project'));
   // Forget me names the sites whose data it would remove, and removes nothing until asked.
   await click(popup, 'Forget me');
+  // The list comes from the background: wait for it, as the person does.
+  await popup.locator('.forget-list li').first().waitFor({ timeout: 10_000 });
   const listed = await popup.locator('.forget-list li').allInnerTexts();
   assert.ok(listed.includes('rubiconproject.com'), JSON.stringify(listed));
   assert.ok(!listed.includes('adnxs.com'), 'only blocked trackers are listed');
