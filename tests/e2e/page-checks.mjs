@@ -442,3 +442,16 @@ export const BUDGET_STEER = `(() => {
   for (let i = 0; i < 400; i++) window.__lib.on(document, 'scroll', noop);
   for (let i = 0; i < 600; i++) window.__act.listen('dblclick');
 })()`;
+
+/**
+ * What BUDGET_STEER must not achieve, from the signals recorded per script
+ * on tricks.example: each unmet condition, in words (none when the probe held).
+ */
+export function budgetSteered(sig, innocent, actor) {
+  const said = JSON.stringify(sig);
+  const problems = [];
+  if (!(sig[innocent] && sig[innocent]['listener:scroll'] > 0)) problems.push(`the library's own calls are not its own: ${said}`);
+  if (!(sig[actor] && sig[actor]['listener:dblclick'] > 0)) problems.push(`the actor's calls are not traced to it: ${said}`);
+  if (sig[innocent] && sig[innocent]['listener:dblclick']) problems.push(`the actor's calls were put on the library: ${said}`);
+  return problems;
+}
