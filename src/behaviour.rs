@@ -336,6 +336,14 @@ impl Seen {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_probe_follows_canvas_text_up_to_the_cores_criteria() {
+        // The probe stops following a canvas's text once these are met: the two must agree.
+        let probe = include_str!("../extension/injected/probe.js");
+        assert!(probe.contains(&format!("const CANVAS_MIN_CHARS = {CANVAS_MIN_CHARS};")));
+        assert!(probe.contains(&format!("const CANVAS_MIN_COLOURS = {CANVAS_MIN_COLOURS};")));
+    }
+
     use super::*;
 
     /// One page's counts, as the auditor keeps them, from (script, signal, count) reports.

@@ -1,13 +1,18 @@
 // Part of the MAIN-world probe: which script called a wrapped function, from
 // a stack captured by the browser's Error.captureStackTrace (taken at
 // document_start), leaving out the wrapper and the probe's frames above it.
-// No page code runs and no page setting steers it: for the capture the probe
-// puts its own Error.stackTraceLimit (and, in V8, its own
-// Error.prepareStackTrace, which reads the structured call sites through
-// copies of their methods) on the browser's Error, then puts back the
-// page's exact property descriptors. If a page has made them impossible to
-// replace, the answer cannot be trusted: `scriptOf` returns null (tampering)
-// and names no one.
+// No page code runs and no page setting steers it. In V8 the capture is
+// cheap and the naming is not, so they are apart: `callerOf` captures the
+// frames now (with the page's Error.stackTraceLimit when it is an ordinary
+// number, else the probe's own, put on Error for the capture and the page's
+// put back), and `nameAll` names a batch of captures later, with the probe's
+// own Error.prepareStackTrace (reading the structured call sites through
+// copies of their methods) put on Error once for the whole batch and then
+// the page's exact property descriptors put back. V8 formats a stack only
+// when it is first read, with the prepareStackTrace of that moment, and the
+// captures are the probe's own objects, which no page can reach. If a page
+// has made those properties impossible to replace, the answer cannot be
+// trusted: the capture is named null (tampering) and no one is blamed.
 import { S, apply, defineProperty, deleteProperty, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf } from './safe.js';
 
 const ErrorCtor = Error;
@@ -89,23 +94,54 @@ function prepare(_error, sites) {
 const OWN_PREPARE = own(prepare, false);
 const V8_LIMIT = own(8, true);
 
-function v8Script(fn) {
-  const prepareDesc = getOwnPropertyDescriptor(ErrorCtor, PREPARE);
+// The page's stackTraceLimit is used as it is when it is a plain number in this range.
+const MIN_LIMIT = 8;
+const MAX_LIMIT = 16;
+
+/** Frames of the caller of `fn`, captured now on an object of the probe's own, to be named by `nameAll`. */
+function v8Capture(fn) {
+  const held = { __proto__: null, script: undefined };
   const limitDesc = getOwnPropertyDescriptor(ErrorCtor, LIMIT);
-  if (!defineProperty(ErrorCtor, PREPARE, OWN_PREPARE)) return null;
-  if (!defineProperty(ErrorCtor, LIMIT, V8_LIMIT)) {
-    restore(PREPARE, prepareDesc);
-    return null;
+  const v = limitDesc && limitDesc.value;
+  if (limitDesc && !limitDesc.get && !limitDesc.set && typeof v === 'number' && v >= MIN_LIMIT && v <= MAX_LIMIT) {
+    try { capture(held, fn); } catch { held.script = ''; }
+    return held;
   }
-  named = null;
-  try {
-    capture(holder, fn);
-    holder.stack; // eslint-disable-line no-unused-expressions
-  } catch { /* nothing named */ }
+  if (!defineProperty(ErrorCtor, LIMIT, V8_LIMIT)) return null;
+  try { capture(held, fn); } catch { held.script = ''; }
   restore(LIMIT, limitDesc);
-  restore(PREPARE, prepareDesc);
-  // null here: V8 formatted without a prepareStackTrace (a capture inside a page's own): no name.
-  return named === null ? '' : named;
+  return held;
+}
+
+/** Names each of `held[0..n)` (captures by `callerOf`) into `out`: a script's URL, '' for none, null when a page tampered. */
+function v8NameAll(held, n, out) {
+  let prepareDesc;
+  let own = false;
+  for (let i = 0; i < n; i++) {
+    const h = held[i];
+    if (h === null || typeof h !== 'object') {
+      out[i] = h;
+      continue;
+    }
+    if (h.script === undefined) {
+      if (!own) {
+        prepareDesc = getOwnPropertyDescriptor(ErrorCtor, PREPARE);
+        own = defineProperty(ErrorCtor, PREPARE, OWN_PREPARE);
+        if (!own) {
+          for (let j = i; j < n; j++) out[j] = typeof held[j] === 'object' && held[j] !== null ? null : held[j];
+          return;
+        }
+      }
+      named = null;
+      try {
+        h.stack; // eslint-disable-line no-unused-expressions
+      } catch { /* nothing named */ }
+      // null here: V8 formatted the stack without the probe's prepareStackTrace: no name.
+      h.script = named === null ? '' : named;
+    }
+    out[i] = h.script;
+  }
+  if (own) restore(PREPARE, prepareDesc);
 }
 
 // ---- Other engines (SpiderMonkey): one frame, "NAME@FILE:LINE:COLUMN\n", NAME the page's to choose.
@@ -163,6 +199,7 @@ function textScript(fn) {
 
 // Which API this engine has: V8's call sites are found by capturing once now, before any page script.
 let mode = typeof capture === 'function' ? textScript : null;
+let v8 = false;
 if (mode) {
   let sites = null;
   const prepareDesc = getOwnPropertyDescriptor(ErrorCtor, PREPARE);
@@ -178,22 +215,30 @@ if (mode) {
     fileName = site.getFileName;
     isEval = site.isEval;
     evalOrigin = site.getEvalOrigin;
-    mode = v8Script;
+    mode = v8Capture;
+    v8 = true;
   }
 }
 
 /**
- * The web script (its URL as the browser names it) whose code called `fn`,
- * a function of the probe now running; '' for none (inline code is named by
- * its page's URL); null when a page has tampered with the means to tell.
+ * Who called `fn`, a function of the probe now running: the web script's
+ * URL as the browser names it ('' for none; inline code is named by its
+ * page's URL), null when a page has tampered with the means to tell, or
+ * (in V8) a capture that `nameAll` names later.
  */
-export function scriptOf(fn) {
+export function callerOf(fn) {
   return mode === null ? '' : mode(fn);
+}
+
+/** Names each of `who[0..n)` (what `callerOf` gave) into `out`: a URL, '' or null (tampering). */
+export function nameAll(who, n, out) {
+  if (v8) v8NameAll(who, n, out);
+  else for (let i = 0; i < n; i++) out[i] = who[i];
 }
 
 /** An error the browser threw from inside the wrapper `fn`, given the stack it would have had without the wrapper (V8). */
 export function withoutWrapper(error, fn) {
-  if (mode !== v8Script) return;
+  if (!v8) return;
   const desc = getOwnPropertyDescriptor(error, 'stack');
   if (!desc) return;
   setPrototypeOf(desc, null);

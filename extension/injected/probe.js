@@ -16,21 +16,29 @@
 // counts mean. Bundled by the build (esbuild, IIFE, strict mode).
 import {
   SafeMap, SafeSet, SafeWeakMap, SafeWeakSet, S, URLCtor, abs, apply, defineProperty, get, getOwnPropertyDescriptor, getPrototypeOf, getter,
-  hasOwn, isArray, keysOf, random, setPrototypeOf, stringify, toStr, urlHost, urlHostname, urlPathname,
+  hasOwn, isArray, keysOf, list, random, setPrototypeOf, stringify, toStr, urlHost, urlHostname, urlPathname,
 } from './safe.js';
-import { scriptOf, withoutWrapper } from './caller.js';
+import { callerOf, nameAll, withoutWrapper } from './caller.js';
 import { typedIn, typing } from './typed.js';
 
 (() => {
   const TAG = 'telltale-probe-v1';
-  const LISTENED = new SafeSet([
+  // The events whose listeners are noted, each with its signal (made once: a listener is added by the thousand).
+  const LISTENED = new SafeMap();
+  const EVENTS = [
     'mousemove', 'mousedown', 'mouseup', 'click', 'dblclick', 'mouseover', 'mouseout', 'mouseenter', 'mouseleave',
     'contextmenu', 'wheel', 'pointermove', 'pointerdown', 'pointerup', 'touchstart', 'touchmove', 'touchend',
     'keydown', 'keyup', 'keypress', 'input', 'change', 'focus', 'blur', 'focusin', 'focusout', 'submit', 'paste',
     'copy', 'cut', 'select', 'selectionchange', 'scroll', 'visibilitychange',
-  ]);
+  ];
+  for (let i = 0; i < EVENTS.length; i++) LISTENED.set(EVENTS[i], { type: 'listener', event: EVENTS[i] });
   const MAX_KEYS = 500; // distinct (script, signal) pairs per second; past it, sampled out and counted
   const MAX_SCRIPT = 512; // characters of a script's URL reported
+  // The core's canvas criteria (src/behaviour.rs, CANVAS_MIN_CHARS and
+  // CANVAS_MIN_COLOURS): once a canvas has this many characters or colours
+  // drawn, more drawing cannot change its verdict, and is not followed.
+  const CANVAS_MIN_CHARS = 10;
+  const CANVAS_MIN_COLOURS = 2;
   const counts = new SafeMap();
   const originals = new SafeWeakMap();
   const win = window;
@@ -70,42 +78,62 @@ import { typedIn, typing } from './typed.js';
   // hello's relatedTarget). Reports are dispatched on it alone.
   const channel = doc.createElement('telltale-channel');
   apply(dispatch, doc, [new Mouse(TAG, { __proto__: null, relatedTarget: channel })]);
-  // Stack captures per second. Past the budget a call is traced by chance
-  // (1 in SAMPLE_ONE_IN) and the others are counted as sampled: which call is
-  // traced is the browser's randomness, so no page can choose it, nor have its
-  // own calls blamed on a script it made call first.
-  const BUDGET = 200;
+  // Captures of the caller: a budget of BURST, refilled at RATE a second
+  // (and in full at each report).
+  // Past it a frequent call is traced by chance (1 in SAMPLE_ONE_IN, and 1 in
+  // SAMPLE_ONE_IN_MORE once SAMPLED_MAX were traced so in this second) and the
+  // others are counted as sampled: which call is traced is the browser's
+  // randomness, so no page can choose it, nor have its own calls blamed on a
+  // script it made call first. A page calling by the ten thousand in a burst
+  // pays for about a hundred captures.
+  const BURST = 50;
+  const RATE = 200;
   const SAMPLE_ONE_IN = 64;
-  let budget = BUDGET;
+  const SAMPLE_ONE_IN_MORE = 1024;
+  const SAMPLED_MAX = 64;
+  let budget = BURST;
+  let filled = performance.now();
+  let sampledIn = 0;
   // The wrapper now running (caller.js leaves out its frame and the probe's above it).
   let active = null;
+  // A call sampled out.
+  const OUT = false;
 
   /** A URL as reported: origin and path, no query nor fragment, at most MAX_SCRIPT characters. */
+  let lastUrl = '';
+  let lastBare = '';
   function bare(url) {
+    if (url === lastUrl) return lastBare;
     let end = url.length;
     const q = apply(S.indexOf, url, ['?']);
     const h = apply(S.indexOf, url, ['#']);
     if (q >= 0) end = q;
     if (h >= 0 && h < end) end = h;
-    return apply(S.slice, url, [0, end < MAX_SCRIPT ? end : MAX_SCRIPT]);
+    lastUrl = url;
+    lastBare = apply(S.slice, url, [0, end < MAX_SCRIPT ? end : MAX_SCRIPT]);
+    return lastBare;
   }
 
   // The kinds of call a page makes by the thousand; the others (a canvas read
-  // back, typing sent, the GPU's name, an audio graph, a DOM snapshot) are
-  // each traced, whatever the budget.
+  // back the first time in a second with what it holds, typing sent, the
+  // GPU's name, an audio graph, a DOM snapshot) are each traced, whatever the budget.
   const FREQUENT = new SafeSet(['listener', 'input_read', 'canvas_text', 'send', 'mutation_observer']);
 
-  /** The calling script's URL ('' for inline code), or null when this call is sampled out. */
+  /** Who called (callerOf: a URL, a capture named later, or null for tampering), or OUT when this call is sampled out. */
   function caller(frequent = true) {
-    if (budget > 0) budget--;
-    else if (frequent && random() * SAMPLE_ONE_IN >= 1) return null;
-    const script = scriptOf(active);
-    if (script === null) {
-      // A page made the stack unreadable: name no one, and say so.
-      note({ type: 'tamper' }, '');
-      return '';
+    if (budget >= 1) budget--;
+    else {
+      if (frequent && random() * (sampledIn < SAMPLED_MAX ? SAMPLE_ONE_IN : SAMPLE_ONE_IN_MORE) >= 1) return OUT;
+      if (frequent) sampledIn++;
+      // Refilled only here: the calls sampled out never read the clock.
+      const t = now();
+      const more = ((t - filled) * RATE) / 1000;
+      if (more >= 1) {
+        budget = budget + more < BURST ? budget + more : BURST;
+        filled = t;
+      }
     }
-    return script && bare(script);
+    return callerOf(active);
   }
 
   // A signal's key without JSON for the common kinds (one per call would cost more than the call).
@@ -115,23 +143,72 @@ import { typedIn, typing } from './typed.js';
       case 'send': return 's' + s.via + '\u0001' + s.host;
       case 'webgl_param': return 'w' + s.name;
       case 'audio': return 'a' + s.node;
+      case 'canvas_extract': return 'c' + s.width + ',' + s.height + ',' + s.chars + ',' + s.colours + ',' + s.save_restore + ',' + s.listener + ',' + s.user_gesture;
       case 'typed_sent': {
         let k = 't' + s.via + '\u0001' + s.host + '\u0001';
         for (let i = 0; i < s.fields.length; i++) k += (i ? ',' : '') + s.fields[i].field + ':' + s.fields[i].encoding;
         return k;
       }
-      case 'canvas_extract': case 'font_measure': case 'beacon': return toJson(s);
+      case 'font_measure': case 'beacon': return toJson(s);
       default: return s.type;
     }
   }
 
-  function note(signal, script = caller(FREQUENT.has(signal.type))) {
-    // Reports leave on time even if a page cancels the probe's timer (interval ids are small numbers to guess).
-    if (now() >= due) flush();
-    if (script === null) {
+  // Signals whose caller is still to be named, named in batches (caller.js).
+  const PENDING = 64;
+  const pendingWho = list();
+  const pendingSignal = list();
+  const named = list();
+  let pending = 0;
+
+  function note(signal, who = caller(FREQUENT.has(signal.type))) {
+    if (who === OUT) {
       dropped++;
       return;
     }
+    // Reports leave on time even if a page cancels the probe's timer (interval ids are small numbers to guess).
+    if (now() >= due) flush();
+    if (typeof who === 'string') {
+      record(bare(who), signal);
+      return;
+    }
+    if (who === null) {
+      tampered();
+      record('', signal);
+      return;
+    }
+    pendingWho[pending] = who;
+    pendingSignal[pending] = signal;
+    if (++pending >= PENDING) settle();
+  }
+
+  /** A page made the stack unreadable: the call is put on no one, and that is said. */
+  function tampered() {
+    count('', { type: 'tamper' });
+  }
+
+  /** Names the callers of the pending signals and counts them. */
+  function settle() {
+    const n = pending;
+    pending = 0;
+    nameAll(pendingWho, n, named);
+    for (let i = 0; i < n; i++) {
+      const signal = pendingSignal[i];
+      const script = named[i];
+      pendingWho[i] = undefined;
+      pendingSignal[i] = undefined;
+      named[i] = undefined;
+      if (script === null) tampered();
+      record(script === null ? '' : bare(script), signal);
+    }
+  }
+
+  function record(script, signal) {
+    if (signal.type === FONT) measured(script, signal.font);
+    else count(script, signal);
+  }
+
+  function count(script, signal) {
     const k = script + '\u0000' + signalKey(signal);
     const c = counts.get(k);
     if (c) c.count++;
@@ -142,6 +219,14 @@ import { typedIn, typing } from './typed.js';
   // Fonts measured, per script: reported as the number of distinct fonts.
   const fonts = new SafeMap();
   const fontsChanged = new SafeSet();
+  // A font measured: a signal of the probe's own, kept per script until the report.
+  const FONT = '#font';
+  function measured(script, font) {
+    let set = fonts.get(script);
+    if (!set) fonts.set(script, (set = new SafeSet()));
+    if (set.size < 1000) set.add(font);
+    fontsChanged.add(script);
+  }
 
   const now = performance.now.bind(performance);
   let due = now() + 1000;
@@ -150,7 +235,12 @@ import { typedIn, typing } from './typed.js';
     try { report(); } catch { /* never break the page, nor show it an error */ }
   }
   function report() {
-    budget = BUDGET;
+    sampledIn = 0;
+    second++;
+    budget = BURST;
+    filled = now();
+    fontsNow.clear();
+    if (pending) settle();
     fontsChanged.forEach((script) => note({ type: 'font_measure', fonts: fonts.get(script).size }, script));
     fontsChanged.clear();
     if (!counts.size && !dropped) return;
@@ -328,15 +418,23 @@ import { typedIn, typing } from './typed.js';
   const ctxFont = getter(ctx, 'font');
   const ctxFill = getter(ctx, 'fillStyle');
   const ctxStroke = getter(ctx, 'strokeStyle');
+  // A canvas's state: what was drawn on it (`full` once the text criteria are
+  // met; past DRAWS_FOLLOWED draws without, one draw in DRAW_ONE_IN is
+  // followed, at random), and its last read-back in this report's second.
+  const DRAWS_FOLLOWED = 64;
+  const DRAW_ONE_IN = 16;
+  const blank = () => ({ chars: new SafeSet(), styles: new SafeSet(), full: false, draws: 0, saveRestore: false, read: null, readIn: -1 });
   function state(canvas) {
     let st = drawn.get(canvas);
-    if (!st) drawn.set(canvas, (st = { chars: new SafeSet(), styles: new SafeSet(), saveRestore: false }));
+    if (!st) drawn.set(canvas, (st = blank()));
     return st;
   }
+  // Report seconds, for read-backs: the first of each kind in a second is always traced.
+  let second = 0;
   // A read-back: the whole canvas (toDataURL, toBlob), or the area getImageData reads.
   function extract(canvas, width, height) {
-    const st = canvas ? state(canvas) : { chars: new SafeSet(), styles: new SafeSet(), saveRestore: false };
-    note({
+    const st = canvas ? state(canvas) : blank();
+    const signal = {
       type: 'canvas_extract',
       // Only numbers are read: converting a page's object would run its valueOf once more.
       width: typeof width === 'number' ? abs(width) >>> 0 : 0,
@@ -346,34 +444,47 @@ import { typedIn, typing } from './typed.js';
       save_restore: !!st.saveRestore,
       listener: !!canvas && listenedOn.has(canvas),
       user_gesture: !!(isActive && apply(isActive, activation, [])),
-    });
+    };
+    // A read of this canvas as it was read before in this second is one of many (a game, an editor): sampled.
+    const last = st.read;
+    const again = st.readIn === second && last.width === signal.width && last.height === signal.height && last.chars === signal.chars
+      && last.colours === signal.colours && last.save_restore === signal.save_restore && last.listener === signal.listener
+      && last.user_gesture === signal.user_gesture;
+    st.read = signal;
+    st.readIn = second;
+    note(signal, caller(again));
   }
   function wholeCanvas(self) {
     extract(self, apply(canvasWidth, self, []), apply(canvasHeight, self, []));
   }
   function drewText(self, text, styleGetter) {
     const st = state(apply(ctxCanvas, self, []));
-    if (typeof text === 'string') {
-      for (let i = 0; i < text.length && st.chars.size < 256; i++) {
-        const cp = apply(S.codePointAt, text, [i]);
-        const wide = cp > 0xffff;
-        st.chars.add(apply(S.slice, text, [i, wide ? i + 2 : i + 1]));
-        if (wide) i++;
+    if (!st.full && (++st.draws <= DRAWS_FOLLOWED || random() * DRAW_ONE_IN < 1)) {
+      if (typeof text === 'string') {
+        for (let i = 0; i < text.length && st.chars.size < CANVAS_MIN_CHARS; i++) {
+          const cp = apply(S.codePointAt, text, [i]);
+          const wide = cp > 0xffff;
+          st.chars.add(apply(S.slice, text, [i, wide ? i + 2 : i + 1]));
+          if (wide) i++;
+        }
       }
+      const style = apply(styleGetter, self, []);
+      // A gradient or pattern counts as one style: printing it would run a page's toString.
+      st.styles.add(typeof style === 'string' ? style : '(object)');
+      st.full = st.chars.size >= CANVAS_MIN_CHARS || st.styles.size >= CANVAS_MIN_COLOURS;
     }
-    const style = apply(styleGetter, self, []);
-    // A gradient or pattern counts as one style: printing it would run a page's toString.
-    if (st.styles.size < 64) st.styles.add(typeof style === 'string' ? style : '(object)');
-    note({ type: 'canvas_text' });
+    note(CANVAS_TEXT, caller(true));
   }
+  const CANVAS_TEXT = { type: 'canvas_text' };
 
   const isDoc = (n) => n === doc || n === apply(documentElement, doc, []) || n === apply(body, doc, []);
 
   const eventTarget = EventTarget.prototype;
   wrapMethod(eventTarget, 'addEventListener', (self, args) => {
     const type = arg(args, 0);
-    if (typeof type === 'string' && LISTENED.has(type)) note({ type: 'listener', event: type });
     if (isObject(self)) listenedOn.add(self);
+    const signal = typeof type === 'string' ? LISTENED.get(type) : undefined;
+    if (signal !== undefined) note(signal, caller(true));
   }, (self, args) => {
     // The type, converted as the browser would, once: only when the browser would (a real EventTarget, both arguments).
     if (args.length < 2 || !isObject(args[0])) return;
@@ -387,8 +498,9 @@ import { typedIn, typing } from './typed.js';
   wrapMethod(window.XMLSerializer && XMLSerializer.prototype, 'serializeToString', (_self, args) => { if (isDoc(arg(args, 0))) note({ type: 'dom_snapshot' }); });
   wrapMethod(window.Node && Node.prototype, 'cloneNode', (self, args) => { if (arg(args, 0) && isDoc(self)) note({ type: 'dom_snapshot' }); });
   wrapGetter(window.Element && Element.prototype, 'outerHTML', (self) => { if (isDoc(self)) note({ type: 'dom_snapshot' }); });
-  wrapGetter(window.HTMLInputElement && HTMLInputElement.prototype, 'value', () => note({ type: 'input_read' }));
-  wrapGetter(window.HTMLTextAreaElement && HTMLTextAreaElement.prototype, 'value', () => note({ type: 'input_read' }));
+  const INPUT_READ = { type: 'input_read' };
+  wrapGetter(window.HTMLInputElement && HTMLInputElement.prototype, 'value', () => note(INPUT_READ, caller(true)));
+  wrapGetter(window.HTMLTextAreaElement && HTMLTextAreaElement.prototype, 'value', () => note(INPUT_READ, caller(true)));
 
   // The text drawn, converted once (a 2D context and three arguments: else the browser throws first).
   const textArg = (self, args) => {
@@ -401,17 +513,13 @@ import { typedIn, typing } from './typed.js';
   wrapMethod(ctx, 'save', (self) => { state(apply(ctxCanvas, self, [])).saveRestore = true; });
   wrapMethod(ctx, 'restore', (self) => { state(apply(ctxCanvas, self, [])).saveRestore = true; });
   wrapMethod(ctx, 'getImageData', (self, args) => extract(apply(ctxCanvas, self, []), arg(args, 2), arg(args, 3)));
+  // A font no script measured in this second is always traced (font fingerprinting measures hundreds, once each).
+  const fontsNow = new SafeSet();
   wrapMethod(ctx, 'measureText', (self) => {
     const font = apply(ctxFont, self, []);
-    const script = caller();
-    if (script === null) {
-      dropped++;
-      return;
-    }
-    let set = fonts.get(script);
-    if (!set) fonts.set(script, (set = new SafeSet()));
-    if (set.size < 1000) set.add(font);
-    fontsChanged.add(script);
+    const fresh = !fontsNow.has(font) && fontsNow.size < 1000;
+    if (fresh) fontsNow.add(font);
+    note({ type: FONT, font }, caller(!fresh));
   });
   wrapMethod(canvasProto, 'toDataURL', wholeCanvas);
   wrapMethod(canvasProto, 'toBlob', wholeCanvas);
@@ -447,7 +555,7 @@ import { typedIn, typing } from './typed.js';
     if (!typing()) return;
     const fields = typedIn(url, data);
     // Typing sent is traced even when the send itself was sampled out.
-    if (fields.length) note({ type: 'typed_sent', via, host, fields }, script === null ? caller(false) : script);
+    if (fields.length) note({ type: 'typed_sent', via, host, fields }, script === OUT ? caller(false) : script);
   }
   const opened = new SafeWeakMap();
   const xhr = window.XMLHttpRequest && XMLHttpRequest.prototype;

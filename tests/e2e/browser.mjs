@@ -44,12 +44,12 @@ export function screenshotPath(name) {
 /**
  * Launches Chromium with the extension in a new profile (third-party cookies
  * on) and waits until the extension's core is ready. `web` is a started
- * fixture web. Returns the session: the context, the extension's id, an
+ * fixture web; `ext` another unpacked build. Returns the session: the context, the extension's id, an
  * extension page (`extPage`, the options page) and a CDP session on it, the
  * worker's state as the ServiceWorker domain reports it, and helpers.
  */
-export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-e2e-profile-')) } = {}) {
-  assert.ok(fs.existsSync(path.join(EXT, 'manifest.json')), `no built extension in ${EXT}: run scripts/build-extension.sh`);
+export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-e2e-profile-')), ext = EXT } = {}) {
+  assert.ok(fs.existsSync(path.join(ext, 'manifest.json')), `no built extension in ${ext}: run scripts/build-extension.sh`);
   fs.mkdirSync(path.join(userDataDir, 'Default'), { recursive: true });
   // Third-party cookies on, so the cross-site cookie heuristic sees real cookies.
   fs.writeFileSync(path.join(userDataDir, 'Default/Preferences'),
@@ -60,8 +60,8 @@ export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tm
     ignoreHTTPSErrors: true,
     timeout: 30_000,
     args: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
+      `--disable-extensions-except=${ext}`,
+      `--load-extension=${ext}`,
       `--host-resolver-rules=MAP * 127.0.0.1:${web.port}`,
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
