@@ -889,7 +889,7 @@ mod tests {
         assert_eq!(a.stats().blocked, 4);
         let c = crate::report::controls(&a, 1, &out);
         assert!(c.session_replay_blocked && c.undo.as_deref() == Some("Block all session replay"));
-        assert_eq!(c.rows["Hotjar"].blocked_by.as_deref(), Some("Block all session replay"));
+        assert_eq!(c.rows["Contentsquare"].blocked_by.as_deref(), Some("Block all session replay"));
         assert!(c.rows["Google"].blocked_by.is_none());
     }
 

@@ -30,8 +30,10 @@ pub struct ThirdPartyOut {
 /// A company's third parties on one page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompanyOnPage {
-    /// The company, or the site itself when no pack names it.
+    /// The company (today's owner), or the site itself when no pack names it.
     pub company: String,
+    /// The brands (entities) of its sites on the page, where they are not the company's own name.
+    pub brands: Vec<String>,
     pub known: bool,
     pub tracker: bool,
     pub categories: Vec<Category>,
@@ -118,6 +120,7 @@ fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usiz
         let name = t.company.clone().unwrap_or_else(|| t.site.to_string());
         let c = by.entry(name.clone()).or_insert_with(|| CompanyOnPage {
             company: name,
+            brands: vec![],
             known: t.company.is_some(),
             tracker: false,
             categories: vec![],
@@ -127,6 +130,9 @@ fn page_with(a: &Auditor, r: &PageReport, reach_of: &mut HashMap<Vec<Site>, usiz
             reach: 0,
             evidence: vec![],
         });
+        if let Some(brand) = t.entity.as_ref().filter(|b| **b != c.company && !c.brands.contains(b)) {
+            c.brands.push(brand.clone());
+        }
         c.tracker |= t.tracker;
         c.categories.extend(t.categories.iter().copied());
         c.sites.push(t.site.clone());

@@ -217,7 +217,7 @@ mod tests {
         let mut b = Auditor::with_default_pack();
         b.import_all(&all).unwrap();
         assert_eq!(b.policy(), a.policy());
-        assert!(b.policy().has(&Choice::BlockCompany { company: "Hotjar".into() }));
+        assert!(b.policy().has(&Choice::BlockCompany { company: "Contentsquare".into() }));
         assert_eq!(b.graph(), a.graph());
         // A bare snapshot keeps the choices already made.
         b.import_all(&Auditor::with_default_pack().snapshot()).unwrap();

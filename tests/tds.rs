@@ -232,22 +232,22 @@ fn a_later_pack_that_ignores_its_tracker_has_the_last_word() {
 
 #[test]
 fn a_loaded_tds_names_the_owner_up_to_the_parent_ahead_of_the_default_packs_company() {
-    // The default pack says AppNexus is its own company; a TDS loaded after it says
-    // Xandr owns adnxs.com, and Microsoft owns Xandr. The brand stays, the owner is the TDS's.
+    // The default pack's cited owner of AppNexus is Microsoft; a (made-up) TDS loaded after it
+    // says Xandr owns adnxs.com and a parent owns Xandr. The brand stays, the owner is the TDS's.
     let tds = r#"{"trackers": {"adnxs.com": {"domain": "adnxs.com", "default": "block",
-        "owner": {"name": "Xandr Inc.", "displayName": "Xandr", "ownedBy": "Microsoft Corporation"}, "categories": ["Advertising"], "rules": []}},
-      "entities": {"Xandr Inc.": {"domains": ["adnxs.com"], "displayName": "Xandr"}, "Microsoft Corporation": {"domains": ["microsoft.com"], "displayName": "Microsoft"}},
-      "domains": {"adnxs.com": "Xandr Inc.", "microsoft.com": "Microsoft Corporation"}, "cnames": {}}"#;
+        "owner": {"name": "Xandr Inc.", "displayName": "Xandr", "ownedBy": "Parent Holdings Corporation"}, "categories": ["Advertising"], "rules": []}},
+      "entities": {"Xandr Inc.": {"domains": ["adnxs.com"], "displayName": "Xandr"}, "Parent Holdings Corporation": {"domains": ["parent.example"], "displayName": "Parent Holdings"}},
+      "domains": {"adnxs.com": "Xandr Inc.", "parent.example": "Parent Holdings Corporation"}, "cnames": {}}"#;
     let mut ix = RuleIndex::new();
     ix.add(&RulePack::default_pack());
     let l = Learner::default();
     let url = WebUrl::parse("https://ib.adnxs.com/px?id=1").unwrap();
     let page = WebUrl::parse("https://www.example.com/").unwrap();
     let before = classify(&ix, &l, &url, Some(&page), ResourceType::Image);
-    assert_eq!((before.entity.as_deref(), before.company.as_deref()), (Some("AppNexus"), Some("AppNexus")));
+    assert_eq!((before.entity.as_deref(), before.company.as_deref()), (Some("AppNexus"), Some("Microsoft")));
     ix.add(&parse_any("tds.json", tds).unwrap().pack);
     let after = classify(&ix, &l, &url, Some(&page), ResourceType::Image);
-    assert_eq!((after.entity.as_deref(), after.company.as_deref()), (Some("AppNexus"), Some("Microsoft")), "{after:?}");
+    assert_eq!((after.entity.as_deref(), after.company.as_deref()), (Some("AppNexus"), Some("Parent Holdings")), "{after:?}");
     assert!(after.tracker);
 }
 

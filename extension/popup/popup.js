@@ -42,7 +42,8 @@ function company(c, row) {
   }
   return el('li', { class: [replay && 'replay', retarget && 'retarget', row && row.blocked_by && 'blocked'].filter(Boolean).join(' ') || null, dataset: { company: c.company } },
     el('div', { class: 'row-head' },
-      el('span', { class: 'name' }, c.company), c.tracker && el('span', { class: 'tracker-mark' }, 'tracker'),
+      el('span', { class: 'name' }, c.company, c.brands.length ? el('span', { class: 'brands' }, ` (${c.brands.join(', ')})`) : null),
+      c.tracker && el('span', { class: 'tracker-mark' }, 'tracker'),
       buttons.length ? el('span', { class: 'row-actions' }, buttons) : null),
     replay && el('div', { class: 'warning' }, row && row.blocked_by && !c.requests
       ? 'Tried to record what you do on this page (mouse, keys, forms); blocked.'

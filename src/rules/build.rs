@@ -64,6 +64,18 @@ pub struct OwnerEntry {
     /// What the source says, quoted.
     pub evidence: String,
     pub source: Source,
+    /// The links before this one, oldest first, when no one page names the
+    /// owner of this brand (a brand renamed, then its company bought).
+    #[serde(default)]
+    pub via: Vec<OwnerLink>,
+}
+
+/// One earlier link of an ownership chain, with the page that says so.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerLink {
+    pub evidence: String,
+    pub source: Source,
 }
 
 /// What a curated layer holds, by its file name: opt-outs, owners, or URL patterns.
@@ -215,9 +227,17 @@ pub fn build_default_pack_reporting(inp: &Inputs) -> Result<(RulePack, Vec<Strin
             if c.company.trim().is_empty() {
                 return Err(format!("{file}: {}: the company is empty", c.entity));
             }
+            // A chain's evidence quotes each link, the earlier ones with their sources named.
+            let mut evidence = String::new();
+            for link in &c.via {
+                let lid = source_id(&link.source);
+                sources.entry(lid).or_insert_with(|| link.source.clone());
+                evidence.push_str(&format!("{} ({}). Then: ", link.evidence, link.source.name));
+            }
+            evidence.push_str(&c.evidence);
             entity.company = Some(c.company).filter(|x| *x != entity.name);
             entity.company_source = Some(id);
-            entity.company_evidence = Some(c.evidence);
+            entity.company_evidence = Some(evidence);
         }
     }
 

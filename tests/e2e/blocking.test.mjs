@@ -78,8 +78,8 @@ test('Block on a tracker\'s row: the server receives nothing for it, the page st
   await openSite('news.example');
   assert.ok(served(0, 'hotjar.com').length > 0, 'the recorder loads before any choice');
   const popup = await popupOf('news.example');
-  await click(popup, 'Block', rowOf(popup, 'Hotjar'));
-  await rowOf(popup, 'Hotjar').getByRole('button', { name: 'Unblock', exact: true }).waitFor();
+  await click(popup, 'Block', rowOf(popup, 'Contentsquare'));
+  await rowOf(popup, 'Contentsquare').getByRole('button', { name: 'Unblock', exact: true }).waitFor();
   await popup.getByRole('button', { name: 'Undo', exact: true }).waitFor();
   await popup.close();
 
@@ -90,11 +90,13 @@ test('Block on a tracker\'s row: the server receives nothing for it, the page st
   assert.ok(served(mark, 'google-analytics.com').length > 0, 'other third parties still load');
 
   const again = await popupOf('news.example');
-  const row = rowOf(again, 'Hotjar');
+  const row = rowOf(again, 'Contentsquare');
   await row.waitFor();
+  // The row names today's owner, with the brand the person knows.
+  assert.match(await row.locator('.name').innerText(), /^Contentsquare \(Hotjar\)$/);
   assert.match(await row.innerText(), /0 requests · \d+ blocked/, 'a fully blocked tracker keeps its row, with its blocked count');
   assert.match(await again.locator('#blocked-total').innerText(), /\d+ blocked/);
-  assert.match(await row.innerText(), /Blocked by your choice: Block Hotjar/);
+  assert.match(await row.innerText(), /Blocked by your choice: Block Contentsquare/);
   // What the recorder was seen doing comes first; the pack and rule that named it are in the full list.
   assert.match(await row.innerText(), /Why: behaviour session-replay: records your mouse, keys and page changes/);
   assert.match(await row.locator('.why').getAttribute('title'), /^telltale-default: (domain|pattern) [a-z.]*hotjar\.com/m, 'the pack and rule that decided');
@@ -110,7 +112,7 @@ test('Block on a tracker\'s row: the server receives nothing for it, the page st
 test('Undo restores what was there before the action, and is still offered when the popup opens again', async () => {
   const popup = await popupOf('news.example');
   await click(popup, 'Undo');
-  await rowOf(popup, 'Hotjar').getByRole('button', { name: 'Block', exact: true }).waitFor();
+  await rowOf(popup, 'Contentsquare').getByRole('button', { name: 'Block', exact: true }).waitFor();
   assert.equal(await popup.getByRole('button', { name: 'Undo', exact: true }).count(), 0);
   await popup.close();
   const mark = web.log.length;
@@ -268,9 +270,9 @@ test('a company let through a category block still gets the opt-out signal: Sec-
   await ask('act', { intent: { do: 'block-category', category: 'social' }, tab: -1 });
   await openSite('travel.example');
   const popup = await popupOf('travel.example');
-  await click(popup, 'Unblock', rowOf(popup, 'Facebook'));
+  await click(popup, 'Unblock', rowOf(popup, 'Meta'));
   await popup.close();
-  assert.ok((await ask('choices')).choices.some((c) => c.key === 'allow-company:Facebook'), 'let through the category block');
+  assert.ok((await ask('choices')).choices.some((c) => c.key === 'allow-company:Meta'), 'let through the category block');
   const mark = web.log.length;
   const page = await openSite('travel.example');
   const facebook = served(mark, 'facebook.com');
@@ -278,7 +280,7 @@ test('a company let through a category block still gets the opt-out signal: Sec-
   assert.deepEqual(facebook.filter((r) => r.gpc !== '1' || r.dnt !== '1').map((r) => `${r.host}${r.path} gpc=${r.gpc} dnt=${r.dnt}`), [], 'every request of it carries both signals');
   const frame = await poll(() => page.frames().find((f) => f.url().startsWith('https://www.facebook.com/')));
   assert.equal(await frame.evaluate(() => navigator.globalPrivacyControl), true, 'its frame reads navigator.globalPrivacyControl === true');
-  await ask('act', { intent: { do: 'remove', key: 'allow-company:Facebook' }, tab: -1 });
+  await ask('act', { intent: { do: 'remove', key: 'allow-company:Meta' }, tab: -1 });
   await ask('act', { intent: { do: 'unblock-category', category: 'social' }, tab: -1 });
 });
 
@@ -305,7 +307,7 @@ test('the graph page shows blocked attempts apart, offers Block / Unblock, and t
   const panel = g.locator('#panel');
   await panel.getByRole('button', { name: 'Block', exact: true }).click();
   await panel.getByRole('button', { name: 'Unblock', exact: true }).waitFor();
-  assert.ok((await ask('choices')).choices.some((c) => c.label === 'Block Rubicon Project'));
+  assert.ok((await ask('choices')).choices.some((c) => c.label === 'Block Magnite'));
   let mark = web.log.length;
   await openSite('shop.example');
   assert.equal(served(mark, 'rubiconproject.com').length, 0, 'blocked from the graph page');
@@ -336,7 +338,7 @@ test('Forget me removes the cookies that blocked trackers placed (checked throug
     return chrome.cookies ? (await chrome.cookies.getAll({ domain: d })).map((c) => c.name) : null;
   }, domain);
   const popup = await popupOf('shop.example');
-  await click(popup, 'Block', rowOf(popup, 'Rubicon Project'));
+  await click(popup, 'Block', rowOf(popup, 'Magnite'));
   // Forget me names the sites whose data it would remove, and removes nothing until asked.
   await click(popup, 'Forget me');
   // The list comes from the background: wait for it, as the person does.
@@ -360,8 +362,8 @@ test('the options page lists every choice, each removable, and Remove all', asyn
   await o.goto(`chrome-extension://${session.extensionId}/options/options.html`);
   await o.waitForSelector('body[data-ready="1"]');
   const labels = await o.locator('#choices li .choice').allInnerTexts();
-  assert.deepEqual(labels.sort(), ['Block Rubicon Project', 'Block all session replay', 'Opt out everywhere', 'Trust recipes.example'].sort());
-  await o.getByRole('button', { name: 'Remove: Block Rubicon Project', exact: true }).click();
+  assert.deepEqual(labels.sort(), ['Block Magnite', 'Block all session replay', 'Opt out everywhere', 'Trust recipes.example'].sort());
+  await o.getByRole('button', { name: 'Remove: Block Magnite', exact: true }).click();
   await poll(async () => (await o.locator('#choices li .choice').count()) === 3);
   await o.screenshot({ path: screenshotPath('blocking-options.png'), fullPage: true });
   await o.close();

@@ -87,8 +87,8 @@ test('Firefox: Block on a tracker\'s row stops its requests, the page still load
   await openSite('news.example');
   assert.ok(served(0, 'hotjar.com').length > 0);
   const popup = await popupOf('news.example');
-  await click(popup, 'Block', 'li[data-company="Hotjar"]');
-  assert.ok(await hasButton(popup, 'Unblock', 'li[data-company="Hotjar"]'));
+  await click(popup, 'Block', 'li[data-company="Contentsquare"]');
+  assert.ok(await hasButton(popup, 'Unblock', 'li[data-company="Contentsquare"]'));
   assert.ok(await hasButton(popup, 'Undo'));
   await popup.close();
 
@@ -101,11 +101,11 @@ test('Firefox: Block on a tracker\'s row stops its requests, the page still load
   assert.ok(hotjar && hotjar.requests === 0 && hotjar.blocked >= 1, `Firefox's aborted requests count as blocked: ${JSON.stringify(hotjar)}`);
 
   const again = await popupOf('news.example');
-  const row = await again.evaluate(() => document.querySelector('li[data-company="Hotjar"]').innerText);
+  const row = await again.evaluate(() => document.querySelector('li[data-company="Contentsquare"]').innerText);
   assert.match(row, /\d+ blocked/);
   await again.screenshot({ path: screenshotPath('firefox-blocking-popup.png'), fullPage: true });
   await click(again, 'Undo');
-  assert.ok(await hasButton(again, 'Block', 'li[data-company="Hotjar"]'));
+  assert.ok(await hasButton(again, 'Block', 'li[data-company="Contentsquare"]'));
   await again.close();
   const m2 = web.log.length;
   await openSite('news.example');
@@ -201,9 +201,9 @@ test('Firefox: a company let through a category block still gets Sec-GPC, DNT an
   await s.ask('act', { intent: { do: 'block-category', category: 'social' }, tab: -1 });
   await openSite('travel.example');
   const popup = await popupOf('travel.example');
-  await click(popup, 'Unblock', 'li[data-company="Facebook"]');
+  await click(popup, 'Unblock', 'li[data-company="Meta"]');
   await popup.close();
-  assert.ok((await s.ask('choices')).choices.some((c) => c.key === 'allow-company:Facebook'));
+  assert.ok((await s.ask('choices')).choices.some((c) => c.key === 'allow-company:Meta'));
   const mark = web.log.length;
   const page = await openSite('travel.example');
   const facebook = served(mark, 'facebook.com');
@@ -211,7 +211,7 @@ test('Firefox: a company let through a category block still gets Sec-GPC, DNT an
   assert.deepEqual(facebook.filter((r) => r.gpc !== '1' || r.dnt !== '1').map((r) => `${r.host}${r.path}`), [], 'every request of it carries both signals');
   const frame = await poll(() => page.frames().find((f) => f.url().startsWith('https://www.facebook.com/')));
   assert.equal(await frame.evaluate(() => navigator.globalPrivacyControl), true);
-  await s.ask('act', { intent: { do: 'remove', key: 'allow-company:Facebook' }, tab: -1 });
+  await s.ask('act', { intent: { do: 'remove', key: 'allow-company:Meta' }, tab: -1 });
   await s.ask('act', { intent: { do: 'unblock-category', category: 'social' }, tab: -1 });
 });
 
@@ -219,7 +219,7 @@ test('Firefox: Forget me removes a blocked tracker\'s cookies (checked through t
   await openSite('shop.example');
   const cookiesOf = (d) => s.extPage.evaluate(async (domain) => (chrome.cookies ? (await chrome.cookies.getAll({ domain })).map((c) => c.name) : null), d);
   const popup = await popupOf('shop.example');
-  await click(popup, 'Block', 'li[data-company="Rubicon Project"]');
+  await click(popup, 'Block', 'li[data-company="Magnite"]');
   // Forget me lists the sites first, and removes nothing until asked.
   await click(popup, 'Forget me');
   const listed = await poll(() => popup.evaluate(() => [...document.querySelectorAll('.forget-list li')].map((li) => li.textContent)).then((l) => l.length && l));
