@@ -74,5 +74,5 @@ def test_the_readme_example_on_the_crawl_the_repository_ships(spark):
     requests = spark.read.parquet(str(crawl / "http_requests"))
     verdicts = telltale.spark.classify(requests, url="url", page="top_level_url", type="resource_type")
     by_company = {r["company"]: r["count"] for r in verdicts.filter("tracker").groupBy("company").count().collect()}
-    assert by_company["Hotjar"] == 1 and by_company["Google"] >= 2, by_company
+    assert by_company["Contentsquare"] == 1 and by_company["Google"] >= 2, by_company
     assert verdicts.count() == requests.count() == 225

@@ -28,7 +28,7 @@ def classifier() -> telltale.Classifier:
 
 def test_classify_names_the_tracker_and_says_why(classifier):
     v = classifier.classify("https://static.hotjar.com/c/hotjar-3105.js?sv=7", "https://www.aftonbladet.se/", "script")
-    assert v["site"] == "hotjar.com" and v["company"] == "Hotjar" and v["tracker"] and v["third_party"]
+    assert v["site"] == "hotjar.com" and v["entity"] == "Hotjar" and v["company"] == "Contentsquare" and v["tracker"] and v["third_party"]
     assert "session-replay" in v["categories"]
     assert any("Blacklight" in e for e in v["evidence"]), v["evidence"]
     # A company's own sites are not third parties; a URL that is no web address has no verdict.
