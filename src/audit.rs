@@ -107,6 +107,10 @@ struct Tab {
     hop_to: Option<String>,
     /// Whether opening the page made its site a visited one (a hop takes it back).
     new_visit: bool,
+    /// The page this tab showed before, when opening it made its site a
+    /// visited one and nothing of it loaded: its redirect, if it arrives
+    /// after the next hop's request (events out of order), takes the visit back.
+    left: Option<(WebUrl, Site)>,
 }
 
 /// The auditor: rules, learner, graph, and the state of open tabs.
@@ -407,6 +411,16 @@ impl Auditor {
                         self.redirects.pop_front();
                     }
                     self.redirects.push_back((target.url.to_string(), resp.url.site.clone()));
+                    // The tab's document redirected after the tab already moved on to the target.
+                    let late = self
+                        .tabs
+                        .get_mut(&resp.tab)
+                        .filter(|t| t.page == target.address())
+                        .and_then(|t| t.left.take_if(|(page, site)| *page == resp.url.address() && *site != t.page.site))
+                        .map(|(_, site)| site);
+                    if let Some(site) = late {
+                        self.graph.unvisit(&site);
+                    }
                     // The tab's document itself redirected (nothing of the page has loaded yet).
                     if let Some(t) = self.tabs.get_mut(&resp.tab).filter(|t| t.page == resp.url.address() && t.report.third_parties.is_empty()) {
                         t.hop_to = Some(target.url.to_string());
@@ -685,7 +699,8 @@ impl Auditor {
         // A tab's page is kept (and stored, shown, exported) without its query or fragment.
         let url = url.address();
         let report = PageReport::new(&url);
-        self.tabs.insert(tab, Tab { page: url, report, hop_to: None, new_visit });
+        let left = self.tabs.get(&tab).filter(|t| t.new_visit && t.report.third_parties.is_empty()).map(|t| (t.page.clone(), t.page.site.clone()));
+        self.tabs.insert(tab, Tab { page: url, report, hop_to: None, new_visit, left });
     }
 
     fn take_redirect(&mut self, url: &str) -> Option<Site> {
@@ -760,7 +775,7 @@ impl Auditor {
                     if let Ok(named) = WebUrl::parse(&report.page) {
                         report.page = named.address().url.to_string();
                     }
-                    self.tabs.insert(t, Tab { page, report, hop_to: None, new_visit: false });
+                    self.tabs.insert(t, Tab { page, report, hop_to: None, new_visit: false, left: None });
                 }
                 Err(_) => self.stats.bad_urls += 1,
             }
@@ -1318,5 +1333,30 @@ mod sync_and_learning_tests {
         assert!(a.graph().node(&s("advertiser.test")).is_some_and(|n| n.first_party && !n.third_party));
         // The ad server stays what it was (a third party of news.test), not a site you visited.
         assert!(a.graph().node(&s("ad-server.test")).is_some_and(|n| !n.first_party && n.third_party));
+    }
+
+    #[test]
+    fn a_redirect_heard_after_the_next_hop_still_takes_the_hop_back() {
+        // Events out of order (a waking worker sorts them by time, and a browser may stamp the
+        // redirect after the next request): the hop's request, the landing's, then the redirect.
+        let mut a = Auditor::with_default_pack();
+        req(&mut a, 1, "https://go.brand-hop.test/c?id=1", "main_frame", None, 1.0);
+        req(&mut a, 1, "https://www.landing.test/", "main_frame", None, 2.0);
+        a.observe_raw(&RawEvent::Response(RawResponse {
+            url: "https://go.brand-hop.test/c?id=1".into(),
+            tab: 1,
+            time: 2.0,
+            status: 302,
+            redirect_url: Some("https://www.landing.test/".into()),
+            ..Default::default()
+        }))
+        .unwrap();
+        assert_eq!(a.tab_report(1).unwrap().site.as_str(), "landing.test");
+        assert!(a.graph().node(&s("brand-hop.test")).is_none_or(|n| !n.first_party), "{:?}", a.graph().node(&s("brand-hop.test")));
+        assert!(a.graph().node(&s("landing.test")).is_some_and(|n| n.first_party));
+        // A page the person opened and left for another is still a visit.
+        req(&mut a, 2, "https://www.first.test/", "main_frame", None, 3.0);
+        req(&mut a, 2, "https://www.second.test/", "main_frame", None, 4.0);
+        assert!(a.graph().node(&s("first.test")).is_some_and(|n| n.first_party));
     }
 }

@@ -842,6 +842,9 @@ struct Knowledge<'a> {
     rules: &'a RuleIndex,
     /// Company → its domains (minimal).
     company_domains: BTreeMap<String, Vec<String>>,
+    /// Brand (entity) → its domains (minimal): a choice may name a brand
+    /// ("company:Hotjar") where the packs give it an owner (Contentsquare).
+    brand_domains: BTreeMap<String, Vec<String>>,
     /// Site → owning company, from the packs' domains.
     site_company: BTreeMap<Site, String>,
 }
@@ -849,22 +852,25 @@ struct Knowledge<'a> {
 impl<'a> Knowledge<'a> {
     fn new(rules: &'a RuleIndex) -> Knowledge<'a> {
         let mut company_domains: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut brand_domains: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut site_company = BTreeMap::new();
         for (domain, id) in rules.domains() {
             let company = &rules.entity(id).company;
             company_domains.entry(company.clone()).or_default().push(domain.to_owned());
+            brand_domains.entry(rules.entity(id).name.clone()).or_default().push(domain.to_owned());
             if let Ok(h) = Host::parse(domain) {
                 site_company.entry(h.site()).or_insert_with(|| company.clone());
             }
         }
-        for v in company_domains.values_mut() {
+        for v in company_domains.values_mut().chain(brand_domains.values_mut()) {
             *v = minimal_domains(std::mem::take(v));
         }
-        Knowledge { rules, company_domains, site_company }
+        Knowledge { rules, company_domains, brand_domains, site_company }
     }
 
+    /// The domains of a company, or of a brand when no company has that name.
     fn own_domains(&self, company: &str) -> Vec<String> {
-        self.company_domains.get(company).cloned().unwrap_or_default()
+        self.company_domains.get(company).or_else(|| self.brand_domains.get(company)).cloned().unwrap_or_default()
     }
 }
 
@@ -1238,10 +1244,13 @@ pub fn blocks(policy: &Policy, rules: &RuleIndex, graph: &TrackerGraph, host: &H
             return None;
         }
     }
-    if company.as_ref().is_some_and(|c| policy.has(&Choice::AllowCompany { company: c.clone() })) || policy.has(&Choice::AllowSite { site: site.clone() }) {
+    // A choice names the company, or one of its brands.
+    let brand = entity.map(|e| e.name.clone()).filter(|b| company.as_ref() != Some(b));
+    let names = || company.iter().chain(brand.iter());
+    if names().any(|c| policy.has(&Choice::AllowCompany { company: c.clone() })) || policy.has(&Choice::AllowSite { site: site.clone() }) {
         return None;
     }
-    if let Some(c) = &company {
+    for c in names() {
         let choice = Choice::BlockCompany { company: c.clone() };
         if policy.has(&choice) {
             return Some(choice);
@@ -1310,6 +1319,20 @@ mod tests {
         let h = Host::parse("px.ads.example").unwrap();
         assert!(blocks(&p, &ix, &g, &h, None, Some(&site("news.example"))).is_some());
         assert!(blocks(&p, &ix, &g, &h, None, Some(&site("adco.example"))).is_none(), "the company's own site");
+    }
+
+    #[test]
+    fn a_choice_may_name_a_brand_of_a_company() {
+        // "AdCo Retarget" is a brand of AdCo: blocking it by name blocks its domains only.
+        let (ix, g) = (ix(), TrackerGraph::new());
+        let mut p = Policy::new();
+        p.add(Choice::BlockCompany { company: "AdCo Retarget".into() }, 1.0);
+        let c = compile(&p, &ix, &g, &Capabilities::default());
+        assert_eq!(c.rules.len(), 1, "{:?}", c.not_applied);
+        assert_eq!(c.rules[0].condition.request_domains.as_deref().unwrap(), ["rt.example"]);
+        let news = site("news.example");
+        assert_eq!(blocks(&p, &ix, &g, &Host::parse("px.rt.example").unwrap(), None, Some(&news)), Some(Choice::BlockCompany { company: "AdCo Retarget".into() }));
+        assert!(blocks(&p, &ix, &g, &Host::parse("px.ads.example").unwrap(), None, Some(&news)).is_none(), "the company's other brand");
     }
 
     #[test]

@@ -201,7 +201,7 @@ fn rules_check_reports_good_and_bad_packs() {
 
 #[test]
 fn policy_prints_the_rules_the_extension_applies() {
-    let out = telltale(&["policy", "--block", "company:Contentsquare", "--block", "category:retargeting", "--trust", "www.news.example", "--opt-out"]);
+    let out = telltale(&["policy", "--block", "company:Hotjar", "--block", "category:retargeting", "--trust", "www.news.example", "--opt-out"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rules: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     let hotjar = rules.iter().find(|r| r["condition"]["requestDomains"].as_array().is_some_and(|d| d.iter().any(|x| x == "hotjar.com"))).unwrap();
@@ -214,7 +214,7 @@ fn policy_prints_the_rules_the_extension_applies() {
     assert!(gpc["condition"]["resourceTypes"].as_array().unwrap().iter().any(|t| t == "main_frame"));
     assert!(rules.iter().any(|r| r["condition"]["requestDomains"].as_array().is_some_and(|d| d.iter().any(|x| x == "criteo.com"))), "retargeting covers Criteo");
     // The same choices give the same rules, ids included.
-    let again = telltale(&["policy", "--opt-out", "--trust", "news.example", "--block", "category:retargeting", "--block", "company:Contentsquare"]);
+    let again = telltale(&["policy", "--opt-out", "--trust", "news.example", "--block", "category:retargeting", "--block", "company:Hotjar"]);
     assert_eq!(out.stdout, again.stdout);
     // --full adds the opt-out actions: Google Analytics' documented flag script.
     let full = telltale(&["policy", "--opt-out", "--full"]);
