@@ -15,7 +15,7 @@ fi
 stage=target/extension
 rm -rf "$stage" && mkdir -p "$stage"
 cp -r extension/background.js extension/background extension/content extension/injected \
-      extension/popup extension/options extension/icons extension/shared "$stage"/
+      extension/popup extension/options extension/report extension/icons extension/shared "$stage"/
 mkdir -p "$stage/graph" "$stage/wasm"
 # The page probe and its parts (hashes from npm's @noble/hashes), as one classic script in strict mode
 # (no page code can reach its functions through a stack's call sites). Its sourceURL names it in the

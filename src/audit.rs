@@ -419,6 +419,7 @@ impl Auditor {
                         .and_then(|t| t.left.take_if(|(page, site)| *page == resp.url.address() && *site != t.page.site))
                         .map(|(_, site)| site);
                     if let Some(site) = late {
+                        self.graph.uncount_page_load(&site);
                         self.graph.unvisit(&site);
                     }
                     // The tab's document itself redirected (nothing of the page has loaded yet).
@@ -696,6 +697,12 @@ impl Auditor {
     fn navigate(&mut self, tab: TabId, url: WebUrl, time: f64) {
         self.changed_tabs.insert(tab);
         let new_visit = self.graph.visit(&url.site, time);
+        // A redirect hop (http → https, apex → www, one brand's domain to another's) is
+        // one page load with the document it leads to: the one it left is taken back.
+        if let Some(left) = self.tabs.get(&tab).filter(|t| t.hop_to.as_deref() == Some(url.url.as_str())).map(|t| t.page.site.clone()) {
+            self.graph.uncount_page_load(&left);
+        }
+        self.graph.page_load(&url.site, time);
         // A tab's page is kept (and stored, shown, exported) without its query or fragment.
         let url = url.address();
         let report = PageReport::new(&url);

@@ -43,6 +43,13 @@ pub struct Node {
     pub evidence: Vec<String>,
     pub first_seen: f64,
     pub last_seen: f64,
+    /// Top-level page loads of this site, and the times of the first and last.
+    #[serde(default)]
+    pub visits: u64,
+    #[serde(default)]
+    pub first_visit: f64,
+    #[serde(default)]
+    pub last_visit: f64,
 }
 
 impl Node {
@@ -62,6 +69,9 @@ impl Node {
             evidence: Vec::new(),
             first_seen: time,
             last_seen: time,
+            visits: 0,
+            first_visit: 0.0,
+            last_visit: 0.0,
         }
     }
 
@@ -197,6 +207,23 @@ impl TrackerGraph {
     pub fn visit(&mut self, site: &Site, time: f64) -> bool {
         let ix = self.node_ix(site, time);
         !std::mem::replace(&mut self.g[ix].first_party, true)
+    }
+
+    /// Counts one page load of `site` (a document, not its redirect hops), at `time`.
+    pub fn page_load(&mut self, site: &Site, time: f64) {
+        let ix = self.node_ix(site, time);
+        let n = &mut self.g[ix];
+        n.first_visit = if n.visits == 0 { time } else { n.first_visit.min(time) };
+        n.last_visit = if n.visits == 0 { time } else { n.last_visit.max(time) };
+        n.visits += 1;
+    }
+
+    /// Takes back a page load that turned out to be a redirect hop of another page's.
+    pub fn uncount_page_load(&mut self, site: &Site) {
+        if let Some(&ix) = self.index.get(site) {
+            let n = &mut self.g[ix];
+            n.visits = n.visits.saturating_sub(1);
+        }
     }
 
     /// Takes back a visit that [`visit`](Self::visit) made new, when the

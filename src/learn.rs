@@ -150,6 +150,11 @@ impl Learner {
         self.behaviour.get(vendor).into_iter().flat_map(|m| m.values()).filter_map(|pages| pages.iter().find(|s| !s.first_party))
     }
 
+    /// Every behaviour seen on `page`, by vendor (third parties and the page's own scripts).
+    pub fn behaviour_on<'a>(&'a self, page: &'a Site) -> impl Iterator<Item = (&'a Site, &'a Seen)> + 'a {
+        self.behaviour.iter().flat_map(move |(vendor, kinds)| kinds.values().flat_map(|pages| pages.iter()).filter(move |s| s.page == *page).map(move |s| (vendor, s)))
+    }
+
     /// Forgets a first-party site everywhere (retention, or the user clearing it).
     pub fn forget_first_party(&mut self, first_party: &Site) {
         for set in self.cookie_sites.values_mut() {

@@ -13,6 +13,7 @@
 //! - [`audit`]: the [`Auditor`], the one door for embedders.
 //! - [`policy`]: the user's choices (block, allow, trust, opt out) → declarativeNetRequest rules and opt-out actions.
 //! - [`report`]: per-page and cross-site summaries for people.
+//! - [`site_report`]: what one site did, with evidence and how it was measured, as self-contained HTML.
 //! - [`har`]: HAR files read as a stream and fed to an auditor.
 //! - `openwpm` (native only): OpenWPM crawls (SQLite) read visit by visit and fed to an auditor.
 //! - `python` (feature `python`): the Python package's classifier and audit.
@@ -38,6 +39,7 @@ pub mod report;
 pub mod run;
 pub mod rules;
 pub mod site;
+pub mod site_report;
 pub mod store;
 pub mod sync;
 pub mod view;

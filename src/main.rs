@@ -31,6 +31,8 @@ mod cli {
     enum Command {
         /// Audit HAR captures: third parties per page, grouped by company, and who saw you across sites.
         Audit(AuditArgs),
+        /// Write what one site did, as one self-contained HTML file (the extension's site report).
+        Report(ReportArgs),
         /// Print the declarativeNetRequest rules that choices come to (the extension's own code path).
         Policy(PolicyArgs),
         /// Rule packs: check or build.
@@ -71,6 +73,28 @@ mod cli {
         /// Where temporary files go: a crawl's page reports until the output
         /// is written, and the working copy of a Parquet crawl (about the
         /// size of its columns Telltale reads). Default: $TMPDIR, else /tmp.
+        #[arg(long, value_name = "DIR")]
+        temp_dir: Option<PathBuf>,
+    }
+
+    #[derive(Args)]
+    struct ReportArgs {
+        /// HAR files (`-` reads standard input) or OpenWPM crawls, as for `audit`.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The site to report on (a hostname; its registrable domain is used).
+        #[arg(long, value_name = "SITE")]
+        site: String,
+        /// Where to write the report (`-` for standard output).
+        #[arg(short, long, value_name = "REPORT.html")]
+        output: PathBuf,
+        /// Extra rule packs, loaded after the default pack.
+        #[arg(long = "rules", value_name = "PACK")]
+        rules: Vec<PathBuf>,
+        /// Leave out the default pack.
+        #[arg(long)]
+        no_default_rules: bool,
+        /// Where temporary files go (as for `audit`).
         #[arg(long, value_name = "DIR")]
         temp_dir: Option<PathBuf>,
     }
@@ -188,6 +212,7 @@ mod cli {
         };
         let result = match cli.command {
             Command::Audit(a) => audit(a),
+            Command::Report(r) => site_report(r),
             Command::Policy(p) => policy(p),
             Command::Rules { command: RulesCommand::Check { packs } } => check(&packs),
             Command::Rules { command: RulesCommand::Import { from, files, output, categories, sections } } => import(from, &files, &output, &categories, &sections),
@@ -376,6 +401,31 @@ mod cli {
             let _ = writeln!(io::stderr(), "telltale: wrote {} learned trackers to {}", pack.entities.len(), path.display());
         }
         Ok(())
+    }
+
+    fn site_report(a: ReportArgs) -> Result<(), String> {
+        let site = telltale::Host::parse(&a.site).map(|h| h.site()).map_err(|e| format!("--site {}: not a site: {e}", report::printable(&a.site)))?;
+        let auditor = load_rules(a.no_default_rules, &a.rules)?;
+        let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
+        for f in &a.files {
+            let name = f.display().to_string();
+            let left_out = if name == "-" { run.read_har("<stdin>", io::stdin().lock()).map(|_| Vec::new()) } else { run.read_path(f) };
+            for line in left_out.map_err(|e| e.to_string())? {
+                let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
+            }
+        }
+        run.write_json(io::sink(), false).map_err(|e| e.to_string())?;
+        let inputs = a.files.iter().map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned())).collect();
+        let measured = telltale::site_report::Measured { browser: None, inputs };
+        let r = telltale::site_report::site_report(run.auditor(), &site, &measured).ok_or_else(|| format!("{site} appears nowhere in the input: no page of it was visited and it was no third party"))?;
+        let html = telltale::site_report::to_html(&r);
+        if a.output.as_os_str() == "-" {
+            write_stdout(&html)
+        } else {
+            fs::write(&a.output, html).map_err(|e| format!("{}: {e}", a.output.display()))?;
+            let _ = writeln!(io::stderr(), "telltale: wrote the report on {site} to {}", a.output.display());
+            Ok(())
+        }
     }
 
     fn load_rules(no_default: bool, packs: &[PathBuf]) -> Result<Auditor, String> {

@@ -298,6 +298,15 @@ impl WasmAuditor {
     }
 
     /// Forgets everything last seen before `cutoff` (ms since epoch).
+    /// What `site` did, as one self-contained HTML document (`undefined` when
+    /// Telltale never saw the site); `user_agent` names the browser in it.
+    #[wasm_bindgen(js_name = siteReport)]
+    pub fn site_report(&self, site: &str, user_agent: &str) -> Option<String> {
+        let site = Host::parse(site).ok()?.site();
+        let measured = crate::site_report::Measured { browser: crate::site_report::browser_of_user_agent(user_agent), inputs: vec![] };
+        crate::site_report::site_report(&self.inner, &site, &measured).map(|r| crate::site_report::to_html(&r))
+    }
+
     #[wasm_bindgen(js_name = forgetBefore)]
     pub fn forget_before(&mut self, cutoff: f64) {
         self.inner.forget_before(cutoff);

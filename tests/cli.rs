@@ -347,3 +347,59 @@ fn tds_imports_checks_and_audits() {
     assert_eq!(t["company"], "Adobe", "{t}");
     assert!(t["evidence"].to_string().contains(r"DuckDuckGo TDS tracker omtrdc.net: block by rule 3 omtrdc\\.net/b/ss"), "{t}");
 }
+
+#[test]
+fn site_report_says_what_a_site_did_and_keeps_nothing_private() {
+    let dir = scratch("cli-site-report");
+    let out_path = dir.join("report.html");
+    let input = har("mytoys.de-2017.har");
+    let out = telltale(&["report", input.to_str().unwrap(), "--site", "www.mytoys.de", "-o", out_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&out_path).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("<title>What mytoys.de did</title>"));
+    assert!(!html.contains("<script") && !html.contains(" src=") && !html.contains("<link"), "self-contained, no script");
+    let section = |title: &str| {
+        let at = html.find(&format!("<h2>{title}</h2>")).unwrap_or_else(|| panic!("no section {title}"));
+        html[at..].split("</section>").next().unwrap().to_owned()
+    };
+    let owners = section("Trackers, by owner");
+    // By owner, with the brand: DoubleClick is Google's; Facebook is Meta's.
+    for (owner, brand_or_site) in [("Google", "doubleclick.net"), ("Meta", "Facebook"), ("Webtrends", "webtrendslive.com"), ("TagCommander", "commander1.com")] {
+        let row = owners.split("<tr>").find(|r| r.contains(&format!("<strong>{owner}</strong>"))).unwrap_or_else(|| panic!("{owner} missing"));
+        assert!(row.contains(brand_or_site), "{owner}: {row}");
+    }
+    assert!(owners.contains("session replay") || !owners.contains("hotjar"), "no recorder is made up");
+    let cookies = section("Third-party cookies");
+    assert!(cookies.contains("Google (doubleclick.net)") && cookies.contains("IDE"), "{cookies}");
+    let measured = section("How this was measured");
+    assert!(measured.contains("<dt>Pages</dt><dd>1 page</dd>"), "{measured}");
+    assert!(measured.contains("mytoys.de-2017.har") && measured.contains("telltale-default") && measured.contains("EasyPrivacy"), "{measured}");
+    assert!(!measured.contains("<dt>Browser</dt>"), "a capture names no browser of ours");
+
+    // Nothing private: no cookie value and no query string of the capture is in the report.
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap();
+    let mut secrets = vec![];
+    for e in v["log"]["entries"].as_array().unwrap() {
+        for side in ["request", "response"] {
+            for c in e[side]["cookies"].as_array().into_iter().flatten() {
+                secrets.extend(c["value"].as_str().filter(|v| v.len() >= 8).map(str::to_owned));
+            }
+        }
+        if let Some((_, q)) = e["request"]["url"].as_str().unwrap().split_once('?') {
+            secrets.extend(q.split('&').filter_map(|kv| kv.split_once('=')).map(|(_, v)| v.to_owned()).filter(|v| v.len() >= 8));
+        }
+    }
+    // A value that is itself a hostname (a query naming the site) is a site the report may name.
+    secrets.retain(|s| !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'));
+    assert!(secrets.len() > 20, "the capture has cookie values and queries to look for");
+    for s in &secrets {
+        assert!(!html.contains(s.as_str()), "{s} is in the report");
+    }
+
+    // The same input gives the same report; a site the input never saw is an error.
+    let again = telltale(&["report", input.to_str().unwrap(), "--site", "mytoys.de", "-o", "-"]);
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), html);
+    let none = telltale(&["report", input.to_str().unwrap(), "--site", "nowhere.example", "-o", "-"]);
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("nowhere.example appears nowhere in the input"));
+}

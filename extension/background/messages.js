@@ -16,6 +16,7 @@ const handlers = {
   graphView: ({ filters }) => json(current().graphView(JSON.stringify(filters || {}))),
   nodeDetails: ({ site }) => json(current().nodeDetails(String(site))),
   export: ({ format }) => current().export(String(format)),
+  siteReport: ({ site, userAgent }) => current().siteReport(String(site), String(userAgent || '')) ?? null,
   snapshot: () => current().snapshot(),
   exportAll: () => current().exportAll(),
   learnedPack: () => current().learnedPack(new Date().toISOString().slice(0, 10)),

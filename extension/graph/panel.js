@@ -47,6 +47,8 @@ export class Panel {
         d.tracker ? el('span', { class: 'badge tracker' }, 'Tracker') : null,
         d.blocked_by ? el('span', { class: 'badge blocked' }, 'Blocked') : null,
         d.first_party ? el('span', { class: 'badge yours' }, 'A site you visited') : null),
+      d.first_party && this.canAct ? el('p', { class: 'site-report' },
+        el('a', { href: `../report/report.html?site=${encodeURIComponent(d.site)}`, target: '_blank' }, `Site report: what ${d.site} did`)) : null,
       this.control(d),
       d.categories.length ? el('ul', { class: 'chips', 'aria-label': 'Categories' },
         d.categories.map((c) => el('li', { class: 'chip', title: categoryDescription(c) },

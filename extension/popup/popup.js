@@ -180,6 +180,7 @@ async function render() {
     el('div', {}, el('span', { class: `count${n ? '' : ' none'}` }, String(n)), n === 1 ? ' tracker' : ' trackers',
       ` among ${report.third_parties.length} third part${report.third_parties.length === 1 ? 'y' : 'ies'}`,
       report.blocked ? el('span', { class: 'blocked-count', id: 'blocked-total' }, ` · ${report.blocked} blocked`) : null),
+    el('a', { id: 'site-report', href: `../report/report.html?site=${encodeURIComponent(report.site)}`, target: '_blank' }, `Site report: what ${report.site} did`),
   );
   const others = ((policy && policy.notApplied) || []).filter((x) => !(x.needs && x.needs.length) && !(policy.confirmCookies || []).some((c) => x.reason.includes(` on ${c.domain} comes from`)));
   const notApplied = others.length ? el('p', { class: 'alert' }, `Not applied: ${others.map((x) => `${x.label} (${x.reason})`).join('; ')}`) : null;

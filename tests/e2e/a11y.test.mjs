@@ -1,5 +1,5 @@
 // Accessibility, in headless Chromium (tests/e2e/browser.mjs): the popup,
-// the graph page (graph and list) and the options page, after browsing the
+// the graph page (graph and list), the site report and the options page, after browsing the
 // fixture web, pass axe-core (from npm, injected into the page from disk)
 // with no violation of impact "serious" or "critical". Screenshots of each
 // page go under target/screens.
@@ -86,6 +86,20 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForSelector('#table-body tr[data-site]', { state: 'visible', timeout: 5000 });
     await page.screenshot({ path: screenshotPath(`a11y-list-${scheme}.png`) });
     assert.deepEqual({ graph, list: await violations(page) }, { graph: [], list: [] });
+    await page.close();
+  });
+
+  test(`the site report passes axe-core, and its buttons are reached by Tab (${scheme})`, async () => {
+    const page = await session.ctx.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await page.goto(`chrome-extension://${session.extensionId}/report/report.html?site=news.example`);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+    await page.screenshot({ path: screenshotPath(`a11y-report-${scheme}.png`) });
+    assert.deepEqual(await violations(page), []);
+    const walk = await keyboardWalk(page);
+    assert.ok(walk.reached >= 2, JSON.stringify(walk));
+    assert.deepEqual({ missed: walk.missed, unseen: walk.unseen }, { missed: [], unseen: [] });
     await page.close();
   });
 
