@@ -44,11 +44,11 @@ export function screenshotPath(name) {
 /**
  * Launches Chromium with the extension in a new profile (third-party cookies
  * on) and waits until the extension's core is ready. `web` is a started
- * fixture web; `ext` another unpacked build. Returns the session: the context, the extension's id, an
+ * fixture web; `ext` another unpacked build; `recordHar` (Playwright's option) writes what the browser fetched as a HAR file when the context closes. Returns the session: the context, the extension's id, an
  * extension page (`extPage`, the options page) and a CDP session on it, the
  * worker's state as the ServiceWorker domain reports it, and helpers.
  */
-export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-e2e-profile-')), ext = EXT } = {}) {
+export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-e2e-profile-')), ext = EXT, recordHar } = {}) {
   assert.ok(fs.existsSync(path.join(ext, 'manifest.json')), `no built extension in ${ext}: run scripts/build-extension.sh`);
   fs.mkdirSync(path.join(userDataDir, 'Default'), { recursive: true });
   // Third-party cookies on, so the cross-site cookie heuristic sees real cookies.
@@ -59,6 +59,7 @@ export async function launch(web, { userDataDir = fs.mkdtempSync(path.join(os.tm
     executablePath: CHROMIUM,
     ignoreHTTPSErrors: true,
     timeout: 30_000,
+    ...(recordHar ? { recordHar } : {}),
     args: [
       `--disable-extensions-except=${ext}`,
       `--load-extension=${ext}`,

@@ -1,5 +1,5 @@
 // Accessibility in Firefox ESR (tests/e2e/firefox.mjs), as a11y.test.mjs in
-// Chromium: the popup, the graph page (graph and list) and the options page,
+// Chromium: the popup, the graph page (graph and list), the site report and the options page,
 // after browsing the fixture web, pass axe-core with no violation of impact
 // "serious" or "critical".
 
@@ -61,6 +61,16 @@ test('Firefox: the graph page, graph and list, passes axe-core', async () => {
   await poll(() => page.evaluate(() => document.getElementById('show-list').getAttribute('aria-pressed') === 'true'), { timeout: 5000 });
   await page.screenshot({ path: screenshotPath('firefox-a11y-list.png') });
   assert.deepEqual({ graph, list: await violations(page) }, { graph: [], list: [] });
+  await page.close();
+});
+
+test('Firefox: the site report passes axe-core', async () => {
+  const page = await s.browser.newPage();
+  await page.setViewport({ width: 1000, height: 900 });
+  await s.openExtensionPage(page, 'report/report.html?site=news.example');
+  await poll(() => page.evaluate(() => document.body.dataset.ready === '1'), { timeout: 10_000 });
+  await page.screenshot({ path: screenshotPath('firefox-a11y-report.png') });
+  assert.deepEqual(await violations(page), []);
   await page.close();
 });
 

@@ -240,6 +240,45 @@ test('Firefox: the key logger no pack names is caught by what it sends, the pass
   }
 });
 
+test('Firefox: the site report of behave.example names each finding, how it was measured, and reads the same from disk', async () => {
+  const page = await behave();
+  for (const site of [BEHAVE.recorder, BEHAVE.keylogger, BEHAVE.fingerprinter]) {
+    await poll(async () => (await s.ask('nodeDetails', { site })).evidence.some((e) => e.startsWith('behaviour ')), { timeout: 15_000 });
+  }
+  const id = (await s.extPage.evaluate(() => chrome.tabs.query({}))).find((t) => t.url === page.url()).id;
+  const popup = await s.browser.newPage();
+  await s.openExtensionPage(popup, `popup/popup.html?tab=${id}`);
+  await poll(() => popup.evaluate(() => document.body.dataset.ready === '1'), { timeout: 10_000 });
+  const href = await popup.evaluate(() => document.getElementById('site-report').getAttribute('href'));
+  assert.equal(href, `../report/report.html?site=${BEHAVE.site}`);
+  await popup.close();
+  const report = await s.browser.newPage();
+  await report.setViewport({ width: 1100, height: 900 });
+  await s.openExtensionPage(report, `report/report.html?site=${BEHAVE.site}`);
+  await poll(() => report.evaluate(() => document.body.dataset.ready === '1'), { timeout: 10_000 });
+  assert.equal(await report.title(), `What ${BEHAVE.site} did`);
+  const sec = await report.evaluate(() => Object.fromEntries([...document.querySelectorAll('main section')].map((x) => [x.querySelector('h2').textContent, x.textContent])));
+  assert.match(sec['Session recorders'], /replay-fixture\.test/);
+  assert.match(sec['Key logging'], /keylog-fixture\.test[\s\S]*a password field as its SHA-256 hash/);
+  assert.match(sec['Canvas and font fingerprinting'], /canvas-fixture\.test/);
+  assert.match(sec['How this was measured'], /Browser\s*Firefox \d+\.\d+/);
+  assert.match(sec['How this was measured'], /Pages\s*\d+ pages?/);
+  const text = await report.evaluate(() => document.querySelector('main').innerText);
+  for (const v of Object.values(TYPED)) assert.ok(!text.includes(v), 'nothing typed is in the report');
+  await report.screenshot({ path: screenshotPath('firefox-site-report.png') });
+  // Export HTML: the button saves the core's document; that document, opened from disk, reads as the page.
+  await report.click('#export-html');
+  await poll(() => report.evaluate(() => document.getElementById('status').textContent === `Saved telltale-report-${location.search.slice(6)}.html.`), { timeout: 5000 });
+  const html = await report.evaluate(async () => (await chrome.runtime.sendMessage({ type: 'siteReport', site: 'behave.example', userAgent: navigator.userAgent })).value);
+  const file = screenshotPath('firefox-site-report-export.html');
+  fs.writeFileSync(file, html);
+  const fromDisk = await s.browser.newPage();
+  await fromDisk.goto(`file://${file}`);
+  assert.equal(await fromDisk.evaluate(() => document.querySelector('main').innerText), text);
+  await fromDisk.close();
+  await report.close();
+});
+
 // Third-party cookies are on in this profile (firefox.mjs: network.cookie.cookieBehavior 0), as in the Chromium tests.
 test('Firefox: a syncing pair no pack names: an A → B "syncs with" edge, both cross-site-cookies, no value kept', async () => {
   const page = await openSite(SYNC.site);
