@@ -42,6 +42,8 @@ need_apt openssl
 if [ "$tests" = 1 ]; then
   need_apt firefox-esr
   need_apt graphviz
+  # pdftotext: the e2e tests read the text of the site report printed to PDF.
+  need_apt poppler-utils
   need_apt openjdk-17-jre-headless
   if ! rustup component list --installed | grep -q '^clippy'; then
     say "adding clippy"

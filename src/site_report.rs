@@ -351,12 +351,19 @@ pub fn to_html(r: &SiteReport) -> String {
         format!("On pages where {site} was loaded")
     };
     let count = |k: Kind| r.behaviours.iter().filter(|b| b.kind == k).count();
+    // The rows of "Session recorders": vendors seen recording, and those a list names (a capture has no probe).
+    let seen_doing = |o: &Owner| r.behaviours.iter().any(|b| o.sites.contains(&b.vendor));
+    let recorders = count(Kind::SessionReplay) + r.owners.iter().filter(|o| o.categories.contains(&Category::SessionReplay) && !seen_doing(o)).count();
     let _ = writeln!(
         h,
         "<p class=\"lede\">{when}, Telltale saw {} that track people, out of {} in all. {}{}{}</p>",
         plural(trackers.len(), "company", "companies"),
         plural(r.owners.len(), "third-party company", "third-party companies"),
-        if count(Kind::SessionReplay) > 0 { format!("{} recorded the session. ", plural(count(Kind::SessionReplay), "script vendor", "script vendors")) } else { String::new() },
+        match recorders {
+            0 => String::new(),
+            1 => "A session recorder was on these pages. ".to_owned(),
+            n => format!("{n} session recorders were on these pages. "),
+        },
         if count(Kind::KeyLogging) > 0 { "Typing was sent away before a form was submitted. ".to_owned() } else { String::new() },
         if count(Kind::CanvasFingerprinting) + count(Kind::FontFingerprinting) > 0 { "The browser was fingerprinted. ".to_owned() } else { String::new() },
     );
@@ -394,14 +401,18 @@ pub fn to_html(r: &SiteReport) -> String {
     }
     h.push_str("</section>\n");
 
-    for (kind, title, none) in [
-        (vec![Kind::SessionReplay], "Session recorders", "No script was seen recording the session."),
-        (vec![Kind::KeyLogging], "Key logging", "No typing was seen sent away before a form was submitted."),
-        (vec![Kind::CanvasFingerprinting, Kind::FontFingerprinting], "Canvas and font fingerprinting", "No canvas or font fingerprinting was seen."),
+    for (kind, listed_as, title, none) in [
+        (vec![Kind::SessionReplay], Some(Category::SessionReplay), "Session recorders", "No script was seen recording the session, and no session recorder a list names was loaded."),
+        (vec![Kind::KeyLogging], None, "Key logging", "No typing was seen sent away before a form was submitted."),
+        (vec![Kind::CanvasFingerprinting, Kind::FontFingerprinting], Some(Category::Fingerprinting), "Canvas and font fingerprinting", "No canvas or font fingerprinting was seen, and no fingerprinter a list names was loaded."),
     ] {
         let _ = writeln!(h, "<section><h2>{title}</h2>");
         let found: Vec<&Behaviour> = r.behaviours.iter().filter(|b| kind.contains(&b.kind)).collect();
-        if found.is_empty() {
+        // Vendors a list names for it, loaded here, whose scripts were not seen doing it here
+        // (a capture has no probe; a browser may not have run the recording).
+        let seen_doing = |o: &Owner| r.behaviours.iter().any(|b| o.sites.contains(&b.vendor) && matches!(b.kind, Kind::SessionReplay | Kind::KeyLogging | Kind::CanvasFingerprinting | Kind::FontFingerprinting));
+        let listed: Vec<&Owner> = r.owners.iter().filter(|o| listed_as.is_some_and(|c| o.categories.contains(&c)) && !seen_doing(o)).collect();
+        if found.is_empty() && listed.is_empty() {
             let _ = writeln!(h, "<p class=\"none\">{none}</p>");
         } else {
             h.push_str("<table><thead><tr><th>Whose scripts</th><th>What they did</th><th>When</th></tr></thead><tbody>\n");
@@ -415,6 +426,19 @@ pub fn to_html(r: &SiteReport) -> String {
                     if scripts.is_empty() { String::new() } else { format!("<ul class=\"ev\"><li>{}</li></ul>", scripts.join("</li><li>")) },
                     esc(&b.detail),
                     time_el(&b.when)
+                );
+            }
+            for o in listed {
+                let sites: Vec<String> = o.sites.iter().map(|s| esc(s.as_str())).collect();
+                let why = o.evidence.iter().find(|e| !e.starts_with("behaviour ")).or(o.evidence.first());
+                let _ = writeln!(
+                    h,
+                    "<tr><td><strong>{}</strong> ({})</td><td>Loaded here; named {} by a list{}</td><td>{}</td></tr>",
+                    esc(&o.company),
+                    sites.join(", "),
+                    listed_as.map_or("", category_name),
+                    why.map_or(String::new(), |e| format!(": {}", esc(e))),
+                    time_el(&o.first_seen)
                 );
             }
             h.push_str("</tbody></table>\n");

@@ -403,3 +403,15 @@ fn site_report_says_what_a_site_did_and_keeps_nothing_private() {
     assert!(!none.status.success());
     assert!(String::from_utf8_lossy(&none.stderr).contains("nowhere.example appears nowhere in the input"));
 }
+
+#[test]
+fn site_report_from_a_capture_names_the_recorder_a_list_names() {
+    // A capture has no probe: the recorder on aftonbladet.se is known by Blacklight's list, and said so.
+    let out = telltale(&["report", &har("aftonbladet.se-2015.har").display().to_string(), "--site", "aftonbladet.se", "-o", "-"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8(out.stdout).unwrap();
+    let at = html.find("<h2>Session recorders</h2>").unwrap();
+    let section = html[at..].split("</section>").next().unwrap();
+    assert!(section.contains("<strong>Contentsquare</strong> (hotjar.com)") && section.contains("named session replay by a list") && section.contains("Blacklight"), "{section}");
+    assert!(html.contains("A session recorder was on these pages."));
+}

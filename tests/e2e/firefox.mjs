@@ -66,13 +66,15 @@ async function startTunnel(port) {
 /**
  * Launches Firefox with the extension installed and waits until its core is
  * ready. `idleMs` sets how long the background (an event page in Firefox) may
- * sit idle before Firefox suspends it (Firefox's default is 30 s). Returns
+ * sit idle before Firefox suspends it (Firefox's default is 30 s); `extension:
+ * false` launches the same browser without it (then only `browser` and
+ * `close`: for benchmarks). Returns
  * the session: the browser, the extension page `extPage` (the options page),
  * `plainHttp` (the URL of every plain-http request Firefox made, all refused),
  * `extensionUrl(path)`, `openExtensionPage(page, path)`, and the helpers of
  * tests/e2e/browser.mjs (`ask`, `graph`, `webQuiet`).
  */
-export async function launchFirefox(web, { idleMs = 30_000 } = {}) {
+export async function launchFirefox(web, { idleMs = 30_000, extension = true } = {}) {
   const manifest = JSON.parse(fs.readFileSync(path.join(EXT_FIREFOX, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
   const tunnel = await startTunnel(web.port);
@@ -109,6 +111,7 @@ export async function launchFirefox(web, { idleMs = 30_000 } = {}) {
       },
     });
     s.browser = browser;
+    if (!extension) return Object.assign(s, { close: () => closeAll(browser, tunnel, profile) });
     const id = await browser.installExtension(EXT_FIREFOX);
     assert.equal(id, geckoId);
     s.extensionUrl = (p) => `moz-extension://${UUID}/${p}`;
@@ -123,15 +126,17 @@ export async function launchFirefox(web, { idleMs = 30_000 } = {}) {
     fs.rmSync(profile, { recursive: true, force: true });
     throw e;
   }
-  s.close = async () => {
-    try {
-      await browser.close();
-    } finally {
-      await tunnel.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    }
-  };
+  s.close = () => closeAll(browser, tunnel, profile);
   return s;
+}
+
+async function closeAll(browser, tunnel, profile) {
+  try {
+    await browser.close();
+  } finally {
+    await tunnel.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -3,10 +3,12 @@
 // pack names), opens "Site report" from the popup, and finds each finding with
 // its evidence and time, and how it was measured. "Export HTML" writes one
 // file that reads the same from disk with the network off; the page prints to
-// PDF without its buttons. Nothing typed appears anywhere in it.
+// PDF without its buttons (its text read back by poppler's pdftotext).
+// Nothing typed appears anywhere in it.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
 import { launch, poll, screenshotPath } from './browser.mjs';
@@ -133,11 +135,37 @@ test('the popup opens the site report, which names every finding with its eviden
   await report.emulateMedia({ media: 'print' });
   assert.equal(await report.locator('nav').isVisible(), false, 'no buttons on paper');
   const pdf = await report.pdf({ format: 'A4' });
-  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
-  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  const pdfFile = screenshotPath('site-report.pdf');
+  fs.writeFileSync(pdfFile, pdf);
+  // The printed text (poppler's pdftotext), in reading order: every section, its findings, no buttons.
+  const printed = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+  for (const heading of ['What behave.example did', 'Trackers, by owner', 'Session recorders', 'Key logging', 'Canvas and font fingerprinting',
+    'Cookie syncing', 'Retargeting pixels', 'Third-party cookies', 'What was blocked', 'How this was measured']) {
+    assert.ok(printed.includes(heading), `the PDF has ${heading}`);
+  }
+  for (const site of [BEHAVE.recorder, BEHAVE.keylogger, BEHAVE.fingerprinter]) assert.ok(printed.includes(site), `the PDF names ${site}`);
+  assert.ok(!printed.includes('Export HTML') && !printed.includes('Print or save as PDF'), 'no buttons on paper');
+  const pages = Number(execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' }).match(/^Pages:\s+(\d+)/m)[1]);
   assert.ok(pages >= 2, `the report prints on ${pages} pages`);
-  fs.writeFileSync(screenshotPath('site-report.pdf'), pdf);
   await report.close();
+});
+
+test("the graph page's panel of a site you visited links to its report", async () => {
+  const g = await s.ctx.newPage();
+  await g.goto(`chrome-extension://${s.extensionId}/graph/graph.html`);
+  await g.click('#show-list');
+  const row = g.locator(`#table-body tr[data-site="${BEHAVE.site}"]`);
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  const link = g.locator('#panel .site-report a');
+  await link.waitFor({ timeout: 10_000 });
+  assert.equal(await link.textContent(), `Site report: what ${BEHAVE.site} did`);
+  assert.equal(await link.getAttribute('href'), `../report/report.html?site=${BEHAVE.site}`);
+  // A third party's panel has none.
+  await g.locator(`#table-body tr[data-site="${BEHAVE.recorder}"]`).click();
+  await g.locator('#panel h2.site', { hasText: BEHAVE.recorder }).waitFor({ timeout: 10_000 });
+  assert.equal(await g.locator('#panel .site-report').count(), 0);
+  await g.close();
 });
 
 test('a site Telltale never saw has no report, said in words', async () => {
