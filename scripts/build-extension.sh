@@ -27,6 +27,9 @@ rm "$stage/injected/typed.js" "$stage/injected/safe.js" "$stage/injected/caller.
 cp extension/graph/graph.html extension/graph/graph.css "$stage/graph/"
 node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify --sourcemap=linked \
   --target=chrome120,firefox128 --log-level=warning --external:../wasm/telltale.js --outfile="$stage/graph/graph.js"
+# The viewer an interactive HTML export carries inline (sigma bundled in); read by the graph page, run by no extension page.
+node_modules/.bin/esbuild extension/viewer/viewer.js --bundle --format=iife --minify --target=chrome120,firefox128 \
+  --log-level=warning --outfile="$stage/viewer/viewer.js"
 cp target/wasm/telltale.js target/wasm/telltale_bg.wasm "$stage/wasm/"
 # Vendors' js-flag opt-outs of the built-in pack, as page-world scripts.
 node scripts/flag-scripts.mjs target/wasm "$stage/injected/flags" >/dev/null

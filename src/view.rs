@@ -248,6 +248,20 @@ pub fn node_details(g: &TrackerGraph, rules: &crate::rules::RuleIndex, policy: &
     })
 }
 
+/// The view with the details of every site in it: what an interactive export
+/// carries, so that it needs nothing else to show a site's panel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interactive {
+    pub view: GraphView,
+    pub details: BTreeMap<Site, NodeDetails>,
+}
+
+pub fn interactive(g: &TrackerGraph, rules: &crate::rules::RuleIndex, policy: &crate::policy::Policy, f: &Filters) -> Interactive {
+    let view = graph_view(g, f);
+    let details = view.nodes.iter().filter_map(|n| node_details(g, rules, policy, &n.id).map(|d| (n.id.clone(), d))).collect();
+    Interactive { view, details }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +328,16 @@ mod tests {
         assert_eq!(ids(&v), ["b.example", "cdn.example", "rec.example"]);
         let v = graph_view(&g, &Filters { trackers_only: true, site: Some("b.example".into()), ..Default::default() });
         assert_eq!(ids(&v), ["b.example", "rec.example"]);
+    }
+
+    #[test]
+    fn an_interactive_export_has_the_details_of_every_site_it_shows() {
+        let g = sample();
+        let f = Filters { site: Some("c.example".into()), ..Filters::default() };
+        let i = interactive(&g, &crate::rules::RuleIndex::new(), &crate::policy::Policy::new(), &f);
+        assert_eq!(ids(&i.view), ["ads.example", "c.example"]);
+        assert_eq!(i.details.keys().map(Site::as_str).collect::<Vec<_>>(), ["ads.example", "c.example"]);
+        assert_eq!(i.details[&s("c.example")].loaded, [s("ads.example")]);
     }
 
     #[test]

@@ -192,6 +192,13 @@ impl WasmAuditor {
         Ok(to_json(&crate::view::graph_view(self.inner.graph(), &f)))
     }
 
+    /// The filtered view with every shown site's details (JSON), for an interactive export.
+    #[wasm_bindgen(js_name = interactiveData)]
+    pub fn interactive_data(&self, filters_json: &str) -> Result<String, JsError> {
+        let f: crate::view::Filters = serde_json::from_str(filters_json).map_err(|e| JsError::new(&format!("filters: {e}")))?;
+        Ok(to_json(&crate::view::interactive(self.inner.graph(), self.inner.rules(), self.inner.policy(), &f)))
+    }
+
     /// The details panel of one site (JSON), or `null`.
     #[wasm_bindgen(js_name = nodeDetails)]
     pub fn node_details(&self, site: &str) -> String {

@@ -15,6 +15,7 @@ const handlers = {
   tabReport: ({ tab }) => ({ report: json(current().tabReport(tab)), status: { storageError: status.storageError, corrupt: status.corrupt } }),
   graphView: ({ filters }) => json(current().graphView(JSON.stringify(filters || {}))),
   nodeDetails: ({ site }) => json(current().nodeDetails(String(site))),
+  interactiveData: ({ filters }) => json(current().interactiveData(JSON.stringify(filters || {}))),
   export: ({ format }) => current().export(String(format)),
   siteReport: ({ site, userAgent }) => current().siteReport(String(site), String(userAgent || '')) ?? null,
   snapshot: () => current().snapshot(),

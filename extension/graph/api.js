@@ -1,4 +1,4 @@
-// Where the page's data comes from. Both sources answer the same three
+// Where the page's data comes from. Both sources answer the same
 // questions, computed by the Telltale core:
 // - your data: the background service worker, by message;
 // - an imported export: a core loaded in this page (see core.js), which
@@ -17,6 +17,7 @@ export const liveSource = {
   file: null,
   graphView: (filters) => ask('graphView', { filters }),
   nodeDetails: (site) => ask('nodeDetails', { site }),
+  interactiveData: (filters) => ask('interactiveData', { filters }),
   export: (format) => ask('export', { format }),
   // The graph page is no tab of yours: its actions carry no Undo of a page.
   act: (intent) => ask('act', { intent, tab: -1 }),
@@ -29,6 +30,7 @@ export function fileSource(file, auditor) {
     file,
     graphView: async (filters) => JSON.parse(auditor.graphView(JSON.stringify(filters))),
     nodeDetails: async (site) => JSON.parse(auditor.nodeDetails(String(site))),
+    interactiveData: async (filters) => JSON.parse(auditor.interactiveData(JSON.stringify(filters))),
     export: async (format) => Array.from(auditor.export(String(format)), (pair) => [pair[0], pair[1]]),
     close: () => auditor.free(),
   };

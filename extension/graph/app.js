@@ -58,6 +58,7 @@ class App {
     setUpExport(byId('export-menu'), {
       getSource: () => this.source,
       getSigma: () => this.graph.sigma,
+      getFilters: () => this.filters.current(),
       onError: (e) => this.showError(`Export failed: ${message(e)}`),
     });
     // Menus close when you click elsewhere.

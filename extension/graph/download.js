@@ -7,6 +7,7 @@ const TYPES = {
   dot: 'text/vnd.graphviz',
   csv: 'text/csv',
   svg: 'image/svg+xml',
+  html: 'text/html',
   png: 'image/png',
 };
 
