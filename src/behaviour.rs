@@ -298,6 +298,15 @@ fn key_logging(page: &Site, vendor: &Site, first_party: bool, scripts: &[String]
     vec![Finding { kind: Kind::KeyLogging, vendor: vendor.clone(), first_party, scripts: scripts.to_vec(), detail: detail(&sites, to.iter().map(|(_, n)| n).sum()) }]
 }
 
+/// A time in ms since the epoch as RFC 3339 text to the second (finer would
+/// only be noise); empty for a time that is not one.
+pub fn rfc3339_seconds(ms: f64) -> String {
+    time::OffsetDateTime::from_unix_timestamp((ms / 1000.0).floor() as i64)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 /// A behaviour as remembered for its vendor: where and when it was first seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Seen {
@@ -315,11 +324,7 @@ pub struct Seen {
 impl Seen {
     /// When, as RFC 3339 text to the second (empty for a time that is not one).
     pub fn when(&self) -> String {
-        // To the second: finer would only be noise.
-        time::OffsetDateTime::from_unix_timestamp((self.time / 1000.0).floor() as i64)
-            .ok()
-            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-            .unwrap_or_default()
+        rfc3339_seconds(self.time)
     }
 
     pub fn evidence(&self) -> crate::classify::Evidence {

@@ -367,13 +367,7 @@ mod cli {
         let mut auditor = load_rules(a.no_default_rules, &a.rules)?;
         auditor.set_learn_min_sites(a.learn_sites as usize);
         let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
-        for f in &a.files {
-            let name = f.display().to_string();
-            let left_out = if name == "-" { run.read_har("<stdin>", io::stdin().lock()).map(|_| Vec::new()) } else { run.read_path(f) };
-            for line in left_out.map_err(|e| e.to_string())? {
-                let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
-            }
-        }
+        read_inputs(&mut run, &a.files)?;
         let stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
         if a.json { run.write_json(stdout, true) } else { run.write_text(stdout) }.map_err(|e| match e {
             telltale::run::WriteError::Output(e) => format!("standard output: {e}"),
@@ -403,18 +397,23 @@ mod cli {
         Ok(())
     }
 
-    fn site_report(a: ReportArgs) -> Result<(), String> {
-        let site = telltale::Host::parse(&a.site).map(|h| h.site()).map_err(|e| format!("--site {}: not a site: {e}", report::printable(&a.site)))?;
-        let auditor = load_rules(a.no_default_rules, &a.rules)?;
-        let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
-        for f in &a.files {
+    /// Reads HARs (`-`: standard input) and crawls into `run`, saying on standard error what each left out.
+    fn read_inputs(run: &mut telltale::run::Run, files: &[PathBuf]) -> Result<(), String> {
+        for f in files {
             let name = f.display().to_string();
             let left_out = if name == "-" { run.read_har("<stdin>", io::stdin().lock()).map(|_| Vec::new()) } else { run.read_path(f) };
             for line in left_out.map_err(|e| e.to_string())? {
                 let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
             }
         }
-        run.write_json(io::sink(), false).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    fn site_report(a: ReportArgs) -> Result<(), String> {
+        let site = telltale::Host::parse(&a.site).map(|h| h.site()).map_err(|e| format!("--site {}: not a site: {e}", report::printable(&a.site)))?;
+        let auditor = load_rules(a.no_default_rules, &a.rules)?;
+        let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
+        read_inputs(&mut run, &a.files)?;
         let inputs = a.files.iter().map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned())).collect();
         let measured = telltale::site_report::Measured { browser: None, inputs };
         let r = telltale::site_report::site_report(run.auditor(), &site, &measured).ok_or_else(|| format!("{site} appears nowhere in the input: no page of it was visited and it was no third party"))?;

@@ -132,10 +132,7 @@ fn when(ms: f64) -> String {
     if !ms.is_finite() || ms <= 0.0 {
         return String::new();
     }
-    time::OffsetDateTime::from_unix_timestamp((ms / 1000.0).floor() as i64)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
+    crate::behaviour::rfc3339_seconds(ms)
 }
 
 /// The report of `site`; `None` when Telltale never saw it.
@@ -278,6 +275,13 @@ fn category_name(c: Category) -> &'static str {
     }
 }
 
+/// Owners in category `c` on the site whose scripts were seen doing nothing
+/// there: a list names them for it (a capture has no probe; a browser may not
+/// have run the recording).
+fn listed(r: &SiteReport, c: Category) -> Vec<&Owner> {
+    r.owners.iter().filter(|o| o.categories.contains(&c) && !r.behaviours.iter().any(|b| o.sites.contains(&b.vendor))).collect()
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -352,8 +356,7 @@ pub fn to_html(r: &SiteReport) -> String {
     };
     let count = |k: Kind| r.behaviours.iter().filter(|b| b.kind == k).count();
     // The rows of "Session recorders": vendors seen recording, and those a list names (a capture has no probe).
-    let seen_doing = |o: &Owner| r.behaviours.iter().any(|b| o.sites.contains(&b.vendor));
-    let recorders = count(Kind::SessionReplay) + r.owners.iter().filter(|o| o.categories.contains(&Category::SessionReplay) && !seen_doing(o)).count();
+    let recorders = count(Kind::SessionReplay) + listed(r, Category::SessionReplay).len();
     let _ = writeln!(
         h,
         "<p class=\"lede\">{when}, Telltale saw {} that track people, out of {} in all. {}{}{}</p>",
@@ -408,10 +411,7 @@ pub fn to_html(r: &SiteReport) -> String {
     ] {
         let _ = writeln!(h, "<section><h2>{title}</h2>");
         let found: Vec<&Behaviour> = r.behaviours.iter().filter(|b| kind.contains(&b.kind)).collect();
-        // Vendors a list names for it, loaded here, whose scripts were not seen doing it here
-        // (a capture has no probe; a browser may not have run the recording).
-        let seen_doing = |o: &Owner| r.behaviours.iter().any(|b| o.sites.contains(&b.vendor) && matches!(b.kind, Kind::SessionReplay | Kind::KeyLogging | Kind::CanvasFingerprinting | Kind::FontFingerprinting));
-        let listed: Vec<&Owner> = r.owners.iter().filter(|o| listed_as.is_some_and(|c| o.categories.contains(&c)) && !seen_doing(o)).collect();
+        let listed: Vec<&Owner> = listed_as.map_or_else(Vec::new, |c| listed(r, c));
         if found.is_empty() && listed.is_empty() {
             let _ = writeln!(h, "<p class=\"none\">{none}</p>");
         } else {
