@@ -30,6 +30,15 @@ node_modules/.bin/esbuild extension/graph/main.js --bundle --format=esm --minify
 # The viewer an interactive HTML export carries inline (sigma bundled in); read by the graph page, run by no extension page.
 node_modules/.bin/esbuild extension/viewer/viewer.js --bundle --format=iife --minify --target=chrome120,firefox128 \
   --log-level=warning --outfile="$stage/viewer/viewer.js"
+# The CLI carries the same bundle (include_str!), kept beside its source: it must be what esbuild makes now.
+if ! cmp -s "$stage/viewer/viewer.js" extension/viewer/viewer.bundle.js; then
+  if [ "${UPDATE_VIEWER:-0}" = 1 ]; then
+    cp "$stage/viewer/viewer.js" extension/viewer/viewer.bundle.js
+  else
+    echo "extension/viewer/viewer.bundle.js: not what esbuild makes from extension/viewer/viewer.js; run UPDATE_VIEWER=1 bash scripts/build-extension.sh and commit it" >&2
+    exit 1
+  fi
+fi
 cp target/wasm/telltale.js target/wasm/telltale_bg.wasm "$stage/wasm/"
 # Vendors' js-flag opt-outs of the built-in pack, as page-world scripts.
 node scripts/flag-scripts.mjs target/wasm "$stage/injected/flags" >/dev/null

@@ -20,6 +20,36 @@ mod cli {
     use telltale::rules::build::{build_default_pack_reporting, to_json_lines, Inputs};
     use telltale::{report, Auditor, RulePack};
 
+    /// The viewer an interactive HTML export carries inline: extension/viewer/
+    /// with sigma, as esbuild bundles it (scripts/build-extension.sh checks it is current).
+    const VIEWER: &str = include_str!("../extension/viewer/viewer.bundle.js");
+
+    /// `audit --format`: a graph format, or the interactive page.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum ExportFormat {
+        Graph(Format),
+        Html,
+    }
+
+    impl std::str::FromStr for ExportFormat {
+        type Err = String;
+        fn from_str(s: &str) -> Result<Self, String> {
+            if s.eq_ignore_ascii_case("html") {
+                return Ok(ExportFormat::Html);
+            }
+            s.parse().map(ExportFormat::Graph).map_err(|_| format!("unknown format {s:?}: expected one of json, gexf, graphml, dot, csv, html"))
+        }
+    }
+
+    impl std::fmt::Display for ExportFormat {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                ExportFormat::Graph(g) => g.fmt(f),
+                ExportFormat::Html => f.write_str("interactive HTML"),
+            }
+        }
+    }
+
     #[derive(Parser)]
     #[command(name = "telltale", version, about = "Audit web pages for trackers: who saw you, where, and how.")]
     struct Cli {
@@ -59,9 +89,10 @@ mod cli {
         /// Write the tracker graph here (a directory for csv).
         #[arg(long, value_name = "PATH", requires = "format")]
         export: Option<PathBuf>,
-        /// Export format: json, gexf, graphml, dot or csv.
+        /// Export format: json, gexf, graphml, dot, csv, or html (one page
+        /// to explore offline: pan, zoom, each site's details and a list).
         #[arg(long, value_name = "FORMAT", requires = "export")]
-        format: Option<Format>,
+        format: Option<ExportFormat>,
         /// Also write the trackers that heuristics found and no pack names, as a rule pack to share.
         #[arg(long, value_name = "PACK.json")]
         learned_pack: Option<PathBuf>,
@@ -375,16 +406,24 @@ mod cli {
         })?;
         let auditor = run.auditor();
         if let (Some(path), Some(format)) = (a.export, a.format) {
-            let files = export(auditor.graph(), format);
-            if format == Format::Csv {
-                fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                for (name, body) in files {
-                    let p = path.join(name);
-                    fs::write(&p, body).map_err(|e| format!("{}: {e}", p.display()))?;
+            match format {
+                ExportFormat::Graph(Format::Csv) => {
+                    fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    for (name, body) in export(auditor.graph(), Format::Csv) {
+                        let p = path.join(name);
+                        fs::write(&p, body).map_err(|e| format!("{}: {e}", p.display()))?;
+                    }
                 }
-            } else {
-                let body = &files[0].1;
-                fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
+                ExportFormat::Graph(f) => {
+                    let body = &export(auditor.graph(), f)[0].1;
+                    fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
+                }
+                ExportFormat::Html => {
+                    let data = telltale::view::interactive(auditor.graph(), auditor.rules(), auditor.policy(), &telltale::view::Filters::default());
+                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64);
+                    let body = telltale::export::html::interactive_html(&data, None, VIEWER, now);
+                    fs::write(&path, body).map_err(|e| format!("{}: {e}", path.display()))?;
+                }
             }
             let _ = writeln!(io::stderr(), "telltale: wrote the {format} export to {}", path.display());
         }

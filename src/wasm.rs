@@ -192,11 +192,15 @@ impl WasmAuditor {
         Ok(to_json(&crate::view::graph_view(self.inner.graph(), &f)))
     }
 
-    /// The filtered view with every shown site's details (JSON), for an interactive export.
-    #[wasm_bindgen(js_name = interactiveData)]
-    pub fn interactive_data(&self, filters_json: &str) -> Result<String, JsError> {
+    /// The interactive HTML export of the filtered view: `positions_json` is
+    /// `{site: [x, y, size]}` as the page draws it, `viewer` the viewer's script,
+    /// `made_ms` the time it is made.
+    #[wasm_bindgen(js_name = interactiveHtml)]
+    pub fn interactive_html(&self, filters_json: &str, positions_json: &str, viewer: &str, made_ms: f64) -> Result<String, JsError> {
         let f: crate::view::Filters = serde_json::from_str(filters_json).map_err(|e| JsError::new(&format!("filters: {e}")))?;
-        Ok(to_json(&crate::view::interactive(self.inner.graph(), self.inner.rules(), self.inner.policy(), &f)))
+        let positions: crate::export::html::Positions = serde_json::from_str(positions_json).map_err(|e| JsError::new(&format!("positions: {e}")))?;
+        let data = crate::view::interactive(self.inner.graph(), self.inner.rules(), self.inner.policy(), &f);
+        Ok(crate::export::html::interactive_html(&data, Some(&positions), viewer, made_ms))
     }
 
     /// The details panel of one site (JSON), or `null`.

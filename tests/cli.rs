@@ -126,7 +126,37 @@ fn export_writes_each_format() {
     assert!(std::fs::read_to_string(csv.join("edges.csv")).unwrap().contains("mytoys.de,doubleclick.net,2,"));
     let out = telltale(&["audit", &har("mytoys.de-2017.har").display().to_string(), "--export", "x", "--format", "pdf"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("expected one of json, gexf, graphml, dot, csv"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected one of json, gexf, graphml, dot, csv, html"));
+}
+
+#[test]
+fn interactive_html_export_holds_every_site_its_details_and_the_viewer() {
+    let dir = scratch("cli-export-html");
+    let (html, json) = (dir.join("g.html"), dir.join("g.json"));
+    let input = har("mytoys.de-2017.har").display().to_string();
+    for (path, f) in [(&html, "html"), (&json, "json")] {
+        let out = telltale(&["audit", &input, "--export", path.to_str().unwrap(), "--format", f]);
+        assert!(out.status.success(), "{f}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let body = std::fs::read_to_string(&html).unwrap();
+    let start = body.find(r#"<script type="application/json" id="telltale-data">"#).expect("the data") + 51;
+    let data: Value = serde_json::from_str(&body[start..start + body[start..].find("</script>").unwrap()]).unwrap();
+    let graph: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let sites = |v: &Value, key: &str| -> Vec<String> {
+        let mut s: Vec<String> = v.as_array().unwrap().iter().map(|n| n[key].as_str().unwrap().to_owned()).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(sites(&data["view"]["nodes"], "id"), sites(&graph["nodes"], "site"));
+    assert_eq!(data["layout"], "settle", "the CLI has no picture: the viewer lays it out");
+    assert_eq!(data["details"]["doubleclick.net"]["company"], "Google");
+    assert_eq!(data["details"]["doubleclick.net"]["seen_on"], serde_json::json!(["mytoys.de"]));
+    // The viewer is inline, and nothing in the file is fetched.
+    assert!(body.contains("telltale-data") && body.matches("<script").count() == 2);
+    for fetched in [" src=", "<link", "@import"] {
+        assert!(!body.contains(fetched), "{fetched}");
+    }
+    assert!(body.contains("<title>Telltale — who saw you ("));
 }
 
 /// Runs `audit FILE` and returns the single stderr line, asserting failure.

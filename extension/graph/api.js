@@ -17,7 +17,7 @@ export const liveSource = {
   file: null,
   graphView: (filters) => ask('graphView', { filters }),
   nodeDetails: (site) => ask('nodeDetails', { site }),
-  interactiveData: (filters) => ask('interactiveData', { filters }),
+  interactiveHtml: (filters, positions, viewer) => ask('interactiveHtml', { filters, positions, viewer }),
   export: (format) => ask('export', { format }),
   // The graph page is no tab of yours: its actions carry no Undo of a page.
   act: (intent) => ask('act', { intent, tab: -1 }),
@@ -30,7 +30,7 @@ export function fileSource(file, auditor) {
     file,
     graphView: async (filters) => JSON.parse(auditor.graphView(JSON.stringify(filters))),
     nodeDetails: async (site) => JSON.parse(auditor.nodeDetails(String(site))),
-    interactiveData: async (filters) => JSON.parse(auditor.interactiveData(JSON.stringify(filters))),
+    interactiveHtml: async (filters, positions, viewer) => auditor.interactiveHtml(JSON.stringify(filters), JSON.stringify(positions), viewer, Date.now()),
     export: async (format) => Array.from(auditor.export(String(format)), (pair) => [pair[0], pair[1]]),
     close: () => auditor.free(),
   };

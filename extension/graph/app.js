@@ -41,7 +41,8 @@ class App {
       onSelect: (site) => this.pick(site),
       onLayout: (running, error) => this.layoutChanged(running, error),
     });
-    this.list = new List({ onPick: (site) => this.pick(site, { focus: true }) });
+    // Picked by keyboard, the site's details take focus; closing them gives it back to the row.
+    this.list = new List({ onPick: (site, how) => this.pick(site, { focus: true, moveFocus: !!how?.keyboard }) });
     this.panel = new Panel({
       onPick: (site) => this.pick(site, { focus: true }),
       onClose: () => this.pick(null),
@@ -196,10 +197,11 @@ class App {
   }
 
   /** Selects a site (null clears): highlights it and opens its details. */
-  async pick(site, { focus = false } = {}) {
+  async pick(site, { focus = false, moveFocus = false } = {}) {
     this.selected = site;
     this.graph.select(site, { focus });
     this.list.select(site);
+    document.body.dataset.selected = site ?? '';
     if (site === null) {
       this.panel.close();
       return;
@@ -207,7 +209,10 @@ class App {
     this.panel.loading(site);
     try {
       const details = await this.source.nodeDetails(site);
-      if (this.selected === site) this.panel.show(site, details, { yourSites: this.sites.length, canAct: !!this.source.act });
+      if (this.selected === site) {
+        this.panel.show(site, details, { yourSites: this.sites.length, canAct: !!this.source.act });
+        if (moveFocus) this.panel.focus();
+      }
     } catch (e) {
       if (this.selected === site) this.panel.close();
       this.showError(`Could not read ${site}: ${message(e)}`);

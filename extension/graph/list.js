@@ -44,7 +44,7 @@ export class List {
       const row = e.target.closest('tr[data-site]');
       if (row && (e.key === 'Enter' || e.key === ' ')) {
         e.preventDefault();
-        this.onPick(row.dataset.site);
+        this.onPick(row.dataset.site, { keyboard: true });
       }
     });
     this.renderHead();

@@ -104,16 +104,32 @@ export class Panel {
       el('span', { class: 'muted small mono' }, ` ${names.join(', ')}`))));
   }
 
+  /** Focus on the site's name, from where Tab reaches the panel's actions. */
+  focus() {
+    const heading = this.body.querySelector('h2');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+
   open(site) {
+    // Where focus was before the panel opened, to give it back on close.
+    if (this.site === null && !this.root.contains(document.activeElement)) this.returnTo = document.activeElement;
     this.site = site;
     this.root.classList.add('open');
     this.root.setAttribute('aria-hidden', 'false');
   }
 
   close() {
+    const hadFocus = this.root.contains(document.activeElement) || document.activeElement === document.body;
     this.site = null;
     this.root.classList.remove('open');
     this.root.setAttribute('aria-hidden', 'true');
+    let back = this.returnTo;
+    // A list redrawn meanwhile (after Block) has a new row for the same site.
+    if (back && !back.isConnected && back.dataset?.site) back = document.querySelector(`tr[data-site="${CSS.escape(back.dataset.site)}"]`);
+    if (hadFocus && back?.isConnected && back !== document.body) back.focus();
+    this.returnTo = null;
   }
 }
 

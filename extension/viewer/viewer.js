@@ -3,8 +3,11 @@
 // <script type="application/json" id="telltale-data"> and draws them with
 // sigma (bundled in by esbuild): pan and zoom with the mouse, wheel or keys,
 // names on hover, a site's details on click, and a list of every site whose
-// rows select it in the graph. Every string goes in as text.
+// rows select it in the graph. Every string goes in as text. A file made
+// without a picture (the CLI's: "layout": "settle") is laid out here, by
+// ForceAtlas2, before it is drawn.
 import Graph from 'graphology';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
 import Sigma from 'sigma';
 
 const data = JSON.parse(document.getElementById('telltale-data').textContent);
@@ -30,6 +33,14 @@ for (const e of data.view.edges) {
   if (graph.hasNode(e.source) && graph.hasNode(e.target) && !graph.hasEdge(e.source, e.target)) {
     graph.addEdge(e.source, e.target, { color: e.color, size: Math.max(0.5, Math.min(4, e.size || 1)) });
   }
+}
+
+if (data.layout === 'settle' && graph.order > 1) {
+  const settings = { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 2000 };
+  forceAtlas2.assign(graph, { iterations: graph.order > 2000 ? 60 : 150, settings });
+  document.body.dataset.layout = 'settled';
+} else {
+  document.body.dataset.layout = 'given';
 }
 
 let selected = null;
@@ -64,7 +75,6 @@ function showPanel(site) {
   const who = [d.company, d.entity && d.entity !== d.company ? d.entity : null].filter(Boolean).join(' · ');
   const list = (title, items) => (items.length ? [el('h3', {}, title), el('ul', {}, items.map((x) => el('li', {}, x)))] : []);
   panel.replaceChildren(
-    el('button', { type: 'button', class: 'close', 'aria-label': 'Close the details', onclick: () => select(null) }, '×'),
     el('h2', {}, d.site),
     el('p', { class: 'who' }, who || 'Owner unknown'),
     el('p', {}, [d.tracker ? 'Tracker' : null, d.first_party ? 'A site visited' : null, d.categories.join(', ')].filter(Boolean).join(' · ')),
@@ -74,6 +84,8 @@ function showPanel(site) {
     ...list('Cookie names (values are never kept)', d.cookies.map(([name, n]) => `${name} (${n})`)),
     ...list('Syncs cookies with', d.syncs_with.map(([s, names]) => `${s}: ${names.join(', ')}`)),
     ...list('Third parties it loaded', d.loaded),
+    // Last, so that Tab from the details reaches it (it is drawn top right).
+    el('button', { type: 'button', class: 'close', 'aria-label': 'Close the details', onclick: unselect }, '×'),
   );
   panel.hidden = false;
 }
@@ -101,11 +113,31 @@ sigma.getCamera().on('updated', (s) => { document.body.dataset.camera = `${s.x.t
 // The list: every site, sortable by nothing more than its order here; a row's button selects it.
 const rows = [...data.view.nodes].sort((a, b) => Number(b.tracker) - Number(a.tracker) || b.reach - a.reach || a.id.localeCompare(b.id));
 $('rows').replaceChildren(...rows.map((n) => el('tr', { 'data-site': n.id },
-  el('td', {}, el('button', { type: 'button', class: 'pick', onclick: () => { showView('graph'); select(n.id); } }, n.label)),
+  el('td', {}, el('button', { type: 'button', class: 'pick', onclick: () => pickFromList(n.id) }, n.label)),
   el('td', {}, n.company || ''),
   el('td', {}, n.categories.join(', ')),
   el('td', { class: 'n' }, n.reach),
   el('td', { class: 'n' }, n.requests))));
+
+// Picked from the list, the site's details take focus; closing them gives it to the List button.
+let backTo = null;
+function pickFromList(site) {
+  showView('graph');
+  select(site);
+  backTo = $('show-list');
+  const heading = $('panel').querySelector('h2');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+}
+
+function unselect() {
+  const hadFocus = $('panel').contains(document.activeElement) || document.activeElement === document.body;
+  select(null);
+  if (hadFocus && backTo) backTo.focus();
+  backTo = null;
+}
 
 function showView(which) {
   $('graph-view').hidden = which !== 'graph';
@@ -119,5 +151,5 @@ $('show-list').addEventListener('click', () => showView('list'));
 $('zoom-in').addEventListener('click', () => sigma.getCamera().animatedZoom({ duration: 200 }));
 $('zoom-out').addEventListener('click', () => sigma.getCamera().animatedUnzoom({ duration: 200 }));
 $('fit').addEventListener('click', () => sigma.getCamera().animatedReset({ duration: 200 }));
-document.addEventListener('keydown', (e) => { if (e.key === 'Escape') select(null); });
+document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && selected) unselect(); });
 document.body.dataset.ready = '1';

@@ -43,6 +43,54 @@ async function tabIdOf(url) {
   return all.find((x) => x.url === url).id;
 }
 
+test('the graph page by keyboard: a row taken with Enter selects its site and opens its details, Tab reaches their actions, Escape gives focus back', async () => {
+  const page = await session.ctx.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`chrome-extension://${session.extensionId}/graph/graph.html`);
+  await page.waitForSelector('#table-body tr[data-site]', { state: 'attached', timeout: 10_000 });
+  await page.focus('#show-list');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#table-body tr[data-site]', { state: 'visible', timeout: 5000 });
+  // From the search field, Tab walks to the first row.
+  let row = null;
+  for (let i = 0; i < 30 && !row; i++) {
+    await page.keyboard.press('Tab');
+    row = await page.evaluate(() => document.activeElement.closest('#table-body tr[data-site]')?.dataset.site ?? null);
+  }
+  assert.ok(row, 'Tab reaches a row of the list');
+  const { nodes } = await session.graph();
+  assert.ok(nodes.find((n) => n.id === row).tracker, `${row}: the list puts trackers first`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((site) => document.body.dataset.selected === site
+    && document.querySelector('#panel-body h2')?.textContent === site && document.activeElement === document.querySelector('#panel-body h2'), row, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => document.querySelector(`#table-body tr.selected`)?.dataset.site), row);
+  // The details' controls, by Tab, each with its focus shown.
+  const reached = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!document.getElementById('panel').contains(e)) return null;
+      const s = getComputedStyle(e);
+      return { text: e.textContent.trim(), shows: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 };
+    });
+    if (!at) break;
+    reached.push(at);
+  }
+  assert.ok(reached.some((c) => c.text === 'Block'), JSON.stringify(reached));
+  assert.deepEqual(reached.filter((c) => !c.shows), []);
+  await page.screenshot({ path: screenshotPath('a11y-graph-keyboard.png') });
+  // Enter on Block blocks it; Escape closes the details and focus is back on the row.
+  await page.focus('#panel-body button.act');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#panel-body button.act')?.textContent === 'Unblock', null, { timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((site) => document.body.dataset.selected === '' && document.getElementById('panel').getAttribute('aria-hidden') === 'true'
+    && document.activeElement.closest('#table-body tr[data-site]')?.dataset.site === site, row, { timeout: 5000 });
+  await session.ask('act', { intent: { do: 'unblock', site: row }, tab: -1 });
+  await page.close();
+});
+
 for (const scheme of ['light', 'dark']) {
   test(`the popup passes axe-core (${scheme})`, async () => {
     const id = await tabIdOf('https://news.example/');

@@ -1,12 +1,15 @@
 // Accessibility in Firefox ESR (tests/e2e/firefox.mjs), as a11y.test.mjs in
 // Chromium: the popup, the graph page (graph and list), the site report and the options page,
 // after browsing the fixture web, pass axe-core with no violation of impact
-// "serious" or "critical".
+// "serious" or "critical". The graph page's Interactive HTML, saved and
+// opened from disk, pans, zooms, selects a site and passes it too.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { poll, screenshotPath } from './browser.mjs';
+import fs from 'node:fs';
+
+import { poll, screenshotPath, sleep } from './browser.mjs';
 import { launchFirefox } from './firefox.mjs';
 import { startFixtureWeb } from './fixture-web.mjs';
 import { AXE, seriousViolations } from './a11y.mjs';
@@ -82,4 +85,74 @@ test('Firefox: the options page passes axe-core', async () => {
   await page.screenshot({ path: screenshotPath('firefox-a11y-options.png'), fullPage: true });
   assert.deepEqual(await violations(page), []);
   await page.close();
+});
+
+test('Firefox: Interactive HTML, saved from the graph page, opens from disk: pans, zooms, selects a site, and passes axe-core', async () => {
+  const page = await s.browser.newPage();
+  await page.setViewport({ width: 1200, height: 800 });
+  await s.openExtensionPage(page, 'graph/graph.html');
+  await poll(() => page.evaluate(() => document.querySelectorAll('#canvas canvas').length > 0 && document.querySelectorAll('#table-body tr[data-site]').length > 0), { timeout: 10_000 });
+  await sleep(1500); // the layout settles
+  // The file the Export menu saves, read from its blob as the page hands it to the browser.
+  await page.evaluate(() => {
+    const blobs = new Map();
+    const objectUrl = URL.createObjectURL;
+    URL.createObjectURL = (blob) => {
+      const url = objectUrl.call(URL, blob);
+      blobs.set(url, blob);
+      return url;
+    };
+    HTMLAnchorElement.prototype.click = function save() {
+      window.saved = blobs.get(this.href).text().then((text) => ({ name: this.download, text }));
+    };
+  });
+  await page.click('#export-menu > summary');
+  await page.click('#export-menu [data-interactive]');
+  await poll(() => page.evaluate(() => !!window.saved), { timeout: 20_000 });
+  const saved = await page.evaluate(() => window.saved);
+  assert.match(saved.name, /^telltale-graph-\d{4}-\d\d-\d\d\.html$/);
+  assert.ok(!/\ssrc=|<link\b|@import|\burl\(/i.test(saved.text), 'nothing to fetch');
+  const { nodes } = await s.graph();
+  await page.close();
+  const file = screenshotPath('firefox-interactive-graph.html');
+  fs.writeFileSync(file, saved.text);
+
+  const p = await s.browser.newPage();
+  await p.setViewport({ width: 1200, height: 800 });
+  await p.goto(`file://${file}`);
+  await poll(() => p.evaluate(() => document.body.dataset.ready === '1'), { timeout: 10_000 });
+  assert.equal(await p.evaluate(() => document.body.dataset.layout), 'given');
+  assert.ok(await p.evaluate(() => document.querySelectorAll('#canvas canvas').length) > 0, 'sigma drew');
+  const camera = () => p.evaluate(() => (document.body.dataset.camera || '1,1,1').split(',').map(Number));
+  // Zoom: the wheel and the buttons; pan: a drag.
+  await p.mouse.move(600, 450);
+  for (let i = 0; i < 5; i++) {
+    await p.mouse.wheel({ deltaY: -120 });
+    await sleep(100);
+  }
+  await poll(async () => (await camera())[2] < 0.9, { timeout: 5000 });
+  await p.click('#fit');
+  await poll(async () => (await camera())[2] > 0.99, { timeout: 5000 });
+  await p.click('#zoom-in');
+  await poll(async () => (await camera())[2] < 0.9, { timeout: 5000 });
+  const before = await camera();
+  await p.mouse.move(300, 500);
+  await p.mouse.down();
+  await p.mouse.move(400, 450, { steps: 4 });
+  await p.mouse.move(500, 400, { steps: 4 });
+  await p.mouse.up();
+  await poll(async () => { const a = await camera(); return a[0] !== before[0] || a[1] !== before[1]; }, { timeout: 5000 });
+  await p.screenshot({ path: screenshotPath('firefox-interactive-graph.png') });
+  // The list: every site; a row selects it in the graph and shows its details.
+  await p.click('#show-list');
+  const rows = await p.evaluate(() => [...document.querySelectorAll('#rows tr')].map((tr) => tr.dataset.site));
+  assert.deepEqual([...rows].sort(), nodes.map((n) => n.id).sort());
+  const tracker = nodes.find((n) => n.tracker && n.company);
+  await p.click(`#rows tr[data-site="${tracker.id}"] button`);
+  await poll(() => p.evaluate((x) => document.body.dataset.selected === x, tracker.id), { timeout: 5000 });
+  assert.equal(await p.evaluate(() => document.querySelector('#panel h2').textContent), tracker.id);
+  assert.ok((await p.evaluate(() => document.querySelector('#panel .who').textContent)).includes(tracker.company));
+  await p.screenshot({ path: screenshotPath('firefox-interactive-selected.png') });
+  assert.deepEqual(await violations(p), []);
+  await p.close();
 });

@@ -2,7 +2,10 @@
 // browsing the fixture web, the file holds the current view (filters
 // applied) and opens from disk with the network off: the graph drawn, pan
 // (drag) and zoom (wheel, buttons), a site's details on click, the list view whose rows select a
-// site. A 500-site graph, imported into the graph page, exports under 2 MB.
+// site. The file passes axe-core in both colour schemes and works by
+// keyboard. A 500-site graph, imported into the graph page, exports under
+// 2 MB. The CLI's `--format html` of the shared captures opens the same way,
+// laid out by the viewer.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,10 +13,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { AXE, keyboardWalk, seriousViolations } from './a11y.mjs';
 import { launch, screenshotPath } from './browser.mjs';
 import { startFixtureWeb } from './fixture-web.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+// The CLI built last (cargo test builds target/debug).
+const CLI = ['target/debug/telltale', 'target/release/telltale'].map((p) => path.join(ROOT, p)).filter((p) => fs.existsSync(p))
+  .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+const HARS = ['aftonbladet.se-2015.har', 'en.wikipedia.org-2015.har', 'mytoys.de-2017.har'].map((f) => path.resolve(ROOT, '../shared/data/har', f));
 let web;
 let s;
 
@@ -61,7 +69,7 @@ test('Interactive HTML: the current view, opened from disk offline, pans, zooms,
   const file = await exportInteractive(page, 'interactive-graph.html');
   await page.close();
   const text = fs.readFileSync(file, 'utf8');
-  assert.ok(!/\ssrc=|<link\b|@import|url\(/i.test(text), 'nothing to fetch');
+  assert.ok(!/\ssrc=|<link\b|@import|\burl\(/i.test(text), 'nothing to fetch');
 
   await s.ctx.setOffline(true);
   try {
@@ -116,6 +124,30 @@ test('Interactive HTML: the current view, opened from disk offline, pans, zooms,
     await p.screenshot({ path: screenshotPath('interactive-graph-selected.png') });
     await p.keyboard.press('Escape');
     await p.waitForFunction(() => document.body.dataset.selected === '', null, { timeout: 5000 });
+
+    // By keyboard: every control reached by Tab with its focus shown; a row of the list taken
+    // with Enter selects its site and its details take focus; Escape gives focus to the List button.
+    const walk = await keyboardWalk(p);
+    assert.ok(walk.reached >= 5, JSON.stringify(walk));
+    assert.deepEqual({ missed: walk.missed, unseen: walk.unseen }, { missed: [], unseen: [] });
+    await p.focus('#show-list');
+    await p.keyboard.press('Enter');
+    await p.focus(`#rows tr[data-site="${tracker.id}"] button`);
+    await p.keyboard.press('Enter');
+    await p.waitForFunction((site) => document.body.dataset.selected === site && document.activeElement === document.querySelector('#panel h2'), tracker.id, { timeout: 5000 });
+    await p.keyboard.press('Tab');
+    assert.equal(await p.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Close the details');
+    await p.keyboard.press('Escape');
+    await p.waitForFunction(() => document.body.dataset.selected === '' && document.activeElement.id === 'show-list', null, { timeout: 5000 });
+
+    // axe-core, with a site's details open, in both colour schemes.
+    await p.locator(`#rows tr[data-site="${tracker.id}"] button`).evaluate((b) => b.click());
+    for (const scheme of ['light', 'dark']) {
+      await p.emulateMedia({ colorScheme: scheme });
+      await p.evaluate(AXE);
+      assert.deepEqual(seriousViolations(await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }))), [], scheme);
+      await p.screenshot({ path: screenshotPath(`interactive-graph-${scheme}.png`) });
+    }
     assert.deepEqual(fetched, []);
     await p.close();
   } finally {
@@ -143,4 +175,45 @@ test('Interactive HTML of a 500-site graph is under 2 MB', async (t) => {
   await p.waitForSelector('body[data-ready="1"]', { timeout: 20_000 });
   assert.equal(await p.locator('#rows tr').count(), 500);
   await p.close();
+});
+
+test("the CLI's interactive HTML of the shared captures opens offline, laid out, with every site of the graph", async (t) => {
+  assert.ok(CLI, 'the telltale CLI is built (cargo build)');
+  const dir = fs.mkdtempSync(path.join(screenshotPath(''), 'cli-'));
+  const file = path.join(dir, 'graph.html');
+  const json = path.join(dir, 'graph.json');
+  execFileSync(CLI, ['audit', ...HARS, '--export', file, '--format', 'html'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(CLI, ['audit', ...HARS, '--export', json, '--format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const graph = JSON.parse(fs.readFileSync(json, 'utf8'));
+  const text = fs.readFileSync(file, 'utf8');
+  t.diagnostic(`CLI interactive HTML of ${graph.nodes.length} sites: ${text.length} bytes`);
+  assert.ok(!/\ssrc=|<link\b|@import|\burl\(/i.test(text), 'nothing to fetch');
+  assert.ok(!/[?#][^"\s]*=/.test(text.slice(text.indexOf('id="telltale-data"'), text.indexOf('</script>'))), 'no query string or fragment in the data');
+
+  await s.ctx.setOffline(true);
+  try {
+    const p = await s.ctx.newPage();
+    await p.setViewportSize({ width: 1200, height: 800 });
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`file://${file}`);
+    await p.waitForSelector('body[data-ready="1"]', { timeout: 20_000 });
+    assert.deepEqual(errors, []);
+    const visited = graph.nodes.filter((n) => n.first_party).length;
+    assert.equal(visited, 3);
+    assert.match(await p.locator('#canvas').getAttribute('aria-label'), new RegExp(`^Tracker graph of ${graph.nodes.length} sites: ${visited} visited, \\d+ trackers\\.`));
+    const rows = await p.locator('#rows tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.site));
+    assert.deepEqual([...rows].sort(), graph.nodes.map((n) => n.site).sort());
+    // Laid out by the viewer (ForceAtlas2), as the file asks.
+    assert.equal(await p.evaluate(() => document.body.dataset.layout), 'settled');
+    await p.screenshot({ path: screenshotPath('interactive-cli.png') });
+    const site = graph.nodes.find((n) => n.first_party).site;
+    await p.click('#show-list');
+    await p.locator(`#rows tr[data-site="${site}"] button`).click();
+    await p.waitForFunction((x) => document.body.dataset.selected === x, site, { timeout: 5000 });
+    assert.equal(await p.locator('#panel h2').textContent(), site);
+    await p.close();
+  } finally {
+    await s.ctx.setOffline(false);
+  }
 });

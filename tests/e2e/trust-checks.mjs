@@ -26,7 +26,7 @@ export const GOOD_PACK = JSON.stringify({
  */
 export function privilegedMessages({ tab, packId, emptyExport }) {
   const fields = {
-    status: {}, tabReport: { tab }, graphView: { filters: {} }, nodeDetails: { site: 'doubleclick.net' }, siteReport: { site: 'news.example', userAgent: 'x' }, interactiveData: { filters: {} }, export: { format: 'json' },
+    status: {}, tabReport: { tab }, graphView: { filters: {} }, nodeDetails: { site: 'doubleclick.net' }, siteReport: { site: 'news.example', userAgent: 'x' }, interactiveHtml: { filters: {}, positions: {}, viewer: '' }, export: { format: 'json' },
     snapshot: {}, exportAll: {}, learnedPack: {}, importSummary: { text: emptyExport }, importAll: { text: emptyExport },
     controls: { tab }, act: { intent: { do: 'block-category', category: 'advertising' }, tab: -1 }, choices: {},
     forgetPreview: {}, forget: { domains: ['doubleclick.net', 'adnxs.com'] }, applyChoices: {},
