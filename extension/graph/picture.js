@@ -2,6 +2,7 @@
 // SVG rebuilt from node positions and the colours on screen. Text goes in
 // with textContent and XMLSerializer escapes it.
 import { HOLE } from './node-ring.js';
+import { DASHES } from './edge-dashed.js';
 import { HALO } from './labels.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -61,6 +62,8 @@ export function svg(sigma, title) {
       x1: round(a.x), y1: round(a.y), x2: round(b.x), y2: round(b.y),
       stroke: d.color || settings.defaultEdgeColor,
       'stroke-width': attrs.type === 'thin' ? 1 : round(Math.max(settings.minEdgeThickness, sigma.scaleSize(d.size || 1))),
+      // Dashed or dotted as on screen (butt ends, so the gaps stay open).
+      ...(DASHES[attrs.type] ? { 'stroke-dasharray': DASHES[attrs.type].join(' '), 'stroke-linecap': 'butt' } : {}),
     }));
   });
 

@@ -6,6 +6,7 @@ import Graph from 'graphology';
 import Sigma from 'sigma';
 import { NodeCircleProgram, EdgeLineProgram, EdgeRectangleProgram } from 'sigma/rendering';
 import { NodeRingProgram } from './node-ring.js';
+import { DASHES, DASHED_PROGRAMS } from './edge-dashed.js';
 import { drawLabel } from './labels.js';
 import { Layout, budgetFor } from './layout.js';
 
@@ -62,7 +63,7 @@ export class GraphView {
       labelColor: { color: '#1f2328' },
       defaultEdgeColor: EDGE_COLOR,
       defaultEdgeType: 'line',
-      edgeProgramClasses: { line: EdgeRectangleProgram, thin: EdgeLineProgram },
+      edgeProgramClasses: { line: EdgeRectangleProgram, thin: EdgeLineProgram, ...DASHED_PROGRAMS },
       minEdgeThickness: 1,
       stagePadding: 40,
       zIndex: true,
@@ -120,8 +121,8 @@ export class GraphView {
     }
     for (const e of view.edges) {
       if (graph.hasNode(e.source) && graph.hasNode(e.target) && !graph.hasDirectedEdge(e.source, e.target)) {
-        // Blocked attempts are drawn in the core's colour for them, apart from what got through.
-        graph.addDirectedEdge(e.source, e.target, { size: e.size * scale, type: edgeType, color: e.color });
+        // Blocked attempts and cookie syncs: the core's colour for them, and dashes or dots.
+        graph.addDirectedEdge(e.source, e.target, { size: e.size * scale, type: DASHES[e.state] ? e.state : edgeType, color: e.color });
       }
     }
     this.place(graph);

@@ -9,6 +9,9 @@
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import Sigma from 'sigma';
+import { EdgeRectangleProgram, NodeCircleProgram } from 'sigma/rendering';
+import { DASHES, DASHED_PROGRAMS } from '../graph/edge-dashed.js';
+import { NodeRingProgram } from '../graph/node-ring.js';
 
 const data = JSON.parse(document.getElementById('telltale-data').textContent);
 const $ = (id) => document.getElementById(id);
@@ -27,11 +30,12 @@ function el(tag, attrs = {}, ...children) {
 
 const graph = new Graph({ type: 'directed', multi: false });
 for (const n of data.view.nodes) {
-  graph.addNode(n.id, { x: n.x, y: n.y, size: Math.max(2, n.size * data.scale), color: n.color, label: n.label, zIndex: n.first_party ? 2 : 1 });
+  graph.addNode(n.id, { x: n.x, y: n.y, size: Math.max(2, n.size * data.scale), color: n.color, label: n.label, type: n.first_party ? 'ring' : 'circle', zIndex: n.first_party ? 2 : 1 });
 }
 for (const e of data.view.edges) {
   if (graph.hasNode(e.source) && graph.hasNode(e.target) && !graph.hasEdge(e.source, e.target)) {
-    graph.addEdge(e.source, e.target, { color: e.color, size: Math.max(0.5, Math.min(4, e.size || 1)) });
+    // As on the graph page: blocked attempts and cookie syncs dashed or dotted, not only coloured.
+    graph.addEdge(e.source, e.target, { color: e.color, size: Math.max(0.5, Math.min(4, e.size || 1)), type: DASHES[e.state] ? e.state : 'line' });
   }
 }
 
@@ -49,6 +53,9 @@ const sigma = new Sigma(graph, $('canvas'), {
   renderEdgeLabels: false,
   labelRenderedSizeThreshold: 8,
   zIndex: true,
+  defaultEdgeType: 'line',
+  edgeProgramClasses: { line: EdgeRectangleProgram, ...DASHED_PROGRAMS },
+  nodeProgramClasses: { circle: NodeCircleProgram, ring: NodeRingProgram },
   minCameraRatio: 0.02,
   maxCameraRatio: 20,
   nodeReducer: (node, attrs) => {
@@ -138,6 +145,18 @@ function unselect() {
   if (hadFocus && backTo) backTo.focus();
   backTo = null;
 }
+
+// The legend: each category by name with its colour, the ring, and the lines.
+const states = new Set(data.view.edges.map((e) => e.state));
+const LINES = [['blocked', 'Short dashes: every request blocked'], ['partly-blocked', 'Long dashes: some requests blocked'], ['syncs', 'Dots: syncs cookies with']];
+$('legend').replaceChildren(
+  ...data.view.legend.map(([category, color]) => el('li', {}, el('span', { class: 'swatch', style: `background:${color}`, 'aria-hidden': 'true' }), category.replace(/-/g, ' '))),
+  data.view.nodes.some((n) => n.first_party) ? el('li', {}, el('span', { class: 'ring', 'aria-hidden': 'true' }), 'Ring: a site visited') : null,
+  ...LINES.filter(([state]) => states.has(state)).map(([state, text]) => {
+    const color = data.view.edges.find((e) => e.state === state).color;
+    const [dash, gap] = DASHES[state];
+    return el('li', {}, el('span', { class: 'line', style: `background:repeating-linear-gradient(90deg,${color} 0 ${dash}px,transparent ${dash}px ${dash + gap}px)`, 'aria-hidden': 'true' }), text);
+  }));
 
 function showView(which) {
   $('graph-view').hidden = which !== 'graph';

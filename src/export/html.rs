@@ -31,6 +31,9 @@ main{flex:1;position:relative;min-height:0}
 #list-view{position:absolute;inset:0;overflow:auto;padding:0 1rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
 td.n{text-align:right}tr[aria-selected=true]{background:var(--panel)}.pick{border:0;padding:0;text-decoration:underline}
+#legend{position:absolute;left:.75rem;top:.5rem;margin:0;padding:.4rem .6rem;list-style:none;background:var(--bg);border:1px solid var(--line);border-radius:.4rem;font-size:.8rem;max-width:17rem}
+#legend li{display:flex;align-items:center;gap:.45rem}#legend span{flex:none;display:inline-block}
+.swatch{width:.7rem;height:.7rem;border-radius:50%}.ring{width:.75rem;height:.75rem;border-radius:50%;border:3px solid var(--fg)}.line{width:26px;height:4px}
 "#;
 
 /// The file's text. `positions`: where each site sits (the graph page's
@@ -87,6 +90,7 @@ pub fn interactive_html(data: &Interactive, positions: Option<&Positions>, viewe
 <main>
 <section id="graph-view" aria-label="Graph">
 <div id="canvas" role="img" aria-label="Tracker graph of {sites} sites: {visited} visited, {trackers} trackers. The List view shows the same sites as a table."></div>
+<ul id="legend" aria-label="Legend"></ul>
 <div class="tools"><button type="button" id="zoom-in" aria-label="Zoom in">+</button><button type="button" id="zoom-out" aria-label="Zoom out">−</button><button type="button" id="fit">Fit</button></div>
 <aside id="panel" aria-live="polite" hidden></aside>
 </section>

@@ -311,11 +311,23 @@ test('the graph page shows blocked attempts apart, offers Block / Unblock, and t
   let mark = web.log.length;
   await openSite('shop.example');
   assert.equal(served(mark, 'rubiconproject.com').length, 0, 'blocked from the graph page');
-  // As a person comes back to it: the whole graph, blocked attempts in their own colour.
+  // As a person comes back to it: the whole graph, blocked attempts in their own colour and dashed.
   await g.reload();
   await g.waitForSelector('body[data-ready="1"]');
   await g.waitForTimeout(2500);
   await g.screenshot({ path: screenshotPath('blocking-graph.png') });
+  const drawn = await g.evaluate((source) => {
+    const graph = window.__telltaleGraph.getGraph();
+    const type = (a, b) => graph.getEdgeAttribute(graph.edge(a, b), 'type');
+    return { blocked: type('blog.example', 'hotjar.com'), through: type(source, 'google-analytics.com') };
+  }, through.source);
+  assert.deepEqual(drawn, { blocked: 'blocked', through: 'line' }, 'more than colour: blocked attempts are drawn dashed');
+  assert.match(await g.locator('#legend').innerText(), /Short dashes: every request blocked by your choices/);
+  // The SVG picture draws them dashed too.
+  await g.click('#export-menu > summary');
+  const [picture] = await Promise.all([g.waitForEvent('download'), g.click('#export-menu [data-picture="svg"]')]);
+  const svg = fs.readFileSync(await picture.path(), 'utf8');
+  assert.match(svg, /<line [^>]*stroke-dasharray="4 4"/);
   await g.getByRole('button', { name: 'List', exact: true }).click();
   await g.locator('tr[data-site="rubiconproject.com"]').click();
   assert.match(await panel.locator('.blocked-requests').innerText(), /^[1-9]/, 'the panel counts the blocked attempts');
