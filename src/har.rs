@@ -357,12 +357,15 @@ pub const UNKNOWN_PAGE: &str = "https://unknown-page.invalid/";
 
 /// Whether an entry can be its page's document: a web URL that is not
 /// plainly a subresource (by its recorded type, else by its MIME type; an
-/// entry with neither, like a redirect hop, can).
-fn may_be_document(e: &HarEntry) -> bool {
+/// entry with neither can). `first`: nothing of its page came before it; then
+/// a redirect with no recorded type can be the document's first hop whatever
+/// its body's MIME type (a 302's `text/plain` says nothing of who asked).
+fn may_be_document(e: &HarEntry, first: bool) -> bool {
     let web = e.request.url.starts_with("https://") || e.request.url.starts_with("http://");
     let t = match e.resource_type.as_deref() {
         Some(name) => ResourceType::from_browser_name(name),
         None if e.response.content.mime_type.trim().is_empty() => ResourceType::MainFrame,
+        None if first && redirect_target(e).is_some() => ResourceType::MainFrame,
         None => ResourceType::from_mime(&e.response.content.mime_type),
     };
     web && matches!(t, ResourceType::MainFrame | ResourceType::Other)
@@ -403,7 +406,7 @@ pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_ta
             if hop {
                 page.next_hop = redirect_target(e);
             }
-        } else if may_be_document(e) {
+        } else if may_be_document(e, page.pending.is_empty()) {
             feed(auditor, e, page.tab, true);
             page.opened = true;
             page.next_hop = redirect_target(e);

@@ -77,7 +77,16 @@ fn add_har(c: &Connection, har: &Path, first_visit: i64) -> Vec<i64> {
         // OpenWPM's visit ids are random: not the order of the visits.
         let visit = first_visit + ((i as i64 * 7919) % 1000) * 1000 + i as i64;
         let entries: Vec<&Value> = doc["log"]["entries"].as_array().unwrap().iter().filter(|e| e["pageref"] == page["id"]).collect();
-        let document = entries.iter().find(|e| telltale::observe::ResourceType::from_mime(e["response"]["content"]["mimeType"].as_str().unwrap_or("")) == telltale::observe::ResourceType::MainFrame);
+        let html = entries.iter().position(|e| telltale::observe::ResourceType::from_mime(e["response"]["content"]["mimeType"].as_str().unwrap_or("")) == telltale::observe::ResourceType::MainFrame);
+        // The navigation starts where the redirects that lead to that page start (mytoys.de's checkout
+        // bounces through its group's sign-on host, each 302 recorded as text/plain).
+        let document = html.map(|mut d| {
+            let leads_to = |from: &Value, to: &Value| from["response"]["redirectURL"].as_str() == to["request"]["url"].as_str();
+            while d > 0 && leads_to(entries[d - 1], entries[d]) {
+                d -= 1;
+            }
+            &entries[d]
+        });
         let top = document.map(|e| e["request"]["url"].as_str().unwrap().to_owned()).unwrap_or_default();
         c.execute("INSERT INTO site_visits (visit_id, browser_id, site_url) VALUES (?1, 1, ?2)", params![visit, top]).unwrap();
         let mut seen_document = false;

@@ -874,10 +874,11 @@ const PAGES = { [SECRET.site]: secretPage, [FLOOD.site]: floodPage, [TRICKS.site
 /** Every host the server answers for (the certificate names each). */
 export const HOSTS = [...Object.keys(SITES), HOSTILE.site, ...Object.keys(PAGES), ...Object.keys(THIRD_PARTIES)];
 
-function makeCertificate(dir) {
+/** A self-signed certificate for `hosts` (the fixture web's by default), made by openssl into `dir`. */
+export function makeCertificate(dir, hosts = HOSTS) {
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  const san = HOSTS.map((h) => `DNS:${h}`).join(',');
+  const san = hosts.map((h) => `DNS:${h}`).join(',');
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-days', '2', '-subj', '/CN=telltale-fixture-web', '-addext', `subjectAltName=${san}`,

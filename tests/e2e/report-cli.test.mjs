@@ -5,6 +5,9 @@
 // `telltale report` writes from that HAR. Trackers by owner (owner, brands
 // and sites, what they do) and third-party cookies must agree. What only a
 // browser can see (what scripts did, from the probe) is the extension's alone.
+// The other way round too: the shared captures (../shared/data/har), replayed
+// to Chromium with Telltale by tests/e2e/replay-web.mjs, give the extension
+// the same findings as `telltale report` gives from the files.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,8 +16,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { launch } from './browser.mjs';
+import { launch, sleep } from './browser.mjs';
 import { startFixtureWeb } from './fixture-web.mjs';
+import { startReplayWeb } from './replay-web.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // The CLI built last (cargo test builds target/debug; its pack must be the one the extension was built with).
@@ -79,3 +83,34 @@ test('the extension and the CLI give news.example the same trackers by owner and
   assert.match(fromExtension, /<dt>Pages<\/dt><dd>2 pages<\/dd>/);
   assert.match(fromCli, /<dt>Pages<\/dt><dd>2 pages<\/dd>/);
 });
+
+for (const [capture, site] of [['mytoys.de-2017.har', 'mytoys.de'], ['aftonbladet.se-2015.har', 'aftonbladet.se']]) {
+  test(`the shared capture of ${site}, replayed to the extension, gives the report the CLI gives from the file`, async (t) => {
+    assert.ok(CLI, 'the telltale CLI is built (cargo build)');
+    const file = path.resolve(ROOT, '../shared/data/har', capture);
+    const replay = await startReplayWeb();
+    const seen = { log: [] };
+    let b;
+    try {
+      b = await launch({ port: replay.port, log: seen.log });
+      for (const page of replay.use(file)) {
+        await b.ctx.addCookies(page.cookies);
+        const p = await b.ctx.newPage();
+        await p.goto(page.url, { waitUntil: 'load' });
+        await sleep(1500);
+        await p.close();
+      }
+      const fromExtension = await b.ask('siteReport', { site, userAgent: 'test' });
+      const fromCli = execFileSync(CLI, ['report', file, '--site', site, '-o', '-'], { encoding: 'utf8' });
+      const a = rowsOf(fromExtension);
+      const c = rowsOf(fromCli);
+      t.diagnostic(`${site}: trackers by owner ${a.owners.length} rows, cookies ${a.cookies.length} rows`);
+      assert.ok(c.owners.length >= 5, JSON.stringify(c.owners));
+      assert.deepEqual(a.owners, c.owners);
+      assert.deepEqual(a.cookies, c.cookies);
+    } finally {
+      if (b) await b.close();
+      await replay.close();
+    }
+  });
+}
