@@ -55,6 +55,8 @@ pub struct Owner {
     pub sites: Vec<Site>,
     /// Requests to its sites from the site's pages (not counting those another third party made).
     pub requests: u64,
+    /// When none came from the site's pages: the site's other third parties that loaded its sites.
+    pub loaded_by: Vec<Site>,
     /// When it was first seen there.
     pub first_seen: String,
     /// Why it is classified as it is (rule or behaviour, a line each, at most 4).
@@ -154,6 +156,7 @@ pub fn site_report(a: &Auditor, site: &Site, measured: &Measured) -> Option<Site
             categories: vec![],
             sites: vec![],
             requests: 0,
+            loaded_by: vec![],
             first_seen: String::new(),
             evidence: vec![],
         });
@@ -164,6 +167,11 @@ pub fn site_report(a: &Auditor, site: &Site, measured: &Measured) -> Option<Site
         o.categories.extend(n.categories.iter().copied());
         o.sites.push(n.site.clone());
         o.requests += edge.map_or(0, |e| e.requests);
+        for by in third.iter().filter(|t| t.site != n.site && g.edge(&t.site, &n.site).is_some_and(|e| e.requests > 0)) {
+            if !o.loaded_by.contains(&by.site) {
+                o.loaded_by.push(by.site.clone());
+            }
+        }
         let w = when(first);
         if o.first_seen.is_empty() || (!w.is_empty() && w < o.first_seen) {
             o.first_seen = w;
@@ -177,6 +185,11 @@ pub fn site_report(a: &Auditor, site: &Site, measured: &Measured) -> Option<Site
     let mut owners: Vec<Owner> = by
         .into_values()
         .map(|mut o| {
+            if o.requests > 0 {
+                o.loaded_by.clear();
+            }
+            o.loaded_by.retain(|s| !o.sites.contains(s));
+            o.loaded_by.sort();
             let mut set = BTreeSet::new();
             crate::rules::merge_categories(&mut set, o.categories.iter().copied());
             o.categories = set.into_iter().collect();
@@ -396,7 +409,11 @@ pub fn to_html(r: &SiteReport) -> String {
                 "</td><td class=\"s\">{}{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                 if brands.is_empty() { String::new() } else { format!("{}<br>", brands.join(", ")) },
                 sites.join(", "),
-                o.requests,
+                if o.requests == 0 && !o.loaded_by.is_empty() {
+                    format!("0, loaded by {}", o.loaded_by.iter().map(|s| esc(s.as_str())).collect::<Vec<_>>().join(", "))
+                } else {
+                    o.requests.to_string()
+                },
                 time_el(&o.first_seen)
             );
         }
@@ -628,6 +645,23 @@ mod tests {
         assert!(html.contains("&lt;svg onload=alert(2)&gt;") && html.contains("&lt;i&gt;uid&lt;/i&gt;") && html.contains("Firefox 140.0"));
         assert!(!html.contains("secret-query-value") && !html.contains("secret-cookie-value"));
         assert!(site_report(&a, &Site::of("never.example").unwrap(), &Measured::default()).is_none());
+    }
+
+    #[test]
+    fn a_tracker_only_another_one_loaded_says_which() {
+        let mut a = Auditor::with_default_pack();
+        a.observe_raw(&req(1, "https://news.example/", "main_frame", 1.0)).unwrap();
+        a.observe_raw(&RawEvent::Navigation(RawNavigation { url: "https://news.example/".into(), tab: 1.into(), time: 2.0 })).unwrap();
+        // adnxs.com answers with a redirect to criteo.com: news.example's page never asked criteo itself.
+        a.observe_raw(&req(1, "https://ib.adnxs.com/getuid", "image", 3.0)).unwrap();
+        a.observe_raw(&RawEvent::Response(RawResponse { url: "https://ib.adnxs.com/getuid".into(), tab: 1.into(), time: 4.0, status: 302, redirect_url: Some("https://dis.criteo.com/rex/match".into()), ..Default::default() })).unwrap();
+        a.observe_raw(&req(1, "https://dis.criteo.com/rex/match", "image", 5.0)).unwrap();
+        let r = site_report(&a, &Site::of("news.example").unwrap(), &Measured::default()).unwrap();
+        let criteo = r.owners.iter().find(|o| o.sites.iter().any(|s| s.as_str() == "criteo.com")).expect("criteo is a third party of the page");
+        assert_eq!((criteo.requests, criteo.loaded_by.iter().map(Site::as_str).collect::<Vec<_>>()), (0, vec!["adnxs.com"]));
+        assert!(to_html(&r).contains("<td class=\"n\">0, loaded by adnxs.com</td>"));
+        let adnxs = r.owners.iter().find(|o| o.sites.iter().any(|s| s.as_str() == "adnxs.com")).unwrap();
+        assert_eq!((adnxs.requests, adnxs.loaded_by.len()), (1, 0));
     }
 
     #[test]

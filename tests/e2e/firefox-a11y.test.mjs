@@ -1,7 +1,7 @@
 // Accessibility in Firefox ESR (tests/e2e/firefox.mjs), as a11y.test.mjs in
 // Chromium: the popup, the graph page (graph and list), the site report and the options page,
 // after browsing the fixture web, pass axe-core with no violation of impact
-// "serious" or "critical". The graph page's Interactive HTML, saved and
+// "serious" or "critical", in the light colour scheme and the dark. The graph page's Interactive HTML, saved and
 // opened from disk, pans, zooms, selects a site and passes it too.
 
 import { after, before, test } from 'node:test';
@@ -155,4 +155,34 @@ test('Firefox: Interactive HTML, saved from the graph page, opens from disk: pan
   await p.screenshot({ path: screenshotPath('firefox-interactive-selected.png') });
   assert.deepEqual(await violations(p), []);
   await p.close();
+});
+
+test('Firefox in dark mode: the popup, the graph page, the site report and the options page pass axe-core', async () => {
+  const dark = await launchFirefox(web, { colorScheme: 'dark' });
+  try {
+    const site = await dark.browser.newPage();
+    await site.goto('https://news.example/', { waitUntil: 'load', timeout: 15_000 });
+    await dark.webQuiet();
+    const id = (await dark.extPage.evaluate(() => chrome.tabs.query({}))).find((t) => t.url === site.url()).id;
+    const pages = [
+      ['popup', `popup/popup.html?tab=${id}`, () => document.body.dataset.ready === '1', { width: 420, height: 720 }],
+      ['graph', 'graph/graph.html', () => document.querySelectorAll('#table-body tr[data-site]').length > 0, { width: 1280, height: 800 }],
+      ['report', 'report/report.html?site=news.example', () => document.body.dataset.ready === '1', { width: 1000, height: 900 }],
+      ['options', 'options/options.html', () => document.querySelectorAll('#packs tbody tr').length > 0, { width: 1000, height: 900 }],
+    ];
+    const found = {};
+    for (const [name, url, ready, viewport] of pages) {
+      const page = await dark.browser.newPage();
+      await page.setViewport(viewport);
+      await dark.openExtensionPage(page, url);
+      await poll(() => page.evaluate(ready), { timeout: 10_000 });
+      assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true, name);
+      await page.screenshot({ path: screenshotPath(`firefox-a11y-${name}-dark.png`) });
+      found[name] = await violations(page);
+      await page.close();
+    }
+    assert.deepEqual(found, { popup: [], graph: [], report: [], options: [] });
+  } finally {
+    await dark.close();
+  }
 });

@@ -68,13 +68,14 @@ async function startTunnel(port) {
  * ready. `idleMs` sets how long the background (an event page in Firefox) may
  * sit idle before Firefox suspends it (Firefox's default is 30 s); `extension:
  * false` launches the same browser without it (then only `browser` and
- * `close`: for benchmarks). Returns
+ * `close`: for benchmarks); `colorScheme` ('dark' or 'light') is what its pages
+ * read from prefers-color-scheme. Returns
  * the session: the browser, the extension page `extPage` (the options page),
  * `plainHttp` (the URL of every plain-http request Firefox made, all refused),
  * `extensionUrl(path)`, `openExtensionPage(page, path)`, and the helpers of
  * tests/e2e/browser.mjs (`ask`, `graph`, `webQuiet`).
  */
-export async function launchFirefox(web, { idleMs = 30_000, extension = true } = {}) {
+export async function launchFirefox(web, { idleMs = 30_000, extension = true, colorScheme = null } = {}) {
   const manifest = JSON.parse(fs.readFileSync(path.join(EXT_FIREFOX, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
   const tunnel = await startTunnel(web.port);
@@ -108,6 +109,8 @@ export async function launchFirefox(web, { idleMs = 30_000, extension = true } =
         'webgl.force-enabled': true,
         // Optional permissions asked for in a click are granted without a prompt (no one to answer it here).
         'extensions.webextOptionalPermissionPrompts': false,
+        // `colorScheme: 'dark'` or 'light': what pages read from prefers-color-scheme (BiDi cannot emulate it).
+        ...(colorScheme ? { 'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1 } : {}),
       },
     });
     s.browser = browser;
