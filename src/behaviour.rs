@@ -327,8 +327,8 @@ impl Seen {
         rfc3339_seconds(self.time)
     }
 
-    pub fn evidence(&self) -> crate::classify::Evidence {
-        crate::classify::Evidence::Behaviour {
+    pub fn evidence(&self) -> crate::evidence::Evidence {
+        crate::evidence::Evidence::Behaviour {
             kind: self.kind.id().into(),
             detail: self.detail.clone(),
             page: self.page.clone(),

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -50,12 +50,6 @@ impl std::error::Error for InputError {}
 impl From<crate::har::HarError> for InputError {
     fn from(e: crate::har::HarError) -> InputError {
         InputError { file: e.file, line: e.line, column: e.column, message: e.message }
-    }
-}
-
-impl From<crate::openwpm::CrawlError> for InputError {
-    fn from(e: crate::openwpm::CrawlError) -> InputError {
-        InputError { file: e.file, line: 0, column: 0, message: e.message }
     }
 }
 
@@ -115,20 +109,6 @@ impl Run {
     /// Where temporary files go.
     pub fn temp_dir(&self) -> PathBuf {
         self.temp_dir.clone().unwrap_or_else(std::env::temp_dir)
-    }
-
-    /// Reads one input: an OpenWPM crawl (an SQLite file, or a folder of
-    /// its Parquet output) or a HAR capture. Returns the crawl's rows left
-    /// out, one line a table and reason (none for a HAR).
-    pub fn read_path(&mut self, path: &Path) -> Result<Vec<String>, InputError> {
-        let name = path.display().to_string();
-        if crate::openwpm::is_sqlite(path) || path.is_dir() {
-            let crawl = if path.is_dir() { crate::openwpm::parquet::audit_parquet(self, path)? } else { crate::openwpm::audit_sqlite(self, path)? };
-            return Ok(crawl.skipped.lines());
-        }
-        let file = File::open(path).map_err(|e| InputError { file: name.clone(), line: 0, column: 0, message: e.to_string() })?;
-        self.read_har(&name, file)?;
-        Ok(Vec::new())
     }
 
     /// Reads a HAR capture; its pages stay open until the output is written.
