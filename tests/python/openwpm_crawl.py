@@ -88,7 +88,12 @@ def crawl_rows(hars: list[Path], seed: int = 7) -> dict[str, list[dict]]:
         for page in log["pages"]:
             visit = rng.getrandbits(53)
             entries = [e for e in log["entries"] if e.get("pageref") == page["id"]]
-            doc = next((e for e in entries if e["response"]["content"].get("mimeType", "").split(";")[0] in HTML), None)
+            html = next((i for i, e in enumerate(entries) if e["response"]["content"].get("mimeType", "").split(";")[0] in HTML), None)
+            # The navigation starts where the redirects that lead to that page start (mytoys.de's
+            # checkout bounces through its group's sign-on host, each 302 recorded as text/plain).
+            while html and entries[html - 1]["response"].get("redirectURL") == entries[html]["request"]["url"]:
+                html -= 1
+            doc = entries[html] if html is not None else None
             top = doc["request"]["url"] if doc else ""
             rows["site_visits"].append({"visit_id": visit, "browser_id": 1, "instance_id": 1, "site_url": top, "site_rank": None})
             in_document = False
