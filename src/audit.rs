@@ -11,7 +11,8 @@ use crate::graph::{Hit, TrackerGraph};
 use crate::learn::Learner;
 use crate::observe::{Observation, ObserveError, RawEvent, ResourceType, Signal, TabId, WebUrl};
 use crate::policy::{self, Capabilities, Compiled, Intent, Policy, PolicyError};
-use crate::rules::{Category, PackError, RuleIndex, RulePack};
+use crate::error::InputError;
+use crate::rules::{Category, RuleIndex, RulePack};
 use crate::site::Site;
 
 /// Redirect targets remembered while their next hop is awaited.
@@ -233,7 +234,7 @@ impl Auditor {
     /// Loads a pack compiled by [`crate::rules::compiled::compile`]; with
     /// `expected_hash`, only if it was compiled from that text. On error
     /// nothing changes (compile the text again).
-    pub fn load_compiled(&mut self, bytes: &[u8], expected_hash: Option<u32>) -> Result<&crate::rules::Summary, crate::rules::compiled::CompiledError> {
+    pub fn load_compiled(&mut self, bytes: &[u8], expected_hash: Option<u32>) -> Result<&crate::rules::Summary, InputError> {
         let loaded = crate::rules::compiled::from_bytes(bytes, expected_hash)?;
         self.rules.add_entities(&loaded.pack);
         let s = crate::rules::summary_counted(&loaded.pack, Some(&loaded.filter_counts));
@@ -246,7 +247,7 @@ impl Auditor {
 
     /// Loads a rule list in any format Telltale reads (a native pack, or one
     /// it imports, told by content); on error nothing changes.
-    pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&crate::rules::Summary, PackError> {
+    pub fn load_pack(&mut self, file: &str, text: &str) -> Result<&crate::rules::Summary, InputError> {
         let pack = crate::rules::import::parse_any(file, text)?.pack;
         Ok(self.add_pack(pack))
     }

@@ -9,6 +9,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::Deserialize;
 
 use crate::audit::Auditor;
+use crate::error::InputError;
 use crate::observe::{RawEvent, RawRequest, RawResponse, ResourceType, TabId};
 
 /// A HAR page: id and, when the capture tool recorded it, its URL.
@@ -118,27 +119,6 @@ impl HarEntry {
     }
 }
 
-/// A located error reading a HAR file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HarError {
-    pub file: String,
-    /// 1-based; 0 when the error has no position (a missing file).
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for HarError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
-        }
-    }
-}
-
-impl std::error::Error for HarError {}
 
 /// What the reader hands to the caller, in file order.
 pub enum HarItem<'a> {
@@ -171,7 +151,7 @@ impl<R: Read> Read for LineTail<R> {
 
 /// Reads a HAR from `reader`, calling `each` for every page and entry as it is parsed.
 /// Returns the number of entries. `file` names the input in errors.
-pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -> Result<usize, HarError> {
+pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -> Result<usize, InputError> {
     use std::io::BufRead;
     let tail = std::rc::Rc::new(std::cell::Cell::new(0usize));
     let mut buffered = std::io::BufReader::with_capacity(1 << 16, LineTail { inner: reader, chars: tail.clone() });
@@ -197,14 +177,14 @@ pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -
         // At the end of the input serde_json says column 0: the end is the
         // column after the last character of the last line.
         let column = if e.column() == 0 { tail.get() + 1 } else { e.column() };
-        HarError { file: file.to_owned(), line: e.line(), column, message }
+        InputError::at(file, e.line(), column, message)
     };
     result.map_err(locate)?;
     if !saw_log {
-        return Err(HarError { file: file.to_owned(), line: 1, column: 1, message: "not a HAR 1.2 file: expected a top-level \"log\" object".into() });
+        return Err(InputError::at(file, 1, 1, "not a HAR 1.2 file: expected a top-level \"log\" object"));
     }
     if count == 0 {
-        return Err(HarError { file: file.to_owned(), line: 1, column: 1, message: "the HAR log has no entries: nothing to audit".into() });
+        return Err(InputError::at(file, 1, 1, "the HAR log has no entries: nothing to audit"));
     }
     Ok(count)
 }
@@ -378,7 +358,7 @@ fn may_be_document(e: &HarEntry, first: bool) -> bool {
 /// An entry without `pageref` belongs to the page being read. Every entry
 /// gives a request and a response; an entry whose URL is not a web URL
 /// (about:, data:, ...) is counted once. Returns the tabs in page order.
-pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_tab: TabId) -> Result<Vec<TabId>, HarError> {
+pub fn audit_har<R: Read>(auditor: &mut Auditor, file: &str, reader: R, first_tab: TabId) -> Result<Vec<TabId>, InputError> {
     let mut order: Vec<String> = Vec::new();
     let mut pages: std::collections::HashMap<String, PageState> = std::collections::HashMap::new();
     let mut page_urls: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -508,7 +488,7 @@ fn feed(auditor: &mut Auditor, e: &HarEntry, tab: TabId, document: bool) {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<usize, HarError> {
+    fn read(text: &str) -> Result<usize, InputError> {
         read_har("t.har", text.as_bytes(), |_| {})
     }
 

@@ -5,13 +5,9 @@
 use std::fs::File;
 use std::path::Path;
 
-use crate::run::{InputError, Run};
+use crate::error::InputError;
+use crate::run::Run;
 
-impl From<crate::openwpm::CrawlError> for InputError {
-    fn from(e: crate::openwpm::CrawlError) -> InputError {
-        InputError { file: e.file, line: 0, column: 0, message: e.message }
-    }
-}
 
 impl Run {
     /// Reads one input: an OpenWPM crawl (an SQLite file, or a folder of
@@ -23,7 +19,7 @@ impl Run {
             let crawl = if path.is_dir() { crate::openwpm::parquet::audit_parquet(self, path)? } else { crate::openwpm::audit_sqlite(self, path)? };
             return Ok(crawl.skipped.lines());
         }
-        let file = File::open(path).map_err(|e| InputError { file: name.clone(), line: 0, column: 0, message: e.to_string() })?;
+        let file = File::open(path).map_err(|e| InputError::whole(&name, e.to_string()))?;
         self.read_har(&name, file)?;
         Ok(Vec::new())
     }

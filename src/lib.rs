@@ -4,10 +4,11 @@
 //! Where things are, in layers from the bottom up (a module uses only its
 //! own layer and those below, with no circle; `tests/layers.rs` checks it):
 //! 1. Site and observations
+//!    - [`error`]: [`InputError`], the one located error of every reader of files and text.
 //!    - [`site`]: hostname → registrable domain (Public Suffix List); first vs third party.
 //!    - [`observe`]: browser events, normalised once at the boundary.
 //! 2. Rules
-//!    - [`rules`]: rule packs (format v1), located load errors, the compiled index, the default-pack generator.
+//!    - [`rules`]: rule packs (format v1) and their checks, the compiled index, the default-pack generator.
 //! 3. Judgements
 //!    - [`evidence`]: why a verdict says what it says.
 //!    - [`behaviour`]: what scripts were seen doing (session replay, key logging, fingerprinting).
@@ -35,6 +36,7 @@
 pub mod audit;
 pub mod behaviour;
 pub mod classify;
+pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod graph;
@@ -66,5 +68,6 @@ pub use classify::{Evidence, Verdict};
 pub use export::Format;
 pub use graph::TrackerGraph;
 pub use observe::{Observation, RawEvent};
-pub use rules::{Category, PackError, RulePack};
+pub use error::InputError;
+pub use rules::{Category, RulePack};
 pub use site::{Host, Site};

@@ -18,7 +18,7 @@ mod cli {
     use clap::{Args, Parser, Subcommand};
     use telltale::export::{export, Format};
     use telltale::rules::build::{build_default_pack_reporting, to_json_lines, Inputs};
-    use telltale::{report, Auditor, RulePack};
+    use telltale::{report, Auditor, InputError, RulePack};
 
     /// The viewer an interactive HTML export carries inline: extension/viewer/
     /// with sigma, as esbuild bundles it (scripts/build-extension.sh checks it is current).
@@ -256,30 +256,58 @@ mod cli {
         match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                let _ = writeln!(io::stderr(), "telltale: {}", report::printable(&e));
+                let _ = writeln!(io::stderr(), "telltale: {}", report::printable(&e.0));
                 ExitCode::FAILURE
             }
         }
     }
 
-    fn read(path: &Path) -> Result<String, String> {
-        fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    /// Why a command failed, in words: an [`InputError`] says where its
+    /// input is wrong as it says it everywhere. `main` prints it.
+    struct Failure(String);
+
+    impl std::fmt::Display for Failure {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl From<InputError> for Failure {
+        fn from(e: InputError) -> Failure {
+            Failure(e.to_string())
+        }
+    }
+
+    impl From<String> for Failure {
+        fn from(m: String) -> Failure {
+            Failure(m)
+        }
+    }
+
+    impl From<&str> for Failure {
+        fn from(m: &str) -> Failure {
+            Failure(m.to_owned())
+        }
+    }
+
+    fn read(path: &Path) -> Result<String, InputError> {
+        fs::read_to_string(path).map_err(|e| InputError::whole(&path.display().to_string(), e.to_string()))
     }
 
     /// A rule list in any format Telltale reads, from a file (`-` for standard
     /// input), size-limited and located like every pack error.
-    fn read_list(path: &Path) -> Result<telltale::rules::import::Imported, String> {
+    fn read_list(path: &Path) -> Result<telltale::rules::import::Imported, InputError> {
         let name = path.display().to_string();
         let (name, text) = if name == "-" {
             ("<stdin>".to_owned(), telltale::rules::read_text("<stdin>", io::stdin().lock()))
         } else {
-            let f = fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+            let f = fs::File::open(path).map_err(|e| InputError::whole(&name, e.to_string()))?;
             (name.clone(), telltale::rules::read_text(&name, f))
         };
-        telltale::rules::import::parse_any(&name, &text.map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+        telltale::rules::import::parse_any(&name, &text?)
     }
 
-    fn read_pack(path: &Path) -> Result<RulePack, String> {
+    fn read_pack(path: &Path) -> Result<RulePack, InputError> {
         read_list(path).map(|i| i.pack)
     }
 
@@ -291,14 +319,14 @@ mod cli {
         }
     }
 
-    fn write_pack(output: &Path, pack: &RulePack) -> Result<(), String> {
+    fn write_pack(output: &Path, pack: &RulePack) -> Result<(), Failure> {
         let text = to_json_lines(pack);
         // What is written must load: it is checked as any pack is.
-        RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;
-        fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))
+        RulePack::parse(&output.display().to_string(), &text)?;
+        Ok(fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))?)
     }
 
-    fn import(from: ImportFrom, files: &[PathBuf], output: &Path, categories: &[String], sections: &[String]) -> Result<(), String> {
+    fn import(from: ImportFrom, files: &[PathBuf], output: &Path, categories: &[String], sections: &[String]) -> Result<(), Failure> {
         use telltale::rules::import::{abp, check, disconnect, tds};
         if !categories.is_empty() && !matches!(from, ImportFrom::Abp) {
             return Err("--category is for --from abp: other formats name their own categories".into());
@@ -306,10 +334,10 @@ mod cli {
         if !sections.is_empty() && !matches!(from, ImportFrom::Abp) {
             return Err("--sections is for --from abp: other formats have no sections".into());
         }
-        let json = |p: &Path| -> Result<serde_json::Value, String> {
+        let json = |p: &Path| -> Result<serde_json::Value, InputError> {
             let name = p.display().to_string();
-            let text = telltale::rules::read_text(&name, fs::File::open(p).map_err(|e| format!("{name}: {e}"))?).map_err(|e| e.to_string())?;
-            serde_json::from_str(&text).map_err(|e| format!("{name}:{}:{}: not valid JSON: {e}", e.line(), e.column()))
+            let text = telltale::rules::read_text(&name, fs::File::open(p).map_err(|e| InputError::whole(&name, e.to_string()))?)?;
+            serde_json::from_str(&text).map_err(|e| InputError::at(&name, e.line(), e.column(), format!("not valid JSON: {e}")))
         };
         let imported = match from {
             ImportFrom::Disconnect => {
@@ -319,16 +347,16 @@ mod cli {
                 let services = json(&files[0])?;
                 let entities = files.get(1).map(|p| json(p)).transpose()?;
                 let (sname, ename) = (files[0].display().to_string(), files.get(1).map(|p| p.display().to_string()));
-                let i = disconnect::import((&sname, &services), entities.as_ref().map(|e| (ename.as_deref().unwrap_or(""), e))).map_err(|e| e.to_string())?;
-                check(&sname, i).map_err(|e| e.to_string())?
+                let i = disconnect::import((&sname, &services), entities.as_ref().map(|e| (ename.as_deref().unwrap_or(""), e)))?;
+                check(&sname, i)?
             }
             ImportFrom::Tds => {
                 if files.len() > 1 {
                     return Err("--from tds takes one tds.json".into());
                 }
                 let name = files[0].display().to_string();
-                let i = tds::import(&name, &json(&files[0])?).map_err(|e| e.to_string())?;
-                check(&name, i).map_err(|e| e.to_string())?
+                let i = tds::import(&name, &json(&files[0])?)?;
+                check(&name, i)?
             }
             ImportFrom::Abp => {
                 let cats = categories
@@ -343,12 +371,12 @@ mod cli {
                 let mut texts = Vec::new();
                 for p in files {
                     let name = p.display().to_string();
-                    let f = fs::File::open(p).map_err(|e| format!("{name}: {e}"))?;
-                    texts.push((name.clone(), telltale::rules::read_text(&name, f).map_err(|e| e.to_string())?));
+                    let f = fs::File::open(p).map_err(|e| InputError::whole(&name, e.to_string()))?;
+                    texts.push((name.clone(), telltale::rules::read_text(&name, f)?));
                 }
                 let lists: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-                let i = abp::import_sections(&lists, (!cats.is_empty()).then_some(&cats[..]), sections).map_err(|e| e.to_string())?;
-                check(&files[0].display().to_string(), i).map_err(|e| e.to_string())?
+                let i = abp::import_sections(&lists, (!cats.is_empty()).then_some(&cats[..]), sections)?;
+                check(&files[0].display().to_string(), i)?
             }
         };
         write_pack(output, &imported.pack)?;
@@ -373,7 +401,7 @@ mod cli {
         ))
     }
 
-    fn info(packs: &[PathBuf]) -> Result<(), String> {
+    fn info(packs: &[PathBuf]) -> Result<(), Failure> {
         let mut out = String::new();
         for p in packs {
             let imported = read_list(p)?;
@@ -387,14 +415,14 @@ mod cli {
         write_stdout(&out)
     }
 
-    fn merge(packs: &[PathBuf], output: &Path) -> Result<(), String> {
+    fn merge(packs: &[PathBuf], output: &Path) -> Result<(), Failure> {
         let list = packs.iter().map(|p| read_pack(p)).collect::<Result<Vec<_>, _>>()?;
         let merged = telltale::rules::merge(&list);
         write_pack(output, &merged)?;
         write_stdout(&format!("{}: {} entities from {} packs\n", output.display(), merged.entities.len(), list.len()))
     }
 
-    fn audit(a: AuditArgs) -> Result<(), String> {
+    fn audit(a: AuditArgs) -> Result<(), Failure> {
         let mut auditor = load_rules(a.no_default_rules, &a.rules)?;
         auditor.set_learn_min_sites(a.learn_sites as usize);
         let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
@@ -437,18 +465,18 @@ mod cli {
     }
 
     /// Reads HARs (`-`: standard input) and crawls into `run`, saying on standard error what each left out.
-    fn read_inputs(run: &mut telltale::run::Run, files: &[PathBuf]) -> Result<(), String> {
+    fn read_inputs(run: &mut telltale::run::Run, files: &[PathBuf]) -> Result<(), Failure> {
         for f in files {
             let name = f.display().to_string();
             let left_out = if name == "-" { run.read_har("<stdin>", io::stdin().lock()).map(|_| Vec::new()) } else { run.read_path(f) };
-            for line in left_out.map_err(|e| e.to_string())? {
+            for line in left_out? {
                 let _ = writeln!(io::stderr(), "telltale: {}: left out {}", report::printable(&name), line);
             }
         }
         Ok(())
     }
 
-    fn site_report(a: ReportArgs) -> Result<(), String> {
+    fn site_report(a: ReportArgs) -> Result<(), Failure> {
         let site = telltale::Host::parse(&a.site).map(|h| h.site()).map_err(|e| format!("--site {}: not a site: {e}", report::printable(&a.site)))?;
         let auditor = load_rules(a.no_default_rules, &a.rules)?;
         let mut run = telltale::run::Run::new(auditor, a.temp_dir.clone());
@@ -466,7 +494,7 @@ mod cli {
         }
     }
 
-    fn load_rules(no_default: bool, packs: &[PathBuf]) -> Result<Auditor, String> {
+    fn load_rules(no_default: bool, packs: &[PathBuf]) -> Result<Auditor, InputError> {
         let mut auditor = if no_default { Auditor::new() } else { Auditor::with_default_pack() };
         for p in packs {
             auditor.add_pack(read_pack(p)?);
@@ -474,7 +502,7 @@ mod cli {
         Ok(auditor)
     }
 
-    fn policy(a: PolicyArgs) -> Result<(), String> {
+    fn policy(a: PolicyArgs) -> Result<(), Failure> {
         use telltale::policy::{Capabilities, Choice, Policy};
         use telltale::{Category, Site};
         let auditor = load_rules(a.no_default_rules, &a.rules)?;
@@ -487,7 +515,7 @@ mod cli {
                 Some(("category", id)) => Choice::BlockCategory {
                     category: Category::from_id(id).ok_or_else(|| format!("--block {b}: unknown category {id:?}: expected one of {}", Category::ALL.map(|c| c.id()).join(", ")))?,
                 },
-                _ => return Err(format!("--block {b}: expected company:NAME, site:SITE or category:ID")),
+                _ => return Err(format!("--block {b}: expected company:NAME, site:SITE or category:ID").into()),
             };
             p.add(choice, 0.0);
         }
@@ -508,16 +536,16 @@ mod cli {
         if compiled.not_applied.is_empty() {
             Ok(())
         } else {
-            Err(format!("{} of the choices could not be applied in full", compiled.not_applied.len()))
+            Err(format!("{} of the choices could not be applied in full", compiled.not_applied.len()).into())
         }
     }
 
-    fn write_stdout(text: &str) -> Result<(), String> {
+    fn write_stdout(text: &str) -> Result<(), Failure> {
         let mut out = io::stdout().lock();
-        out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("standard output: {e}"))
+        Ok(out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| format!("standard output: {e}"))?)
     }
 
-    fn check(packs: &[PathBuf]) -> Result<(), String> {
+    fn check(packs: &[PathBuf]) -> Result<(), Failure> {
         let mut out = String::new();
         for p in packs {
             let name = p.display().to_string();
@@ -535,7 +563,7 @@ mod cli {
         write_stdout(&out)
     }
 
-    fn build(tpw: &Path, tpw_version: &str, recorders: &Path, curated: &Path, version: &str, output: &Path) -> Result<(), String> {
+    fn build(tpw: &Path, tpw_version: &str, recorders: &Path, curated: &Path, version: &str, output: &Path) -> Result<(), Failure> {
         let mut layers = Vec::new();
         let dir = fs::read_dir(curated).map_err(|e| format!("{}: {e}", curated.display()))?;
         for entry in dir {
@@ -549,7 +577,7 @@ mod cli {
             build_default_pack_reporting(&Inputs { third_party_web: &read(tpw)?, third_party_web_version: tpw_version, session_recorders: &read(recorders)?, curated: layers, version })?;
         let text = to_json_lines(&pack);
         // The result must load: check it as any pack is checked.
-        RulePack::parse(&output.display().to_string(), &text).map_err(|e| e.to_string())?;
+        RulePack::parse(&output.display().to_string(), &text)?;
         fs::write(output, &text).map_err(|e| format!("{}: {e}", output.display()))?;
         write_stdout(&format!(
             "{}: {} entities from {} sources; left out {} public-suffix domains ({})\n",

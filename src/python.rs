@@ -17,13 +17,16 @@ use pyo3::types::PyDict;
 
 use crate::audit::Auditor;
 use crate::classify::{classify, Verdict};
+use crate::error::InputError;
 use crate::learn::Learner;
 use crate::observe::{ResourceType, WebUrl};
 
-/// `telltale.InputError(message, file, line, column)`: bad input, located where it can be.
-fn input_error(py: Python<'_>, message: String, file: &str, line: usize, column: usize) -> PyErr {
-    let located = (line > 0).then_some((line, column));
-    match py.import("telltale").and_then(|m| m.getattr("InputError")).and_then(|c| c.call1((message.clone(), file, located.map(|l| l.0), located.map(|l| l.1)))) {
+/// The one place Python gets an [`InputError`]: raised as
+/// `telltale.InputError(message, file, line, column)`, line and column `None`
+/// where the error has no position.
+fn raise(py: Python<'_>, e: InputError) -> PyErr {
+    let located = (e.line > 0).then_some((e.line, e.column));
+    match py.import("telltale").and_then(|m| m.getattr("InputError")).and_then(|c| c.call1((e.message, e.file, located.map(|l| l.0), located.map(|l| l.1)))) {
         Ok(e) => PyErr::from_value(e),
         Err(e) => e,
     }
@@ -84,6 +87,13 @@ fn strings<'a>(batch: &'a RecordBatch, name: &str, role: &str) -> PyResult<Strin
     })
 }
 
+/// A rule list in any format Telltale reads, from a file.
+fn read_list(path: &std::path::Path) -> Result<crate::rules::import::Imported, InputError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| InputError::whole(&name, e.to_string()))?;
+    crate::rules::import::parse_any(&name, &crate::rules::read_text(&name, file)?)
+}
+
 #[pymethods]
 impl Classifier {
     #[new]
@@ -91,10 +101,7 @@ impl Classifier {
     fn new(py: Python<'_>, rules: Option<Vec<PathBuf>>, default_rules: bool) -> PyResult<Self> {
         let mut auditor = if default_rules { Auditor::with_default_pack() } else { Auditor::new() };
         for path in rules.unwrap_or_default() {
-            let name = path.display().to_string();
-            let file = std::fs::File::open(&path).map_err(|e| input_error(py, e.to_string(), &name, 0, 0))?;
-            let text = crate::rules::read_text(&name, file).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
-            let imported = crate::rules::import::parse_any(&name, &text).map_err(|e| input_error(py, e.message.clone(), &e.file, e.line, e.column))?;
+            let imported = read_list(&path).map_err(|e| raise(py, e))?;
             auditor.add_pack(imported.pack);
         }
         Ok(Classifier { auditor, learner: Learner::default() })
@@ -213,14 +220,14 @@ fn audit(py: Python<'_>, paths: Vec<PathBuf>, rules: Option<Vec<PathBuf>>, defau
         Ok((report, crate::export::json::write(run.auditor().graph()), left_out))
     });
     done.map_err(|e| match e {
-        Failed::Input(e) => input_error(py, e.message, &e.file, e.line, e.column),
+        Failed::Input(e) => raise(py, e),
         Failed::Output(m) => PyOSError::new_err(m),
     })
 }
 
 /// Why an audit stopped, carried out of the part that runs without the GIL.
 enum Failed {
-    Input(crate::run::InputError),
+    Input(InputError),
     Output(String),
 }
 

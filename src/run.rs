@@ -25,33 +25,7 @@ use crate::audit::{Auditor, ClosedReport};
 use crate::observe::TabId;
 use crate::report::{self, PageOuts, Summary};
 
-/// An input that cannot be read, located where there is a place to name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    pub file: String,
-    /// 1-based; 0 when the error has no position.
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
-        }
-    }
-}
-
-impl std::error::Error for InputError {}
-
-impl From<crate::har::HarError> for InputError {
-    fn from(e: crate::har::HarError) -> InputError {
-        InputError { file: e.file, line: e.line, column: e.column, message: e.message }
-    }
-}
+pub use crate::error::InputError;
 
 /// Writing the audit out failed.
 #[derive(Debug)]

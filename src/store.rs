@@ -87,7 +87,7 @@ pub fn migrate(mut v: Value) -> Result<Value, String> {
                 v["tabs"] = Value::Array(vec![]);
             }
             // Versions 1 and 2 embedded the graph as its Telltale JSON export.
-            let graph = json::from_value("snapshot", v.get_mut("graph").map(Value::take).unwrap_or(Value::Null))?;
+            let graph = json::from_value("snapshot", v.get_mut("graph").map(Value::take).unwrap_or(Value::Null)).map_err(|e| e.to_string())?;
             v["graph"] = serde_json::to_value(StoredGraph::of(&graph)).expect("graph values serialise");
         }
         3 => {}
@@ -160,7 +160,7 @@ impl Auditor {
     pub fn import_all(&mut self, text: &str) -> Result<(), String> {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("export: line {} column {}: {e}", e.line(), e.column()))?;
         let choices = match v.get("choices") {
-            Some(c) => Some(crate::policy::Policy::from_json(&c.to_string()).map_err(|e| e.0)?),
+            Some(c) => Some(crate::policy::Policy::from_json(&c.to_string()).map_err(|e| e.to_string())?),
             None => None,
         };
         self.restore(text)?;

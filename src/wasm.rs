@@ -181,7 +181,7 @@ impl WasmAuditor {
     /// Merges nothing: replaces the graph with a Telltale JSON export (for viewing an import).
     #[wasm_bindgen(js_name = importGraph)]
     pub fn import_graph(&mut self, file: &str, text: &str) -> Result<(), JsError> {
-        self.inner.graph = json::import(file, text).map_err(|e| JsError::new(&e))?;
+        self.inner.graph = json::import(file, text).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(())
     }
 
@@ -258,7 +258,7 @@ impl WasmAuditor {
     /// text is not a choices document at all.
     #[wasm_bindgen(js_name = setPolicy)]
     pub fn set_policy(&mut self, text: &str) -> Result<String, JsError> {
-        let p = crate::policy::Policy::from_json(text).map_err(|e| JsError::new(&e.0))?;
+        let p = crate::policy::Policy::from_json(text).map_err(|e| JsError::new(&e.to_string()))?;
         let aside = to_json(&p.kept_aside());
         self.inner.set_policy(p);
         Ok(aside)

@@ -19,7 +19,8 @@ use telltale::learn::Learner;
 use telltale::observe::{ResourceType, WebUrl};
 use telltale::rules::build::to_json_lines;
 use telltale::rules::import::parse_any;
-use telltale::rules::{PackError, RuleIndex, RulePack};
+use telltale::rules::{RuleIndex, RulePack};
+use telltale::InputError;
 
 const HOSTILE: &[&str] = &[
     "\"", "{", "}", "[", "]", ",", ":", "\\", "\\u", "\\ud800", "\u{0}", "\u{7}", "\u{FFFF}", "\u{202E}", "\n", "\r\n", "\t", "!", "||", "^$",
@@ -149,7 +150,7 @@ fn har_sample() -> &'static str {
 }
 
 /// An error is located inside the text (or just past its end) and says something.
-fn located(e: &PackError, text: &str) -> Result<(), TestCaseError> {
+fn located(e: &InputError, text: &str) -> Result<(), TestCaseError> {
     let lines = text.split('\n').count();
     prop_assert!(e.line >= 1 && e.column >= 1, "unlocated: {e}");
     prop_assert!(e.line <= lines + 1, "line {} past the end ({lines} lines): {e}", e.line);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// From the bottom up, as ARCHITECTURE.md states them.
 const LAYERS: [(&str, &[&str]); 6] = [
-    ("site and observations", &["site", "observe"]),
+    ("site and observations", &["error", "site", "observe"]),
     ("rules", &["rules"]),
     ("judgements", &["evidence", "behaviour", "learn", "classify", "sync"]),
     ("state", &["graph", "policy", "audit"]),

@@ -17,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::InputError;
 use crate::graph::{Edge, Node, TrackerGraph};
 use crate::site::Site;
 
@@ -72,29 +73,29 @@ fn doc(g: &TrackerGraph) -> Doc {
 }
 
 /// Reads a Telltale JSON export. Errors say where and what was expected.
-pub fn import(file: &str, text: &str) -> Result<TrackerGraph, String> {
-    let doc: Doc = serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: {}", e.line(), e.column(), strip_at(&e)))?;
+pub fn import(file: &str, text: &str) -> Result<TrackerGraph, InputError> {
+    let doc: Doc = serde_json::from_str(text).map_err(|e| InputError::at(file, e.line(), e.column(), strip_at(&e)))?;
     from_doc(file, doc)
 }
 
 /// Reads the graph from a JSON value (inside a snapshot of version 1 or 2).
-pub fn from_value(file: &str, v: serde_json::Value) -> Result<TrackerGraph, String> {
-    let doc: Doc = serde_json::from_value(v).map_err(|e| format!("{file}: {e}"))?;
+pub fn from_value(file: &str, v: serde_json::Value) -> Result<TrackerGraph, InputError> {
+    let doc: Doc = serde_json::from_value(v).map_err(|e| InputError::whole(file, e.to_string()))?;
     from_doc(file, doc)
 }
 
-fn from_doc(file: &str, doc: Doc) -> Result<TrackerGraph, String> {
+fn from_doc(file: &str, doc: Doc) -> Result<TrackerGraph, InputError> {
     if doc.format != FORMAT {
-        return Err(format!("{file}: format {:?} is not a Telltale graph: expected \"{FORMAT}\"", doc.format));
+        return Err(InputError::whole(file, format!("format {:?} is not a Telltale graph: expected \"{FORMAT}\"", doc.format)));
     }
     if doc.version != VERSION {
-        return Err(format!("{file}: graph version {} is not supported: expected {VERSION}", doc.version));
+        return Err(InputError::whole(file, format!("graph version {} is not supported: expected {VERSION}", doc.version)));
     }
     TrackerGraph::from_parts(
         doc.nodes.into_iter().map(|n| n.node).collect(),
         doc.edges.into_iter().map(|e| (e.source, e.target, e.edge)).collect(),
     )
-    .map_err(|e| format!("{file}: {e}"))
+    .map_err(|e| InputError::whole(file, e))
 }
 
 fn yes() -> bool {

@@ -31,7 +31,6 @@
 //! database that is not OpenWPM's is an error naming what is missing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
@@ -40,6 +39,7 @@ use rusqlite::{Connection, OpenFlags, Row};
 pub mod parquet;
 
 use crate::audit::Auditor;
+use crate::error::InputError;
 use crate::run::Run;
 use crate::observe::{RawEvent, RawNavigation, RawRequest, RawResponse, RawScriptSignal, ResourceType, Signal, TabId};
 
@@ -53,20 +53,6 @@ pub const TABLES: [(&str, &[&str]); 6] = [
     ("javascript", &["id", "visit_id", "script_url", "document_url", "top_level_url", "symbol", "operation", "value", "arguments", "time_stamp"]),
 ];
 
-/// A crawl that cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrawlError {
-    pub file: String,
-    pub message: String,
-}
-
-impl fmt::Display for CrawlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.message)
-    }
-}
-
-impl std::error::Error for CrawlError {}
 
 /// Rows read and rows left out, by table and reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -159,7 +145,7 @@ struct Cursor<'s> {
 }
 
 impl<'s> Cursor<'s> {
-    fn advance(&mut self, skipped: &mut Skipped, file: &str) -> Result<(), CrawlError> {
+    fn advance(&mut self, skipped: &mut Skipped, file: &str) -> Result<(), InputError> {
         self.next = None;
         while !self.done {
             let row = match self.rows.next() {
@@ -168,7 +154,7 @@ impl<'s> Cursor<'s> {
                     self.done = true;
                     break;
                 }
-                Err(e) => return Err(CrawlError { file: file.to_owned(), message: format!("reading {}: {e}", self.table) }),
+                Err(e) => return Err(InputError::whole(file, format!("reading {}: {e}", self.table))),
             };
             // Column 0 is the visit's first time; the table's own columns follow.
             let Some(visit) = integer(row, 1) else {
@@ -193,7 +179,7 @@ impl<'s> Cursor<'s> {
     }
 
     /// The rows of the visit at `key` (rows of earlier visits that no site_visits row names are counted and passed over).
-    fn take(&mut self, key: &VisitKey, out: &mut Vec<(f64, usize, Item)>, order: usize, skipped: &mut Skipped, file: &str) -> Result<(), CrawlError> {
+    fn take(&mut self, key: &VisitKey, out: &mut Vec<(f64, usize, Item)>, order: usize, skipped: &mut Skipped, file: &str) -> Result<(), InputError> {
         while let Some((k, _, _)) = &self.next {
             if k > key {
                 break;
@@ -224,8 +210,8 @@ fn select(table: &str) -> String {
 }
 
 /// Checks that every table Telltale reads is there with its columns.
-fn check_schema(conn: &Connection, file: &str) -> Result<(), CrawlError> {
-    let err = |message: String| CrawlError { file: file.to_owned(), message };
+fn check_schema(conn: &Connection, file: &str) -> Result<(), InputError> {
+    let err = |message: String| InputError::whole(file, message);
     for (table, needed) in TABLES {
         let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})")).map_err(|e| err(format!("not an SQLite database Telltale can read: {e}")))?;
         let have: BTreeSet<String> = stmt
@@ -246,9 +232,9 @@ fn check_schema(conn: &Connection, file: &str) -> Result<(), CrawlError> {
 /// Feeds an OpenWPM SQLite crawl to the run, visit by visit, each a tab
 /// closed as its visit ends. The database is opened read-only; a crawl
 /// being written may be read (rows written after the read began are not).
-pub fn audit_sqlite(run: &mut Run, path: &Path) -> Result<Crawl, CrawlError> {
+pub fn audit_sqlite(run: &mut Run, path: &Path) -> Result<Crawl, InputError> {
     let file = path.display().to_string();
-    let err = |message: String| CrawlError { file: file.clone(), message };
+    let err = |message: String| InputError::whole(&file, message);
     if !is_sqlite(path) {
         return Err(err(match std::fs::metadata(path) {
             Err(e) => e.to_string(),
@@ -263,8 +249,8 @@ pub fn audit_sqlite(run: &mut Run, path: &Path) -> Result<Crawl, CrawlError> {
 }
 
 /// Feeds the visits of a checked crawl database, in visit order.
-fn audit_connection(run: &mut Run, conn: &Connection, file: &str, mut crawl: Crawl) -> Result<Crawl, CrawlError> {
-    let err = |message: String| CrawlError { file: file.to_owned(), message };
+fn audit_connection(run: &mut Run, conn: &Connection, file: &str, mut crawl: Crawl) -> Result<Crawl, InputError> {
+    let err = |message: String| InputError::whole(file, message);
     // One read transaction: every table is read as of the same moment.
     conn.execute_batch("BEGIN").map_err(|e| err(e.to_string()))?;
     // Each visit's first request time, for the order the visits happened in.

@@ -23,7 +23,8 @@ use parquet::arrow::ProjectionMask;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use super::{audit_connection, Crawl, CrawlError, Skipped, TABLES};
+use super::{audit_connection, Crawl, Skipped, TABLES};
+use crate::error::InputError;
 use crate::run::Run;
 
 /// Whether a folder looks like OpenWPM's Parquet output (it has a `site_visits` folder).
@@ -77,9 +78,9 @@ fn cell(col: &ArrayRef, i: usize, text: bool) -> Option<Value> {
 
 /// Feeds OpenWPM's Parquet output in `dir` to the run, visit by visit, each
 /// a tab of its own. The working copy goes in the run's temporary folder.
-pub fn audit_parquet(run: &mut Run, dir: &Path) -> Result<Crawl, CrawlError> {
+pub fn audit_parquet(run: &mut Run, dir: &Path) -> Result<Crawl, InputError> {
     let name = dir.display().to_string();
-    let err = |message: String| CrawlError { file: name.clone(), message };
+    let err = |message: String| InputError::whole(&name, message);
     if !is_parquet_crawl(dir) {
         return Err(err(format!(
             "not OpenWPM's Parquet output: no site_visits folder (expected a folder per table: {})",
@@ -100,7 +101,7 @@ pub fn audit_parquet(run: &mut Run, dir: &Path) -> Result<Crawl, CrawlError> {
         let mut stmt = conn.prepare(&insert).map_err(|e| err(e.to_string()))?;
         for path in files(dir, table).map_err(|e| err(format!("{table}: {e}")))? {
             let file_name = path.display().to_string();
-            let located = |message: String| CrawlError { file: file_name.clone(), message };
+            let located = |message: String| InputError::whole(&file_name, message);
             let f = std::fs::File::open(&path).map_err(|e| located(e.to_string()))?;
             let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| located(format!("not a Parquet file Telltale can read: {e}")))?;
             let have: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();

@@ -25,6 +25,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::InputError;
 use crate::graph::TrackerGraph;
 use crate::rules::{Category, OptOut, PrivacySignal, RuleIndex};
 use crate::site::{Host, Site};
@@ -201,7 +202,7 @@ pub struct Policy {
     kept_aside: Vec<KeptAside>,
 }
 
-/// A located problem with stored choices.
+/// An action that cannot be taken (nothing to undo, no opt-out named, not a site).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError(pub String);
 
@@ -361,10 +362,11 @@ impl Policy {
     /// Reads stored choices. Entries that cannot be read (corrupt, or from a
     /// newer version) are kept aside and reported; the rest apply. A document
     /// that is not a choices document at all is an error.
-    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let v: Value = serde_json::from_str(text).map_err(|e| PolicyError(format!("stored choices:{}:{}: {}", e.line(), e.column(), e)))?;
+    pub fn from_json(text: &str) -> Result<Policy, InputError> {
+        const FILE: &str = "stored choices";
+        let v: Value = serde_json::from_str(text).map_err(|e| InputError::at(FILE, e.line(), e.column(), e.to_string()))?;
         if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(PolicyError(format!("stored choices: expected \"format\": \"{FORMAT}\"")));
+            return Err(InputError::whole(FILE, format!("expected \"format\": \"{FORMAT}\"")));
         }
         let version = v.get("version").and_then(Value::as_u64).unwrap_or(0);
         let mut p = Policy::new();
@@ -581,7 +583,7 @@ mod tests {
         assert_eq!(p.kept_aside().len(), 3);
         assert!(p.kept_aside()[0].error.contains("newer Telltale"), "{:?}", p.kept_aside());
         assert!(Policy::from_json("{\"format\": \"x\"}").is_err());
-        assert!(Policy::from_json("{").unwrap_err().0.contains("1:1"));
+        assert!(Policy::from_json("{").unwrap_err().to_string().starts_with("stored choices:1:1: "));
         // Kept-aside entries survive another save and load.
         assert_eq!(Policy::from_json(&p.to_json()).unwrap().kept_aside().len(), 3);
     }

@@ -15,18 +15,16 @@
 
 use super::filters::{FilterLayer, LayerList};
 use super::{import::content_hash, RulePack};
+use crate::error::InputError;
 
 const MAGIC: &[u8; 4] = b"TTPK";
 const LAYOUT: u16 = 1;
 
-/// Why compiled bytes were refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompiledError(pub String);
+/// What a compiled pack's errors name as their file.
+const FILE: &str = "compiled pack";
 
-impl std::fmt::Display for CompiledError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+fn refused(message: impl Into<String>) -> InputError {
+    InputError::whole(FILE, message)
 }
 
 /// The hash a compiled pack carries for its source text.
@@ -76,32 +74,32 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], CompiledError> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or_else(|| CompiledError(format!("compiled pack is cut short in its {what}")))?;
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], InputError> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or_else(|| refused(format!("cut short in its {what}")))?;
         let s = &self.b[self.at..end];
         self.at = end;
         Ok(s)
     }
-    fn u16(&mut self, what: &str) -> Result<u16, CompiledError> {
+    fn u16(&mut self, what: &str) -> Result<u16, InputError> {
         Ok(u16::from_le_bytes(self.take(2, what)?.try_into().expect("2 bytes")))
     }
-    fn u32(&mut self, what: &str) -> Result<u32, CompiledError> {
+    fn u32(&mut self, what: &str) -> Result<u32, InputError> {
         Ok(u32::from_le_bytes(self.take(4, what)?.try_into().expect("4 bytes")))
     }
 }
 
 /// Reads a compiled pack; `expected_hash`, when given, is the hash of the
 /// text it must stand for.
-pub fn from_bytes(bytes: &[u8], expected_hash: Option<u32>) -> Result<Loaded, CompiledError> {
+pub fn from_bytes(bytes: &[u8], expected_hash: Option<u32>) -> Result<Loaded, InputError> {
     let mut r = Reader { b: bytes, at: 0 };
     if r.take(4, "header").ok() != Some(&MAGIC[..]) {
-        return Err(CompiledError("not a compiled Telltale pack (no TTPK header)".into()));
+        return Err(refused("not one Telltale compiled (no TTPK header)"));
     }
     let layout = r.u16("header")?;
     let n = r.u16("header")? as usize;
     let version = r.take(n, "header")?;
     if layout != LAYOUT || version != env!("CARGO_PKG_VERSION").as_bytes() {
-        return Err(CompiledError(format!(
+        return Err(refused(format!(
             "compiled by Telltale {} (layout {layout}); this is {} (layout {LAYOUT}): compile it again",
             String::from_utf8_lossy(version),
             env!("CARGO_PKG_VERSION")
@@ -109,18 +107,18 @@ pub fn from_bytes(bytes: &[u8], expected_hash: Option<u32>) -> Result<Loaded, Co
     }
     let hash = r.u32("header")?;
     if let Some(want) = expected_hash.filter(|&w| w != hash) {
-        return Err(CompiledError(format!("compiled from another text (hash {hash:08x}, expected {want:08x}): compile it again")));
+        return Err(refused(format!("compiled from another text (hash {hash:08x}, expected {want:08x}): compile it again")));
     }
     let n = r.u32("pack")? as usize;
     let json = r.take(n, "pack")?;
-    let (pack, filter_counts): (RulePack, Vec<usize>) = serde_json::from_slice(json).map_err(|e| CompiledError(format!("compiled pack is corrupt: {e}")))?;
+    let (pack, filter_counts): (RulePack, Vec<usize>) = serde_json::from_slice(json).map_err(|e| refused(format!("corrupt: {e}")))?;
     let n = r.u32("engine")? as usize;
     let engine = r.take(n, "engine")?;
     if r.at != bytes.len() {
-        return Err(CompiledError("compiled pack has bytes after its end".into()));
+        return Err(refused("bytes after its end"));
     }
     if filter_counts.len() != pack.filter_lists.len() {
-        return Err(CompiledError("compiled pack is corrupt: filter counts do not match its lists".into()));
+        return Err(refused("corrupt: filter counts do not match its lists"));
     }
     let layer = if pack.filter_lists.is_empty() {
         None
@@ -136,7 +134,7 @@ pub fn from_bytes(bytes: &[u8], expected_hash: Option<u32>) -> Result<Loaded, Co
                 LayerList { name: l.name.clone(), categories, source: pack.sources.get(&l.source).cloned().unwrap_or(super::Source { name: l.source.clone(), url: None, license: None }), filters }
             })
             .collect();
-        Some(FilterLayer::from_bytes(pack.name.clone(), lists, engine).ok_or_else(|| CompiledError("compiled filter engine is corrupt".into()))?)
+        Some(FilterLayer::from_bytes(pack.name.clone(), lists, engine).ok_or_else(|| refused("its filter engine is corrupt"))?)
     };
     Ok(Loaded { pack, filter_counts, layer, hash })
 }
@@ -165,16 +163,16 @@ mod tests {
         );
         assert_eq!(layer.check(&req).unwrap().filter, "/beacon.gif");
         // Another text, a cut, a stranger's bytes, a trailing byte: refused with a reason.
-        assert!(from_bytes(&bytes, Some(text_hash("other"))).unwrap_err().0.contains("another text"));
+        assert!(from_bytes(&bytes, Some(text_hash("other"))).unwrap_err().message.contains("another text"));
         for cut in [0, 3, 10, bytes.len() / 2, bytes.len() - 1] {
             assert!(from_bytes(&bytes[..cut], None).is_err(), "cut at {cut}");
         }
-        assert!(from_bytes(b"<html>not found</html>", None).unwrap_err().0.contains("TTPK"));
+        assert!(from_bytes(b"<html>not found</html>", None).unwrap_err().message.contains("TTPK"));
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(from_bytes(&longer, None).is_err());
         let mut other_version = bytes.clone();
         other_version[8] ^= 1;
-        assert!(from_bytes(&other_version, None).unwrap_err().0.contains("compile it again"));
+        assert!(from_bytes(&other_version, None).unwrap_err().message.contains("compile it again"));
     }
 }

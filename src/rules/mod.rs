@@ -472,22 +472,7 @@ pub struct RulePack {
     pub tracker_lists: Vec<TrackerList>,
 }
 
-/// A located error in a pack: file, line, column, and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PackError {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for PackError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for PackError {}
+pub use crate::error::InputError;
 
 /// The largest pack Telltale reads: far above any list people keep (the
 /// default pack is 0.3 MB, EasyList 3 MB), far below what exhausts memory.
@@ -495,8 +480,8 @@ pub const MAX_PACK_BYTES: usize = 128 << 20;
 
 /// The text of a rule list (a file, standard input): at most
 /// [`MAX_PACK_BYTES`], and UTF-8 (a bad byte is given its line and column).
-pub fn read_text(file: &str, reader: impl std::io::Read) -> Result<String, PackError> {
-    let at = |line, column, message: String| PackError { file: file.to_owned(), line, column, message };
+pub fn read_text(file: &str, reader: impl std::io::Read) -> Result<String, InputError> {
+    let at = |line, column, message: String| InputError::at(file, line, column, message);
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::Read::take(reader, MAX_PACK_BYTES as u64 + 1), &mut bytes).map_err(|e| at(0, 0, format!("read error: {e}")))?;
     if bytes.len() > MAX_PACK_BYTES {
@@ -513,18 +498,18 @@ pub fn read_text(file: &str, reader: impl std::io::Read) -> Result<String, PackE
 
 impl RulePack {
     /// Reads a native pack: [`read_text`], then [`RulePack::parse`].
-    pub fn read(file: &str, reader: impl std::io::Read) -> Result<RulePack, PackError> {
+    pub fn read(file: &str, reader: impl std::io::Read) -> Result<RulePack, InputError> {
         RulePack::parse(file, &read_text(file, reader)?)
     }
 
     /// Parses and validates a pack. `file` names it in errors. A leading
     /// byte-order mark is allowed (columns then count from after it).
-    pub fn parse(file: &str, text: &str) -> Result<RulePack, PackError> {
+    pub fn parse(file: &str, text: &str) -> Result<RulePack, InputError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.len() > MAX_PACK_BYTES {
-            return Err(PackError { file: file.to_owned(), line: 1, column: 1, message: format!("larger than {} MB: expected a rule pack", MAX_PACK_BYTES >> 20) });
+            return Err(InputError::at(file, 1, 1, format!("larger than {} MB: expected a rule pack", MAX_PACK_BYTES >> 20)));
         }
-        let pack: RulePack = serde_json::from_str(text).map_err(|e| PackError {
+        let pack: RulePack = serde_json::from_str(text).map_err(|e| InputError {
             file: file.to_owned(),
             line: e.line(),
             // At the end of the text serde_json says column 0: the end is the column after the last character.
@@ -556,10 +541,10 @@ impl RulePack {
 
     /// Checks what serde cannot: the format tag, source references,
     /// duplicate domains, pattern syntax. Errors point at the offending text.
-    fn validate(&self, file: &str, text: &str) -> Result<(), PackError> {
+    fn validate(&self, file: &str, text: &str) -> Result<(), InputError> {
         let err = |needle: &str, span: (usize, usize), message: String| {
             let (line, column) = locate(text, needle, span);
-            PackError { file: file.to_owned(), line, column, message }
+            InputError::at(file, line, column, message)
         };
         if self.format != FORMAT_V1 {
             return Err(err(
@@ -661,14 +646,14 @@ impl RulePack {
     /// Tracker lists: sources, owners, host names in normal form, rules
     /// that compile, known request types. Errors are searched for from the
     /// `"tracker_lists"` key on, where every pack Telltale writes has them.
-    fn validate_tracker_lists(&self, file: &str, text: &str) -> Result<(), PackError> {
+    fn validate_tracker_lists(&self, file: &str, text: &str) -> Result<(), InputError> {
         if self.tracker_lists.is_empty() {
             return Ok(());
         }
         let from = text.find("\"tracker_lists\"").unwrap_or(0);
         let err = |needle: &str, message: String| {
             let (line, column) = locate(text, &format!("\"{}\"", json_escape(needle)), (from, text.len()));
-            PackError { file: file.to_owned(), line, column, message }
+            InputError::at(file, line, column, message)
         };
         let entity_names: std::collections::HashSet<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
         let host_in_normal_form = |h: &str| crate::site::Host::parse(h).is_ok_and(|x| x.as_str() == h) && h.contains('.');

@@ -12,7 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{content_hash, Imported, ImportError};
+use super::{content_hash, Imported};
+use crate::error::InputError;
 use crate::rules::filters::{line_kind, FilterList, LineKind};
 use crate::rules::{Category, RulePack, Source, FORMAT_V1};
 
@@ -92,15 +93,12 @@ fn section_of(line: &str) -> Option<&str> {
     Some(path.strip_suffix(".txt").unwrap_or(path))
 }
 
-fn read(file: &str, text: &str, categories: Option<&[Category]>, sections: &[String], skipped: &mut BTreeMap<String, usize>) -> Result<Read, ImportError> {
+fn read(file: &str, text: &str, categories: Option<&[Category]>, sections: &[String], skipped: &mut BTreeMap<String, usize>) -> Result<Read, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let stem = stem.strip_suffix(".txt").unwrap_or(stem);
     if text.trim_start().starts_with('<') {
-        return Err(ImportError {
-            file: file.to_owned(),
-            message: "looks like an HTML page, not a filter list: expected an Adblock Plus list (lines such as ||tracker.example^)".into(),
-        });
+        return Err(InputError::whole(file, "looks like an HTML page, not a filter list: expected an Adblock Plus list (lines such as ||tracker.example^)"));
     }
     let title = header(text, "Title").unwrap_or(stem).to_owned();
     let mut filters = Vec::new();
@@ -133,10 +131,7 @@ fn read(file: &str, text: &str, categories: Option<&[Category]>, sections: &[Str
         }
     }
     if let Some(missing) = sections.iter().find(|s| !found.contains(s)) {
-        return Err(ImportError {
-            file: file.to_owned(),
-            message: format!("no section {missing:?} in it: expected a header line such as `! *** easylist:easylist/{missing}.txt ***`"),
-        });
+        return Err(InputError::whole(file, format!("no section {missing:?} in it: expected a header line such as `! *** easylist:easylist/{missing}.txt ***`")));
     }
     if outside > 0 {
         *skipped.entry(format!("lines of {title} outside the sections taken ({})", sections.join(", "))).or_default() += outside;
@@ -148,10 +143,7 @@ fn read(file: &str, text: &str, categories: Option<&[Category]>, sections: &[Str
         *skipped.entry(format!("lines of {title} Brave's engine cannot read (the first at {file}:{line}: {why})")).or_default() += invalid;
     }
     if filters.is_empty() {
-        return Err(ImportError {
-            file: file.to_owned(),
-            message: "no network filter in it: expected an Adblock Plus filter list (lines such as ||tracker.example^)".into(),
-        });
+        return Err(InputError::whole(file, "no network filter in it: expected an Adblock Plus filter list (lines such as ||tracker.example^)"));
     }
     let license = known_license(&title).map(str::to_owned).or_else(|| header(text, "Licence").or_else(|| header(text, "License")).map(|l| format!("see {l}")));
     let url = header(text, "Homepage").map(str::to_owned);
@@ -164,14 +156,14 @@ fn read(file: &str, text: &str, categories: Option<&[Category]>, sections: &[Str
 }
 
 /// Imports lists (file name, text); `categories` overrides [`categories_of`].
-pub fn import(lists: &[(&str, &str)], categories: Option<&[Category]>) -> Result<Imported, ImportError> {
+pub fn import(lists: &[(&str, &str)], categories: Option<&[Category]>) -> Result<Imported, InputError> {
     import_sections(lists, categories, &[])
 }
 
 /// As [`import`], taking from each list only the filters under the named
 /// sections (`easylist_adservers`, ...): the headers a list's build leaves
 /// in it. A section named but absent is an error.
-pub fn import_sections(lists: &[(&str, &str)], categories: Option<&[Category]>, sections: &[String]) -> Result<Imported, ImportError> {
+pub fn import_sections(lists: &[(&str, &str)], categories: Option<&[Category]>, sections: &[String]) -> Result<Imported, InputError> {
     let mut skipped = BTreeMap::new();
     let mut sources = BTreeMap::new();
     let mut filter_lists = Vec::new();

@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::{Imported, ImportError};
+use super::Imported;
+use crate::error::InputError;
 use crate::rules::{Category, DomainName, Entity, OptOut, PrivacySignal, RulePack, Source, FORMAT_V1};
 use crate::site::Host;
 
@@ -54,14 +55,14 @@ fn license_of(text: &str) -> String {
 }
 
 /// Imports `services` (file name, parsed JSON) and, when given, `entities`.
-pub fn import(services: (&str, &Value), entities: Option<(&str, &Value)>) -> Result<Imported, ImportError> {
+pub fn import(services: (&str, &Value), entities: Option<(&str, &Value)>) -> Result<Imported, InputError> {
     let (file, v) = services;
-    let err = |m: String| ImportError { file: file.to_owned(), message: m };
+    let err = |m: String| InputError::whole(file, m);
     let cats = v.get("categories").and_then(Value::as_object).ok_or_else(|| err("expected Disconnect's services.json: an object with \"categories\"".into()))?;
     // Owner of each domain, from entities.json's `resources`.
     let mut owner: HashMap<String, String> = HashMap::new();
     if let Some((efile, e)) = entities {
-        let list = e.get("entities").and_then(Value::as_object).ok_or_else(|| ImportError { file: efile.to_owned(), message: "expected Disconnect's entities.json: an object with \"entities\"".into() })?;
+        let list = e.get("entities").and_then(Value::as_object).ok_or_else(|| InputError::whole(efile, "expected Disconnect's entities.json: an object with \"entities\""))?;
         for (name, ent) in list {
             for d in ent.get("resources").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
                 owner.entry(d.to_ascii_lowercase()).or_insert_with(|| name.clone());

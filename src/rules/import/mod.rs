@@ -8,30 +8,17 @@ pub mod disconnect;
 pub mod tds;
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde_json::Value;
 
-use super::{PackError, RulePack, FORMAT_V1};
+use super::{RulePack, FORMAT_V1};
+use crate::error::InputError;
 
 /// A pack made by an importer, and what it left out (reason → count).
 #[derive(Debug, Clone)]
 pub struct Imported {
     pub pack: RulePack,
     pub skipped: BTreeMap<String, usize>,
-}
-
-/// An input an importer cannot read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    pub file: String,
-    pub message: String,
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.message)
-    }
 }
 
 /// The formats Telltale reads rule lists in.
@@ -84,8 +71,8 @@ pub(crate) fn content_hash(text: &str) -> u32 {
 /// Reads a rule list in any format Telltale knows: a native pack is parsed
 /// and checked as such; another format is imported, then checked like any
 /// pack. Errors are located where the format allows.
-pub fn parse_any(file: &str, text: &str) -> Result<Imported, PackError> {
-    let located = |message: String| PackError { file: file.to_owned(), line: 1, column: 1, message };
+pub fn parse_any(file: &str, text: &str) -> Result<Imported, InputError> {
+    let located = |message: String| InputError::at(file, 1, 1, message);
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Only a document that is JSON and not a native pack needs this look.
     let v: Option<Value> = if body.contains(FORMAT_V1) { None } else { serde_json::from_str(body).ok() };
@@ -110,8 +97,8 @@ pub fn parse_any(file: &str, text: &str) -> Result<Imported, PackError> {
 }
 
 /// An imported pack passes the same checks as one read from a file.
-pub fn check(file: &str, imported: Imported) -> Result<Imported, PackError> {
-    let text = serde_json::to_string(&imported.pack).map_err(|e| PackError { file: file.to_owned(), line: 1, column: 1, message: e.to_string() })?;
+pub fn check(file: &str, imported: Imported) -> Result<Imported, InputError> {
+    let text = serde_json::to_string(&imported.pack).map_err(|e| InputError::at(file, 1, 1, e.to_string()))?;
     let pack = RulePack::parse(&format!("{file} (imported)"), &text)?;
     Ok(Imported { pack, skipped: imported.skipped })
 }

@@ -25,7 +25,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::{Imported, ImportError};
+use super::Imported;
+use crate::error::InputError;
 use crate::rules::tds::{self, Action, Scope, Tracker, TrackerList, TrackerRule};
 use crate::rules::{Category, DomainName, Entity, RulePack, Source, FORMAT_V1};
 use crate::site::Host;
@@ -150,8 +151,8 @@ impl Owners {
 }
 
 /// Imports a parsed `tds.json` (`file` names it in errors and the source).
-pub fn import(file: &str, v: &Value) -> Result<Imported, ImportError> {
-    let err = |m: &str| ImportError { file: file.to_owned(), message: m.to_owned() };
+pub fn import(file: &str, v: &Value) -> Result<Imported, InputError> {
+    let err = |m: &str| InputError::whole(file, m);
     let trackers_in = v.get("trackers").and_then(Value::as_object).ok_or_else(|| err("expected DuckDuckGo's tds.json: an object with \"trackers\""))?;
     let empty = Map::new();
     let entities_in = v.get("entities").and_then(Value::as_object).unwrap_or(&empty);
