@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{Auditor, PageReport, SignalStore, Stats};
+use crate::error::InputError;
 use crate::export::json;
 use crate::graph::{Edge, Node, TrackerGraph};
 use crate::learn::Learner;
@@ -63,23 +64,32 @@ impl StoredGraph {
         }
     }
 
-    fn into_graph(self) -> Result<TrackerGraph, String> {
+    fn into_graph(self) -> Result<TrackerGraph, InputError> {
         let mut syncs: std::collections::HashMap<(Site, Site), std::collections::BTreeMap<String, u64>> = self.syncs.into_iter().map(|(a, b, s)| ((a, b), s)).collect();
         let edges = self.edges.into_iter().map(|(a, b, requests, cookies_set, cookies_sent, redirects, blocked, resource_types, first_seen, last_seen)| {
             let syncs = syncs.remove(&(a.clone(), b.clone())).unwrap_or_default();
             (a, b, Edge { requests, cookies_set, cookies_sent, redirects, blocked, resource_types, syncs, first_seen, last_seen })
         });
-        TrackerGraph::from_parts(self.nodes, edges.collect()).map_err(|e| format!("snapshot: {e}"))
+        TrackerGraph::from_parts(self.nodes, edges.collect()).map_err(|e| InputError::whole(SNAPSHOT, e))
     }
 }
 
+/// What a snapshot's errors name as their file.
+const SNAPSHOT: &str = "snapshot";
+
+/// A JSON syntax error, located (serde_json's own " at line L column C" left out).
+fn json_error(file: &str, e: &serde_json::Error) -> InputError {
+    let m = e.to_string();
+    InputError::at(file, e.line(), e.column(), m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m))
+}
+
 /// Brings a snapshot of any known version to the current one.
-pub fn migrate(mut v: Value) -> Result<Value, String> {
+pub fn migrate(mut v: Value) -> Result<Value, InputError> {
     let format = v.get("format").and_then(Value::as_str).unwrap_or("");
     if format != FORMAT {
-        return Err(format!("not a Telltale snapshot: expected \"format\": \"{FORMAT}\""));
+        return Err(InputError::whole(SNAPSHOT, format!("not a Telltale snapshot: expected \"format\": \"{FORMAT}\"")));
     }
-    let version = v.get("version").and_then(Value::as_u64).ok_or("snapshot has no numeric \"version\"")?;
+    let version = v.get("version").and_then(Value::as_u64).ok_or_else(|| InputError::whole(SNAPSHOT, "no numeric \"version\""))?;
     match version {
         1 | 2 => {
             if version == 1 {
@@ -87,12 +97,12 @@ pub fn migrate(mut v: Value) -> Result<Value, String> {
                 v["tabs"] = Value::Array(vec![]);
             }
             // Versions 1 and 2 embedded the graph as its Telltale JSON export.
-            let graph = json::from_value("snapshot", v.get_mut("graph").map(Value::take).unwrap_or(Value::Null)).map_err(|e| e.to_string())?;
+            let graph = json::from_value(SNAPSHOT, v.get_mut("graph").map(Value::take).unwrap_or(Value::Null))?;
             v["graph"] = serde_json::to_value(StoredGraph::of(&graph)).expect("graph values serialise");
         }
         3 => {}
-        n if n > u64::from(VERSION) => return Err(format!("snapshot version {n} is newer than this Telltale understands ({VERSION})")),
-        n => return Err(format!("snapshot version {n} is unknown")),
+        n if n > u64::from(VERSION) => return Err(InputError::whole(SNAPSHOT, format!("version {n} is newer than this Telltale understands ({VERSION})"))),
+        n => return Err(InputError::whole(SNAPSHOT, format!("version {n} is unknown"))),
     }
     v["version"] = Value::from(VERSION);
     Ok(v)
@@ -118,12 +128,12 @@ impl Auditor {
     /// The current version is read straight into its types; anything else (an
     /// older version, or text that does not fit) goes through [`migrate`] on a
     /// JSON tree, which also words the errors.
-    pub fn restore(&mut self, text: &str) -> Result<(), String> {
+    pub fn restore(&mut self, text: &str) -> Result<(), InputError> {
         let s = match serde_json::from_str::<Snapshot<StoredGraph>>(text) {
             Ok(s) if s.format == FORMAT && s.version == VERSION => s,
             _ => {
-                let v: Value = serde_json::from_str(text).map_err(|e| format!("snapshot: line {} column {}: {e}", e.line(), e.column()))?;
-                serde_json::from_value(migrate(v)?).map_err(|e| format!("snapshot: {e}"))?
+                let v: Value = serde_json::from_str(text).map_err(|e| json_error(SNAPSHOT, &e))?;
+                serde_json::from_value(migrate(v)?).map_err(|e| InputError::whole(SNAPSHOT, e.to_string()))?
             }
         };
         self.graph = s.graph.into_graph()?;
@@ -148,7 +158,7 @@ impl Auditor {
     /// the file's recorded data and choices beside what is in force now, so
     /// the person can see it before anything changes. Errors as
     /// [`Auditor::import_all`]'s.
-    pub fn import_summary(&self, text: &str) -> Result<ImportSummary, String> {
+    pub fn import_summary(&self, text: &str) -> Result<ImportSummary, InputError> {
         let mut from_file = Auditor::new();
         from_file.import_all(text)?;
         let file_has_choices = serde_json::from_str::<Value>(text).ok().is_some_and(|v| v.get("choices").is_some());
@@ -157,10 +167,10 @@ impl Auditor {
 
     /// Restores an "export all" file (or a bare snapshot): the learned state
     /// and, when the file has them, the choices. On error nothing changes.
-    pub fn import_all(&mut self, text: &str) -> Result<(), String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("export: line {} column {}: {e}", e.line(), e.column()))?;
+    pub fn import_all(&mut self, text: &str) -> Result<(), InputError> {
+        let v: Value = serde_json::from_str(text).map_err(|e| json_error("export", &e))?;
         let choices = match v.get("choices") {
-            Some(c) => Some(crate::policy::Policy::from_json(&c.to_string()).map_err(|e| e.to_string())?),
+            Some(c) => Some(crate::policy::Policy::from_json(&c.to_string())?),
             None => None,
         };
         self.restore(text)?;
@@ -242,7 +252,7 @@ mod tests {
         assert_eq!(s.now, Held { sites: 0, third_parties: 0, trackers: 0, choices: Some(2) });
         assert_eq!(b.snapshot(), before);
         assert_eq!(b.import_summary(&a.snapshot()).unwrap().file.choices, None, "a bare snapshot brings no choices");
-        assert!(b.import_summary("{").unwrap_err().contains("line 1 column 1"));
+        assert!(b.import_summary("{").unwrap_err().to_string().starts_with("export:1:1: EOF while parsing"));
     }
 
     #[test]

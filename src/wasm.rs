@@ -228,19 +228,19 @@ impl WasmAuditor {
     /// Restores an "export all" file (choices included); throws and changes nothing when it cannot be read.
     #[wasm_bindgen(js_name = importAll)]
     pub fn import_all(&mut self, text: &str) -> Result<(), JsError> {
-        self.inner.import_all(text).map_err(|e| JsError::new(&e))
+        self.inner.import_all(text).map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// What importing an "export all" file would replace, before anything
     /// changes (JSON [`crate::store::ImportSummary`]); throws as `importAll` would.
     #[wasm_bindgen(js_name = importSummary)]
     pub fn import_summary(&self, text: &str) -> Result<String, JsError> {
-        self.inner.import_summary(text).map(|s| to_json(&s)).map_err(|e| JsError::new(&e))
+        self.inner.import_summary(text).map(|s| to_json(&s)).map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// Restores a snapshot; throws (and changes nothing) when it is corrupt or unknown.
     pub fn restore(&mut self, text: &str) -> Result<(), JsError> {
-        self.inner.restore(text).map_err(|e| JsError::new(&e))
+        self.inner.restore(text).map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// Counters of what came in and what could not be used (JSON).
