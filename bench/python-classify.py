@@ -13,9 +13,10 @@ by side in one run:
 - the native Rust classifier on the same rows (examples/classify_rows.rs).
 
 Rows: Brave's and Ghostery's shared request sets (16,572 requests), repeated
-with new page sites up to --rows.
+with new page sites up to --rows; with --pages-per-site=N, each request is
+made on N pages of its site in a row, as a crawl of N pages a site gives.
 
-    .venv/bin/python bench/python-classify.py [--rows=200000]
+    .venv/bin/python bench/python-classify.py [--rows=200000] [--pages-per-site=4]
 
 Build first: .venv/bin/maturin build --release -o target/wheels && .venv/bin/pip install --force-reinstall target/wheels/telltale-*.whl
 and cargo build --release --example classify_rows; the loop over Brave's
@@ -44,10 +45,16 @@ SHARED = ROOT.parent / "shared" / "data" / "requests"
 TRACKING = {"session-replay", "retargeting", "advertising", "analytics", "social", "fingerprinting", "cross-site-cookies", "tracking", "tag-manager"}
 
 rows_wanted = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--rows=")), "200000"))
+# As a crawl has them: each request on this many pages of its site (1: every row a new page site).
+per_site = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--pages-per-site=")), "1"))
 base = []
 for name in ("adblock-rust-matching-test-requests.json", "ghostery-adblocker-test-requests.json"):
     base += [(r["url"], r["type"]) for r in json.loads((SHARED / name).read_text())]
-rows = [(u, f"https://site{i // len(base)}-{i % 97}.example/", t) for i, (u, t) in ((i, base[i % len(base)]) for i in range(rows_wanted))]
+def page(j: int, k: int) -> str:
+    return f"https://site{j // len(base)}-{j % 97}.example/" + (f"page{k}" if per_site > 1 else "")
+
+
+rows = [(u, page(j, i % per_site), t) for i, j, (u, t) in ((i, i // per_site, base[(i // per_site) % len(base)]) for i in range(rows_wanted))]
 df = pd.DataFrame(rows, columns=["url", "top_level_url", "resource_type"])
 table = pa.Table.from_pandas(df, preserve_index=False)
 
@@ -112,7 +119,8 @@ os.unlink(f.name)
 t_native = min(float(o["seconds"]) for o in outs)
 
 n = len(rows)
-print(f"{n:,} requests ({len(base):,} shared requests repeated with new page sites), one core, best of runs")
+shape = "repeated with new page sites" if per_site == 1 else f"each on {per_site} pages of its site, repeated with new sites"
+print(f"{n:,} requests ({len(base):,} shared requests {shape}), one core, best of runs")
 print(f"  pandas + tldextract + dict:   {n / t_base:12,.0f} req/s  ({t_base:.2f} s; {int(b['tracker'].sum()):,} trackers)")
 print(f"  loop: adblock + tldextract:   {n / t_brave:12,.0f} req/s  ({t_brave:.2f} s; {sum(1 for x in bl if x[2]):,} blocked third-party requests)")
 print(f"  telltale classify_arrow:      {n / t_tt:12,.0f} req/s  ({t_tt:.2f} s; {sum(1 for x in r.column('tracker').to_pylist() if x):,} trackers)")

@@ -4,6 +4,7 @@
 //! same audit of HAR captures and OpenWPM crawls. The Python side
 //! (`python/telltale/`) adds types, docstrings, `to_networkx` and Spark.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,6 +39,59 @@ fn raise(py: Python<'_>, e: InputError) -> PyErr {
 struct Classifier {
     auditor: Auditor,
     learner: Learner,
+}
+
+/// The verdicts of the requests a batch repeats. A verdict depends on the
+/// URL, the page's host and the type only, and a crawl makes the same
+/// requests on the pages of a site it visits one after another: each is
+/// classified once. Rows are taken in windows of [`Memo::WINDOW`]; where the
+/// first [`Memo::PROBE`] rows of a window repeat less than one in five, the
+/// rest of it is classified row by row, as remembering would only cost.
+struct Memo<'a> {
+    seen: HashMap<(&'a str, Option<usize>, ResourceType), usize>,
+    answers: Vec<Option<Verdict>>,
+    /// Rows of this window so far, and how many repeated an earlier one.
+    rows: usize,
+    hits: usize,
+    on: bool,
+}
+
+impl<'a> Memo<'a> {
+    const WINDOW: usize = 16_384;
+    const PROBE: usize = 2_048;
+
+    fn new() -> Memo<'a> {
+        Memo { seen: HashMap::new(), answers: Vec::new(), rows: 0, hits: 0, on: true }
+    }
+
+    fn next_row(&mut self) {
+        if self.rows == Self::WINDOW {
+            self.rows = 0;
+            self.hits = 0;
+        }
+        // A new window starts remembering afresh; its probe may stop it.
+        if self.rows == 0 || (self.rows == Self::PROBE && self.on && self.hits * 5 < Self::PROBE) {
+            self.on = self.rows == 0;
+            self.seen.clear();
+            self.answers.clear();
+        }
+        self.rows += 1;
+    }
+
+    /// The verdict on a (URL, page host, type), judged the first time it comes.
+    fn get(&mut self, key: (&'a str, Option<usize>, ResourceType), judge: impl FnOnce() -> Option<Verdict>) -> Option<&Verdict> {
+        let at = match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                self.hits += 1;
+                *e.get()
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                self.answers.push(judge());
+                *e.insert(self.answers.len() - 1)
+            }
+        };
+        self.answers[at].as_ref()
+    }
 }
 
 /// The column names the Arrow output adds, in order.
@@ -139,17 +193,39 @@ impl Classifier {
             let mut tracker = BooleanBuilder::with_capacity(rows);
             let mut third = BooleanBuilder::with_capacity(rows);
             let mut evidence = ListBuilder::new(StringBuilder::new());
-            // Pages repeat row after row: parse each once.
-            let mut last_page: Option<(String, Option<WebUrl>)> = None;
+            // Pages repeat row after row: parse each once, and number its host.
+            let mut last_page: Option<(String, Option<WebUrl>, Option<usize>)> = None;
+            let mut hosts: HashMap<String, usize> = HashMap::new();
+            let mut memo = Memo::new();
             for i in 0..rows {
-                let verdict = urls.get(i).and_then(|u| WebUrl::parse(u).ok()).map(|u| {
-                    let p = pages.get(i).unwrap_or("");
-                    if last_page.as_ref().is_none_or(|(text, _)| text != p) {
-                        last_page = Some((p.to_owned(), WebUrl::parse(p).ok()));
+                memo.next_row();
+                let own;
+                let verdict = match urls.get(i) {
+                    None => None,
+                    Some(u) => {
+                        let p = pages.get(i).unwrap_or("");
+                        if last_page.as_ref().is_none_or(|(text, _, _)| text != p) {
+                            let page = WebUrl::parse(p).ok();
+                            let host = page.as_ref().map(|w| match hosts.get(w.host.as_str()) {
+                                Some(&id) => id,
+                                None => {
+                                    hosts.insert(w.host.as_str().to_owned(), hosts.len());
+                                    hosts.len() - 1
+                                }
+                            });
+                            last_page = Some((p.to_owned(), page, host));
+                        }
+                        let (page, host) = last_page.as_ref().map_or((None, None), |(_, w, h)| (w.as_ref(), *h));
+                        let t = types.get(i).map_or(ResourceType::Other, ResourceType::from_browser_name);
+                        let judge = || WebUrl::parse(u).ok().map(|u| classify(self.auditor.rules(), &self.learner, &u, page, t));
+                        if memo.on {
+                            memo.get((u, host, t), judge)
+                        } else {
+                            own = judge();
+                            own.as_ref()
+                        }
                     }
-                    let t = types.get(i).map_or(ResourceType::Other, ResourceType::from_browser_name);
-                    classify(self.auditor.rules(), &self.learner, &u, last_page.as_ref().and_then(|(_, w)| w.as_ref()), t)
-                });
+                };
                 match verdict {
                     Some(v) => {
                         site.append_value(v.site.as_str());

@@ -56,6 +56,30 @@ def test_classify_arrow_gives_every_row_the_verdict_classify_gives(classifier, r
     assert sum(b.num_rows for b in classifier.classify_batches(requests.to_batches(max_chunksize=1000))) == requests.num_rows
 
 
+def test_rows_that_repeat_a_request_each_get_its_own_verdict(classifier):
+    # A crawl repeats requests: the same URL on many pages of a site, and on
+    # other sites, where the verdict can differ (a company's own site, a filter
+    # for one page domain or one request type). Each row gets what the one-row
+    # path gives it, whatever came before it in the batch.
+    urls = [
+        "https://www.google-analytics.com/analytics.js",
+        "https://static.hotjar.com/c/hotjar-3105.js?sv=7",
+        "https://connect.facebook.net/en_US/fbevents.js",
+        "https://www.aftonbladet.se/a.js",
+        "not a url",
+    ]
+    pages = ["https://www.google.com/", "https://www.google.com/maps?q=1", "https://www.aftonbladet.se/", "https://www.aftonbladet.se/sport/", "https://news.example/a", None]
+    rows = [(u, p, t) for t in ("script", "image", "xmlhttprequest") for p in pages for u in urls] * 3
+    rows = rows[1::2] + rows[::2]
+    t = pa.table({"url": [r[0] for r in rows], "top_level_url": [r[1] for r in rows], "resource_type": [r[2] for r in rows]})
+    out = classifier.classify_arrow(t).to_pylist()
+    for (u, p, ty), got in zip(rows, out):
+        one = classifier.classify(u, p, ty) or {k: None for k in telltale.VERDICT_COLUMNS}
+        assert {k: got[k] for k in telltale.VERDICT_COLUMNS} == one, (u, p, ty)
+    ga = {(r["top_level_url"], r["tracker"]) for r in out if r["url"] == urls[0]}
+    assert ("https://www.google.com/", False) in ga and ("https://news.example/a", True) in ga, ga
+
+
 def test_nulls_odd_urls_and_other_string_layouts(classifier):
     t = pa.table({
         "u": pa.array(["https://connect.facebook.net/en_US/fbevents.js", None, "not a url", "javascript:void(0)"], type=pa.large_string()),
