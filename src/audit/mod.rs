@@ -98,8 +98,23 @@ impl Auditor {
         a.packs.push(crate::rules::summary(&pack));
         #[cfg(not(target_arch = "wasm32"))]
         {
-            a.add_pack(RulePack::default_ad_filters());
-            a.add_pack(RulePack::default_filters());
+            // The filter layers' engines are built from their lists' text at
+            // every start, the larger part of it: the two side by side.
+            let build = |pack: RulePack| {
+                let layer = crate::rules::filters::FilterLayer::build(&pack.name, &pack.filter_lists, &pack.sources);
+                (pack, layer)
+            };
+            let layers = std::thread::scope(|s| {
+                let ads = s.spawn(|| build(RulePack::default_ad_filters()));
+                let privacy = build(RulePack::default_filters());
+                [ads.join().expect("the default advertising layer builds"), privacy]
+            });
+            // In load order: EasyList's sections, then EasyPrivacy, which decides a request both block.
+            for (pack, layer) in layers {
+                a.rules.add_entities(&pack);
+                a.rules.add_filter_layer(layer);
+                a.packs.push(crate::rules::summary(&pack));
+            }
         }
         a
     }
