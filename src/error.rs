@@ -29,6 +29,18 @@ impl InputError {
     pub fn whole(file: &str, message: impl Into<String>) -> InputError {
         InputError::at(file, 0, 0, message)
     }
+
+    /// A JSON error at the line and column serde_json gives, its message
+    /// without serde_json's own " at line L column C".
+    pub fn json(file: &str, e: &serde_json::Error) -> InputError {
+        InputError::at(file, e.line(), e.column(), json_message(e))
+    }
+}
+
+/// What a serde_json error says, without its position (an [`InputError`] gives that).
+pub fn json_message(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    msg.rsplit_once(" at line ").map_or_else(|| msg.clone(), |(m, _)| m.to_owned())
 }
 
 impl fmt::Display for InputError {

@@ -164,8 +164,7 @@ pub fn read_har<R: Read>(file: &str, reader: R, mut each: impl FnMut(HarItem)) -
     let mut saw_log = false;
     let result = de.deserialize_map(TopVisitor { each: &mut each, count: &mut count, saw_log: &mut saw_log }).and_then(|_| de.end());
     let locate = |e: serde_json::Error| {
-        let msg = e.to_string();
-        let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_owned()).unwrap_or(msg);
+        let msg = crate::error::json_message(&e);
         let message = match e.classify() {
             serde_json::error::Category::Eof => {
                 format!("unexpected end of file (truncated?): {msg}")

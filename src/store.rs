@@ -77,12 +77,6 @@ impl StoredGraph {
 /// What a snapshot's errors name as their file.
 const SNAPSHOT: &str = "snapshot";
 
-/// A JSON syntax error, located (serde_json's own " at line L column C" left out).
-fn json_error(file: &str, e: &serde_json::Error) -> InputError {
-    let m = e.to_string();
-    InputError::at(file, e.line(), e.column(), m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m))
-}
-
 /// Brings a snapshot of any known version to the current one.
 pub fn migrate(mut v: Value) -> Result<Value, InputError> {
     let format = v.get("format").and_then(Value::as_str).unwrap_or("");
@@ -132,7 +126,7 @@ impl Auditor {
         let s = match serde_json::from_str::<Snapshot<StoredGraph>>(text) {
             Ok(s) if s.format == FORMAT && s.version == VERSION => s,
             _ => {
-                let v: Value = serde_json::from_str(text).map_err(|e| json_error(SNAPSHOT, &e))?;
+                let v: Value = serde_json::from_str(text).map_err(|e| InputError::json(SNAPSHOT, &e))?;
                 serde_json::from_value(migrate(v)?).map_err(|e| InputError::whole(SNAPSHOT, e.to_string()))?
             }
         };
@@ -168,7 +162,7 @@ impl Auditor {
     /// Restores an "export all" file (or a bare snapshot): the learned state
     /// and, when the file has them, the choices. On error nothing changes.
     pub fn import_all(&mut self, text: &str) -> Result<(), InputError> {
-        let v: Value = serde_json::from_str(text).map_err(|e| json_error("export", &e))?;
+        let v: Value = serde_json::from_str(text).map_err(|e| InputError::json("export", &e))?;
         let choices = match v.get("choices") {
             Some(c) => Some(crate::policy::Policy::from_json(&c.to_string())?),
             None => None,

@@ -74,7 +74,7 @@ fn doc(g: &TrackerGraph) -> Doc {
 
 /// Reads a Telltale JSON export. Errors say where and what was expected.
 pub fn import(file: &str, text: &str) -> Result<TrackerGraph, InputError> {
-    let doc: Doc = serde_json::from_str(text).map_err(|e| InputError::at(file, e.line(), e.column(), strip_at(&e)))?;
+    let doc: Doc = serde_json::from_str(text).map_err(|e| InputError::json(file, &e))?;
     from_doc(file, doc)
 }
 
@@ -102,7 +102,3 @@ fn yes() -> bool {
     true
 }
 
-fn strip_at(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    msg.rsplit_once(" at line ").map(|(m, _)| m.to_owned()).unwrap_or(msg)
-}

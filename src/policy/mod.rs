@@ -364,7 +364,7 @@ impl Policy {
     /// that is not a choices document at all is an error.
     pub fn from_json(text: &str) -> Result<Policy, InputError> {
         const FILE: &str = "stored choices";
-        let v: Value = serde_json::from_str(text).map_err(|e| InputError::at(FILE, e.line(), e.column(), e.to_string()))?;
+        let v: Value = serde_json::from_str(text).map_err(|e| InputError::json(FILE, &e))?;
         if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
             return Err(InputError::whole(FILE, format!("expected \"format\": \"{FORMAT}\"")));
         }

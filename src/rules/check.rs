@@ -357,9 +357,8 @@ fn entity_spans(text: &str) -> Vec<(usize, usize)> {
 
 fn describe_json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category as C;
-    let msg = e.to_string();
-    // serde_json appends " at line L column C"; the location is reported separately.
-    let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_owned()).unwrap_or(msg);
+    // The location is reported separately.
+    let msg = crate::error::json_message(e);
     match e.classify() {
         C::Eof => format!("unexpected end of file: {msg}"),
         C::Syntax => format!("invalid JSON: {msg}"),
